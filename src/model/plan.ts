@@ -1,0 +1,98 @@
+// The plan, manifest and certification registry as the program sees them after validation (DESIGN §3, §4).
+
+export type AuthConfig =
+  | { type: 'none' }
+  | { type: 'bearer'; tokenEnv: string }
+  | { type: 'client-credentials'; clientId: string; secretEnv: string; tokenUrl?: string; scope?: string }
+  | {
+      type: 'backend-services';
+      clientId: string;
+      privateKeyFile: string;
+      alg: 'RS384' | 'ES384';
+      kid?: string;
+      tokenUrl?: string;
+      scope?: string;
+    };
+
+export interface Site {
+  name: string;
+  system: string;
+}
+
+export interface BuyerVolumes {
+  bookingsPerWeek: number;
+  minutesPerManualEntry: number;
+  staffHourlyCost: number;
+}
+
+export interface Connection {
+  system: string;
+  ehr: { fhirBaseUrl: string; sandbox?: boolean; auth: AuthConfig };
+  vendor: { kind: 'fhir'; baseUrl: string; auth: AuthConfig };
+  schedule?: string;
+}
+
+export interface CheckSettings {
+  weight: number;
+}
+export interface FreshnessSettings extends CheckSettings {
+  trials: number;
+  timeoutSeconds: number;
+  realTimeSeconds: number;
+  nearRealTimeSeconds: number;
+}
+
+export interface Plan {
+  version: 1;
+  buyer: { name: string; volumes?: BuyerVolumes; sites: Site[] };
+  vendor: { name: string; manifest?: string };
+  connections: Connection[];
+  checks: {
+    bidirectional: CheckSettings;
+    coverage: CheckSettings;
+    freshness: FreshnessSettings;
+  };
+  gate: { minScore?: number; require?: Array<'bidirectional' | 'coverage' | 'freshness'> };
+  certifications?: string;
+  chpl?: { baseUrl?: string; apiKeyEnv?: string; exportFile?: string };
+}
+
+/** A plan as loaded: paths already resolved against the plan's folder, defaults filled in. */
+export interface LoadedPlan {
+  file: string;
+  plan: Plan;
+  manifest?: Manifest;
+  registry?: CertificationRegistry;
+}
+
+export type Mechanism = 'fhir-subscription' | 'hl7v2' | 'polling' | 'batch' | 'manual';
+export type FreshnessClaim = 'real-time' | 'near-real-time' | 'delayed' | 'batch';
+
+export interface ManifestSystem {
+  system: string;
+  directions?: Array<'read' | 'write'>;
+  mechanism?: Mechanism;
+  freshness?: FreshnessClaim;
+  certifications?: Array<{ program: string; listingId: string }>;
+}
+
+export interface Manifest {
+  version: 1;
+  vendor: string;
+  claimedSystemCount?: number;
+  systems: ManifestSystem[];
+}
+
+export interface Listing {
+  program: string;
+  system: string;
+  vendor: string;
+  listingId: string;
+  status: 'active' | 'suspended' | 'withdrawn';
+  validUntil?: string;
+}
+
+export interface CertificationRegistry {
+  version: 1;
+  listings: Listing[];
+}
