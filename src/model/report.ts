@@ -99,5 +99,74 @@ export interface Report {
   cleanup: CleanupSummary;
   /** True when the run was interrupted and this report is partial. */
   partial?: boolean;
+  coverage?: { matrix: CoverageRow[]; claimedSystemCount: number | null; verifiedCount: number };
+  roi?: RoiPanel | null;
+  writes?: WriteRecord[];
   [extra: string]: unknown;
+}
+
+// ---- Fields added beyond DESIGN §6's stable core (formatters read them when present) ----
+
+/** One freshness trial as measured: the lag lies in [lowMs, highMs]; lagMs is the midpoint. */
+export interface LagSample {
+  lagMs: number | null; // null when censored (not seen within timeoutSeconds)
+  lowMs: number;
+  highMs: number;
+  censored: boolean;
+  direction: 'ehr-to-vendor' | 'vendor-to-ehr';
+  change?: string; // e.g. 'block-slot', 'free-slot', 'book'
+}
+
+/** Evidence of `ehr-to-vendor-lag` / `vendor-to-ehr-lag` findings (the first six keys are stable). */
+export interface LagEvidence {
+  p50Ms: number | null;
+  p95Ms: number | null;
+  maxMs: number | null;
+  trials: number;
+  censored: number;
+  class: 'real-time' | 'near-real-time' | 'delayed' | 'stale';
+  samples: LagSample[];
+  realTimeSeconds: number;
+  nearRealTimeSeconds: number;
+  timeoutSeconds: number;
+  [extra: string]: unknown;
+}
+
+export type SiteState = 'verified' | 'read-only' | 'claimed-only' | 'unreachable' | 'absent';
+
+/** One row of the coverage matrix: a system against what was claimed and what was seen. */
+export interface CoverageRow {
+  system: string;
+  displayName: string;
+  claimed: boolean;
+  buyerRuns: boolean;
+  live: boolean | null; // null: no connection given
+  read: Status | null; // read-through result
+  write: Status | null; // write-lands result
+  certified: 'verified' | 'claimed' | 'lapsed' | 'none';
+  /** ONC (g)(10) certification of the EHR's developer, from CHPL, when looked up. */
+  ehrCertified?: 'certified' | 'not-certified' | 'unknown';
+}
+
+/** The cost panel: what the measured behaviour costs the buyer per week. */
+export interface RoiPanel {
+  bookingsPerWeek: number;
+  minutesPerManualEntry: number;
+  staffHourlyCost: number;
+  manualReentriesPerWeek: number;
+  staffHoursPerWeek: number;
+  costPerWeek: number;
+  expectedDoubleBookingsPerWeek: number;
+  /** Plain-words formulas and the measured inputs they used. */
+  basis: Record<string, string | number | null>;
+}
+
+/** A write the run made (from the ledger), and whether cleanup undid it. */
+export interface WriteRecord {
+  connection: string;
+  target: 'ehr' | 'vendor';
+  action: string;
+  resourceType: string;
+  id?: string;
+  removed: boolean;
 }

@@ -1,0 +1,26 @@
+// What every probe gets for one connection. Probes gather evidence only; checks judge it.
+import type { FhirClient } from '../http/fhir-client.js';
+import type { Connection } from '../model/plan.js';
+import type { Ledger } from '../safety/types.js';
+
+export interface ConnectionContext {
+  /** The connection's report id: its system, `epic#2` for a second connection to the same system. */
+  key: string;
+  connection: Connection;
+  /** Client for the EHR sandbox (the record of truth). */
+  ehr: FhirClient;
+  /** Client for the vendor's FHIR facade (DESIGN §5). */
+  vendor: FhirClient;
+  runId: string;
+  /** Write probes run only when the connection says sandbox: true and the run allows writes (DESIGN §8). */
+  writesAllowed: boolean;
+  /** Why writes are not allowed, for the `skip` message. */
+  writesBlockedReason?: string;
+  ledger: Ledger;
+  /** `Schedule/{id}` to probe; resolved (from the plan or by discovery) before probes start. */
+  schedule?: string;
+  /** Aborted on SIGINT/SIGTERM: probes stop waiting and return what they have. */
+  signal: AbortSignal;
+  /** Progress line for humans (TTY) or CI logs; never evidence. */
+  progress(message: string): void;
+}

@@ -1,0 +1,44 @@
+// The write-ahead ledger's contract (DESIGN §8): every write is recorded before it is sent.
+
+export type WriteTarget = 'ehr' | 'vendor';
+
+export interface LedgerIntent {
+  connection: string;
+  target: WriteTarget;
+  /** What the write does, in domain words: create-patient, book, block-slot, free-slot, register-patient, subscribe… */
+  action: string;
+  resourceType: string;
+  /** For updates: the resource's id. For vendor bookings: unknown until the EHR is read. */
+  id?: string;
+  /** Identifier the run gave the resource (`system|value`), so cleanup can find what a vendor wrote for it. */
+  identifier?: string;
+  /** Slot status before the run touched it, so cleanup can put it back. */
+  slot?: { id: string; previousStatus: string };
+}
+
+export interface LedgerEntry extends LedgerIntent {
+  seq: number;
+  at: string;
+  runId: string;
+  /** Filled in by `done`: what the server answered and the id it assigned. */
+  result?: { status: number | null; id?: string };
+}
+
+export interface Ledger {
+  readonly runId: string;
+  /** Appends the intent durably (fsync) before the write is sent; returns its sequence number. */
+  intend(intent: LedgerIntent): Promise<number>;
+  /** Records the outcome of an intended write. */
+  done(seq: number, result: { status: number | null; id?: string }): Promise<void>;
+  entries(): LedgerEntry[];
+}
+
+/** The tag every resource the run writes carries, and the security label that marks it test data. */
+export const RUN_TAG_SYSTEM = 'urn:ehr-check:run';
+export const BOOKING_IDENTIFIER_SYSTEM = 'urn:ehr-check:booking';
+export const PATIENT_IDENTIFIER_SYSTEM = 'urn:ehr-check:patient';
+export const HTEST = {
+  system: 'http://terminology.hl7.org/CodeSystem/v3-ActReason',
+  code: 'HTEST',
+  display: 'test health data',
+} as const;
