@@ -21,7 +21,7 @@ type Grade = Report['grade'];
 /** A check's score 0..1, or null when it holds an error or nothing judgeable. */
 export function scoreFindings(findings: readonly Pick<Finding, 'status'>[]): number | null {
   if (findings.some((f) => f.status === 'error')) return null;
-  const points = findings.flatMap((f) => (f.status === 'skip' ? [] : [FINDING_POINTS[f.status]]));
+  const points = findings.flatMap((f) => (f.status === 'skip' || f.status === 'error' ? [] : [FINDING_POINTS[f.status]]));
   if (points.length === 0) return null;
   return points.reduce((sum, p) => sum + p, 0) / points.length;
 }
