@@ -100,7 +100,7 @@ function requirementFailure(id: CheckId, check: Gateable['checks'][number] | und
   // Name the findings that decided it, worst first, so the reader knows where to look.
   const culprits = check.findings
     .filter((f) => f.status === 'fail' || f.status === 'error')
-    .sort((a, b) => STATUS_SEVERITY.indexOf(b.status) - STATUS_SEVERITY.indexOf(a.status))
+    .sort((a, b) => STATUS_SEVERITY.indexOf(a.status) - STATUS_SEVERITY.indexOf(b.status))
     .map((f) => `${f.id} ${VERB[f.status]}${f.connection ? ` on ${f.connection}` : ''}`);
   const verb = VERB[check.status];
   return culprits.length > 0 ? `${id} ${verb}: ${culprits.join('; ')}` : `${id} ${verb}`;
