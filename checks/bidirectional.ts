@@ -1,0 +1,135 @@
+// Bidirectional and certified: does the vendor see what the EHR holds, does what it books land in the EHR
+// exactly once, and is the integration certified for this EHR? Pure judgement of gathered evidence.
+import type { ClaimCheck } from '../src/certification.js';
+import type { Finding, FindingId } from '../src/model/report.js';
+import type {
+  BidirectionalEvidence,
+  ConflictData,
+  IdempotencyData,
+  PatientMatchData,
+  ReadThroughData,
+  WriteData,
+} from '../src/probes/bidirectional.js';
+import type { ProbeOutcome } from '../src/probes/outcome.js';
+import { finding, type CheckDefinition } from './types.js';
+
+export interface BidirectionalInput {
+  connections: Array<{
+    key: string;
+    system: string;
+    buyerRuns: boolean;
+    /** Absent when the connection was not live: every probe finding is then an error. */
+    probes?: BidirectionalEvidence;
+    notLiveReason?: string;
+    certification: { claims: ClaimCheck[]; claimed: boolean };
+  }>;
+}
+
+const TITLES: Record<string, string> = {
+  'read-through': 'Vendor sees the EHR’s free slots',
+  'write-lands': 'A booking lands in the EHR exactly once',
+  'write-idempotent': 'Repeating a booking does not duplicate it',
+  'conflict-refused': 'A slot busy in the EHR cannot be booked',
+  'patient-matched': 'A known patient is matched, not duplicated',
+  certification: 'Claimed certifications are verified',
+};
+
+const REFUSALS = new Set([409, 412, 422]);
+const CONFIRMED = (status: number) => status === 200 || status === 201;
+
+/** Turns a probe outcome into a finding: skip and error are decided here, the rest by `judge`. */
+function fromOutcome<T>(id: FindingId, key: string, outcome: ProbeOutcome<T>, judge: (data: T) => [Finding['status'], string, Record<string, unknown>?]): Finding {
+  if (outcome.kind === 'skipped') return finding(id, key, 'skip', TITLES[id]!, outcome.reason);
+  if (outcome.kind === 'error') return finding(id, key, 'error', TITLES[id]!, `could not be probed: ${outcome.error.message}`, { error: outcome.error, requests: outcome.requests });
+  const [status, message, extra] = judge(outcome.data);
+  return finding(id, key, status, TITLES[id]!, message, { ...outcome.data, ...extra, requests: outcome.requests });
+}
+
+export function judgeReadThrough(d: ReadThroughData): [Finding['status'], string, Record<string, unknown>] {
+  const vendor = new Set(d.vendorFree);
+  const ehr = new Set(d.ehrFree);
+  const phantom = d.vendorFree.filter((id) => !ehr.has(id));
+  const missing = d.ehrFree.filter((id) => !vendor.has(id));
+  const counts = { ehrFreeCount: d.ehrFree.length, vendorFreeCount: d.vendorFree.length, phantomSlots: phantom, missingSlots: missing };
+  if (d.ehrFree.length === 0) return ['warn', 'the EHR shows no free slot in the probed window, so there was nothing to compare', counts];
+  if (phantom.length > 0) return ['fail', `the vendor offers ${phantom.length} slot(s) the EHR holds as busy or absent: bookings on them would double-book`, counts];
+  if (missing.length > 0) return ['warn', `the vendor does not show ${missing.length} of the EHR's ${d.ehrFree.length} free slot(s)`, counts];
+  return ['pass', `the vendor shows exactly the EHR's ${d.ehrFree.length} free slot(s)`, counts];
+}
+
+export function judgeWriteLands(d: WriteData): [Finding['status'], string] {
+  const n = d.ehrBookings.length;
+  const right = d.ehrBookings.filter((b) => b.slot === `Slot/${d.slotId}` && b.patient === `Patient/${d.patientId}`);
+  if (d.vendorStatus >= 300) return ['fail', `the vendor refused to book a slot the EHR holds as free (HTTP ${d.vendorStatus})`];
+  if (n === 0) return ['fail', CONFIRMED(d.vendorStatus) ? `the vendor confirmed the booking (HTTP ${d.vendorStatus}) but the EHR holds no such Appointment` : 'the booking was queued (HTTP 202) and never reached the EHR'];
+  if (n > 1) return ['fail', `one booking became ${n} Appointments in the EHR`];
+  if (right.length !== 1) return ['fail', 'the Appointment in the EHR is not for the booked slot and patient'];
+  if (d.slotBookings > 1) return ['fail', `the slot now holds ${d.slotBookings} active bookings in the EHR`];
+  if (d.vendorStatus === 202) return ['warn', `the booking was only queued (HTTP 202) and reached the EHR after ${((d.queuedLandedAfterMs ?? 0) / 1000).toFixed(1)} s`];
+  return ['pass', `one Appointment in the EHR for the right slot and patient (vendor answered ${d.vendorStatus})`];
+}
+
+export function judgeIdempotent(d: IdempotencyData): [Finding['status'], string] {
+  const n = d.ehrBookings.filter((b) => b.status !== 'cancelled' && b.status !== 'entered-in-error').length;
+  if (n === 1 && d.slotBookings <= 1) return ['pass', `the repeated booking left exactly one Appointment in the EHR (replay answered ${d.replayStatus})`];
+  if (n === 0) return ['fail', 'after two bookings with the same key the EHR holds no Appointment for it'];
+  return ['fail', `repeating the same booking key left ${n} Appointments in the EHR (replay answered ${d.replayStatus})`];
+}
+
+export function judgeConflict(d: ConflictData): [Finding['status'], string] {
+  const written = d.ehrBookings.filter((b) => b.status !== 'cancelled').length;
+  if (written > 0 || d.slotBookings > 1) return ['fail', `the vendor booked a slot busy in the EHR: the EHR now holds ${d.slotBookings} bookings on it`];
+  if (CONFIRMED(d.vendorStatus)) return ['fail', `the vendor confirmed (HTTP ${d.vendorStatus}) a booking on a busy slot that the EHR does not hold: the patient believes they are booked`];
+  if (d.vendorStatus === 202) return ['fail', 'the vendor accepted (HTTP 202) a booking on a busy slot instead of refusing it'];
+  if (REFUSALS.has(d.vendorStatus)) return ['pass', `refused with HTTP ${d.vendorStatus}${d.vendorMessage ? ` (${d.vendorMessage})` : ''}; nothing written`];
+  if (d.vendorStatus >= 400 && d.vendorStatus < 500) return ['warn', `refused, but with HTTP ${d.vendorStatus} rather than 409/412/422; nothing written`];
+  return ['fail', `the vendor answered HTTP ${d.vendorStatus} rather than a clean refusal`];
+}
+
+export function judgePatient(d: PatientMatchData): [Finding['status'], string] {
+  if (d.ehrPatients === 1) return ['pass', `the patient was matched by identifier (vendor answered ${d.vendorStatus}); the EHR holds one record`];
+  if (d.ehrPatients > 1) return ['fail', `registering a patient the EHR already had created ${d.ehrPatients - 1} duplicate record(s)`];
+  return ['error', 'the EHR no longer holds the patient the probe created'];
+}
+
+export function judgeCertification(key: string, system: string, buyerRuns: boolean, cert: { claims: ClaimCheck[]; claimed: boolean }): Finding {
+  const title = TITLES.certification!;
+  const evidence = { system, claims: cert.claims };
+  if (cert.claims.length === 0) {
+    return buyerRuns
+      ? finding('certification', key, 'fail', title, `no certification is claimed for ${system}, a system the buyer runs`, evidence)
+      : finding('certification', key, 'skip', title, `no certification is claimed for ${system}, which the buyer does not run`, evidence);
+  }
+  const lapsed = cert.claims.filter((c) => c.state === 'lapsed');
+  const unverified = cert.claims.filter((c) => c.state === 'unverified');
+  if (lapsed.length) return finding('certification', key, 'fail', title, `claimed certification not in force: ${lapsed.map((c) => c.reason).join('; ')}`, evidence);
+  if (unverified.length) return finding('certification', key, 'warn', title, `claimed, not verified: ${unverified.map((c) => c.reason).join('; ')}`, evidence);
+  return finding('certification', key, 'pass', title, `verified: ${cert.claims.map((c) => `${c.program} ${c.listingId}`).join(', ')}`, evidence);
+}
+
+export const bidirectional: CheckDefinition<BidirectionalInput> = {
+  id: 'bidirectional',
+  title: 'Bidirectional and certified',
+  description: 'Bookings made by the vendor land in the EHR exactly once, it sees what the EHR holds, and its integration is certified.',
+  defaultWeight: 40,
+  findings: ['read-through', 'write-lands', 'write-idempotent', 'conflict-refused', 'patient-matched', 'certification'],
+  judge(input) {
+    return input.connections.flatMap((c) => {
+      const cert = judgeCertification(c.key, c.system, c.buyerRuns, c.certification);
+      if (!c.probes) {
+        const why = c.notLiveReason ?? 'the connection is not live';
+        const probeIds: FindingId[] = ['read-through', 'write-lands', 'write-idempotent', 'conflict-refused', 'patient-matched'];
+        return [...probeIds.map((id) => finding(id, c.key, 'error', TITLES[id]!, `not probed: ${why}`)), cert];
+      }
+      const p = c.probes;
+      return [
+        fromOutcome('read-through', c.key, p.readThrough, judgeReadThrough),
+        fromOutcome('write-lands', c.key, p.writeLands, judgeWriteLands),
+        fromOutcome('write-idempotent', c.key, p.writeIdempotent, judgeIdempotent),
+        fromOutcome('conflict-refused', c.key, p.conflictRefused, judgeConflict),
+        fromOutcome('patient-matched', c.key, p.patientMatched, judgePatient),
+        cert,
+      ];
+    });
+  },
+};

@@ -1,0 +1,177 @@
+// Evidence for the bidirectional check: does the vendor see what the EHR holds, and does what it books land
+// in the EHR exactly once? Every write verdict is read back from the EHR, never taken from the vendor's answer.
+import type { ConnectionContext } from './context.js';
+import {
+  bookViaVendor,
+  blockSlotInEhr,
+  createTestPatient,
+  ehrAppointmentsByKey,
+  ehrBookingsOnSlot,
+  ehrFreeSlots,
+  ehrPatientsByIdentifier,
+  freeSlotInEhr,
+  probeWindow,
+  runKey,
+  runMeta,
+  vendorFreeSlots,
+  type Appointment,
+  type Slot,
+} from './ehr-ops.js';
+import { pollUntil, probe, type ProbeOutcome } from './outcome.js';
+
+export interface BookingSeen {
+  id?: string;
+  status: string;
+  slot?: string;
+  patient?: string;
+}
+
+export interface ReadThroughData {
+  window: { start: string; end: string };
+  ehrFree: string[];
+  vendorFree: string[];
+}
+
+export interface WriteData {
+  slotId: string;
+  patientId: string;
+  vendorStatus: number;
+  /** Appointments the EHR holds for the booking KEY, read back after the booking. */
+  ehrBookings: BookingSeen[];
+  /** Active bookings on the slot in the EHR (a second one means a double booking). */
+  slotBookings: number;
+  /** When the vendor answered 202: how long until the booking appeared in the EHR (null: it never did). */
+  queuedLandedAfterMs?: number | null;
+}
+
+export interface IdempotencyData extends WriteData {
+  replayStatus: number;
+}
+
+export interface ConflictData {
+  slotId: string;
+  blockedBy: string;
+  vendorStatus: number;
+  vendorMessage?: string;
+  ehrBookings: BookingSeen[];
+  slotBookings: number;
+}
+
+export interface PatientMatchData {
+  identifier: string;
+  vendorStatus: number;
+  ehrPatients: number;
+}
+
+export interface BidirectionalEvidence {
+  connection: string;
+  writesAllowed: boolean;
+  readThrough: ProbeOutcome<ReadThroughData>;
+  writeLands: ProbeOutcome<WriteData>;
+  writeIdempotent: ProbeOutcome<IdempotencyData>;
+  conflictRefused: ProbeOutcome<ConflictData>;
+  patientMatched: ProbeOutcome<PatientMatchData>;
+}
+
+export interface BidirectionalSettings {
+  /** How long a 202-queued booking is waited for in the EHR before it counts as not landed. */
+  queueWaitMs: number;
+}
+
+function seen(a: Appointment): BookingSeen {
+  const patient = a.participant?.map((p) => p.actor?.reference).find((r) => r?.startsWith('Patient/'));
+  return { id: a.id, status: a.status, slot: a.slot?.[0]?.reference, patient };
+}
+
+/** Books `slot` through the vendor and reads back what the EHR holds, following a 202 for up to `queueWaitMs`. */
+async function bookAndReadBack(ctx: ConnectionContext, slot: Slot, patientId: string, key: string, settings: BidirectionalSettings, alreadyHeld = 0) {
+  const answer = await bookViaVendor(ctx, slot, patientId, key);
+  let bookings = await ehrAppointmentsByKey(ctx, key);
+  let queuedLandedAfterMs: number | null | undefined;
+  if (answer.status === 202) {
+    // A queued booking is followed up: wait (bounded) for it to reach the EHR, beyond what it already held.
+    const waited = await pollUntil(() => ehrAppointmentsByKey(ctx, key), (found) => found.length > alreadyHeld, {
+      timeoutMs: settings.queueWaitMs,
+      firstDelayMs: 100,
+      maxDelayMs: 1000,
+      signal: ctx.signal,
+    });
+    bookings = waited.value;
+    queuedLandedAfterMs = waited.satisfied ? waited.elapsedMs : null;
+  }
+  return { answer, bookings, queuedLandedAfterMs };
+}
+
+export async function gatherBidirectional(ctx: ConnectionContext, settings: BidirectionalSettings): Promise<BidirectionalEvidence> {
+  const window = probeWindow();
+  let ehrFree: Slot[] = [];
+  const readThrough = await probe(ctx, async () => {
+    ehrFree = await ehrFreeSlots(ctx, window);
+    const vendor = await vendorFreeSlots(ctx, window);
+    return { window, ehrFree: ehrFree.map((s) => s.id), vendorFree: vendor.slotIds };
+  });
+
+  const skipped = { kind: 'skipped', reason: ctx.writesBlockedReason ?? 'writes are not allowed on this connection' } as const;
+  if (!ctx.writesAllowed) {
+    return { connection: ctx.key, writesAllowed: false, readThrough, writeLands: skipped, writeIdempotent: skipped, conflictRefused: skipped, patientMatched: skipped };
+  }
+
+  // Slots the vendor also shows as free, so a refusal can't be blamed on a stale view; take them from the end
+  // of the window, away from slots other probes or people are likely to touch.
+  const vendorFree = new Set(readThrough.kind === 'ok' ? readThrough.data.vendorFree : []);
+  const candidates = ehrFree.filter((s) => vendorFree.has(s.id)).reverse();
+  const pool = candidates.length >= 2 ? candidates : [...ehrFree].reverse();
+  const takeSlot = (): Slot => {
+    const slot = pool.shift();
+    if (!slot) throw new Error('no free slot in the probed window to book (the EHR shows none free)');
+    return slot;
+  };
+
+  let patientId = '';
+  let bookingKey = '';
+  let bookedSlot: Slot | undefined;
+  const writeLands = await probe(ctx, async (): Promise<WriteData> => {
+    patientId = (await createTestPatient(ctx, 'patient')).id;
+    bookedSlot = takeSlot();
+    bookingKey = runKey(ctx.runId, 'booking');
+    const { answer, bookings, queuedLandedAfterMs } = await bookAndReadBack(ctx, bookedSlot, patientId, bookingKey, settings);
+    const onSlot = await ehrBookingsOnSlot(ctx, bookedSlot.id);
+    return { slotId: bookedSlot.id, patientId, vendorStatus: answer.status, ehrBookings: bookings.map((b) => seen(b)), slotBookings: onSlot.length, queuedLandedAfterMs };
+  });
+
+  const writeIdempotent = await probe(ctx, async (): Promise<IdempotencyData> => {
+    if (!bookedSlot || !patientId) throw new Error('the first booking could not be made, so there is nothing to repeat');
+    const held = (await ehrAppointmentsByKey(ctx, bookingKey)).length;
+    const { answer, bookings, queuedLandedAfterMs } = await bookAndReadBack(ctx, bookedSlot, patientId, bookingKey, settings, held);
+    const onSlot = await ehrBookingsOnSlot(ctx, bookedSlot.id);
+    return { slotId: bookedSlot.id, patientId, vendorStatus: writeLands.kind === 'ok' ? writeLands.data.vendorStatus : 0, replayStatus: answer.status, ehrBookings: bookings.map((b) => seen(b)), slotBookings: onSlot.length, queuedLandedAfterMs };
+  });
+
+  const conflictRefused = await probe(ctx, async (): Promise<ConflictData> => {
+    if (!patientId) patientId = (await createTestPatient(ctx, 'patient')).id;
+    const slot = takeSlot();
+    const blocked = await blockSlotInEhr(ctx, slot, patientId);
+    if (blocked.status >= 300) throw new Error(`could not make slot ${slot.id} busy in the EHR (HTTP ${blocked.status})`);
+    const key = runKey(ctx.runId, 'conflict');
+    const { answer, bookings } = await bookAndReadBack(ctx, { ...slot, status: 'busy' }, patientId, key, settings);
+    const onSlot = await ehrBookingsOnSlot(ctx, slot.id);
+    const message = typeof answer.body === 'object' && answer.body?.resourceType === 'OperationOutcome' ? answer.body.issue?.[0]?.diagnostics ?? answer.body.issue?.[0]?.details?.text : undefined;
+    if (blocked.method === 'slot-update') await freeSlotInEhr(ctx, slot.id, blocked).catch(() => undefined);
+    return { slotId: slot.id, blockedBy: blocked.method, vendorStatus: answer.status, vendorMessage: message, ehrBookings: bookings.map((b) => seen(b)), slotBookings: onSlot.length };
+  });
+
+  const patientMatched = await probe(ctx, async (): Promise<PatientMatchData> => {
+    const existing = await createTestPatient(ctx, 'existing-patient');
+    const [system, value] = existing.identifier.split('|');
+    const seq = await ctx.ledger.intend({ connection: ctx.key, target: 'vendor', action: 'register-patient', resourceType: 'Patient', identifier: existing.identifier });
+    const answer = await ctx.vendor.create(
+      { resourceType: 'Patient', meta: runMeta(ctx.runId), identifier: [{ system, value }], name: [{ family: 'Testpatient', given: ['Ehrcheck'] }], gender: 'unknown', birthDate: '1970-01-01' },
+      { ifNoneExist: `identifier=${existing.identifier}` },
+    );
+    await ctx.ledger.done(seq, { status: answer.status, id: answer.body?.id });
+    const found = await ehrPatientsByIdentifier(ctx, existing.identifier);
+    return { identifier: existing.identifier, vendorStatus: answer.status, ehrPatients: found.length };
+  });
+
+  return { connection: ctx.key, writesAllowed: true, readThrough, writeLands, writeIdempotent, conflictRefused, patientMatched };
+}

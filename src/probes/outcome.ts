@@ -1,0 +1,64 @@
+// A probe's result as evidence: what it saw, or why it could not see. Probes never throw past this.
+import type { RequestRecord } from '../model/report.js';
+import { ProbeError } from '../http/types.js';
+import type { ConnectionContext } from './context.js';
+
+export type ProbeOutcome<T> =
+  | { kind: 'ok'; data: T; requests: RequestRecord[] }
+  | { kind: 'error'; error: { kind: string; message: string }; requests: RequestRecord[] }
+  | { kind: 'skipped'; reason: string };
+
+export function describeError(error: unknown): { kind: string; message: string } {
+  if (error instanceof ProbeError) return { kind: error.kind, message: error.message };
+  if (error instanceof Error) return { kind: error.name === 'AbortError' ? 'interrupted' : 'probe', message: error.message };
+  return { kind: 'probe', message: String(error) };
+}
+
+/** Runs one probe, keeping the requests it made as evidence and turning any failure into an error value. */
+export async function probe<T>(ctx: ConnectionContext, body: () => Promise<T>): Promise<ProbeOutcome<T>> {
+  const mark = ctx.ehr.log.records.length;
+  const vendorMark = ctx.vendor.log === ctx.ehr.log ? mark : ctx.vendor.log.records.length;
+  const requests = () =>
+    ctx.vendor.log === ctx.ehr.log
+      ? ctx.ehr.log.since(mark)
+      : [...ctx.ehr.log.since(mark), ...ctx.vendor.log.since(vendorMark)].sort((a, b) => a.at.localeCompare(b.at));
+  try {
+    const data = await body();
+    return { kind: 'ok', data, requests: requests() };
+  } catch (error) {
+    return { kind: 'error', error: describeError(error), requests: requests() };
+  }
+}
+
+/** Resolves after `ms`, or early when the run is interrupted. */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
+
+/** Polls `read` until `until(value)` holds or `timeoutMs` passes; returns the last value and when it held. */
+export async function pollUntil<T>(
+  read: () => Promise<T>,
+  until: (value: T) => boolean,
+  options: { timeoutMs: number; firstDelayMs?: number; maxDelayMs?: number; signal?: AbortSignal },
+): Promise<{ value: T; satisfied: boolean; elapsedMs: number }> {
+  const started = Date.now();
+  let delay = options.firstDelayMs ?? 50;
+  let value = await read();
+  while (!until(value)) {
+    const elapsed = Date.now() - started;
+    if (elapsed >= options.timeoutMs || options.signal?.aborted) return { value, satisfied: false, elapsedMs: elapsed };
+    await sleep(Math.min(delay, options.timeoutMs - elapsed), options.signal);
+    delay = Math.min(delay * 1.5, options.maxDelayMs ?? 1000);
+    value = await read();
+  }
+  return { value, satisfied: true, elapsedMs: Date.now() - started };
+}
