@@ -1,0 +1,80 @@
+// The live poller of one trial: look again and again, on the adaptive schedule, until the new state shows or
+// the deadline passes. It records each look's request start and response end; lag.ts turns that into a lag.
+import { describeError, sleep } from '../probes/outcome.js';
+import type { ChangeTiming, Observation } from './lag.js';
+import { nextPollDelay, pollPlanFor, type PollPlan } from './schedule.js';
+
+export interface WatchOptions {
+  change: ChangeTiming;
+  timeoutMs: number;
+  plan?: PollPlan;
+  signal?: AbortSignal;
+  now?: () => number;
+  /** Stop early after this many unreadable answers in a row (a broken endpoint is an error, not a lag). */
+  maxConsecutiveErrors?: number;
+  /** How long past the deadline a look that is still in flight is waited for before it is abandoned. */
+  graceMs?: number;
+}
+
+export interface WatchResult {
+  observations: Observation[];
+  seen: boolean;
+  interrupted: boolean;
+  /** Why looks failed (first few), e.g. `{kind: 'timeout', message}`. */
+  errors: Array<{ kind: string; message: string }>;
+}
+
+export const monotonicNow = (): number => performance.now();
+
+/** Polls `look` (which says whether it sees the old or the new state) from now until the change shows. */
+export async function watchForChange(look: () => Promise<'old' | 'new'>, options: WatchOptions): Promise<WatchResult> {
+  const now = options.now ?? monotonicNow;
+  const plan = options.plan ?? pollPlanFor(options.timeoutMs);
+  const deadline = options.change.sentAt + options.timeoutMs;
+  const maxErrors = options.maxConsecutiveErrors ?? 5;
+  const observations: Observation[] = [];
+  const errors: WatchResult['errors'] = [];
+  let delay = plan.minIntervalMs;
+  let consecutiveErrors = 0;
+
+  for (;;) {
+    if (options.signal?.aborted) return { observations, seen: false, interrupted: true, errors };
+    const sentAt = now();
+    const answer = await boundedLook(look, deadline + (options.graceMs ?? 1000) - sentAt);
+    const answeredAt = now();
+    observations.push({ sentAt, answeredAt, shows: answer.shows });
+    if (answer.shows === 'new') return { observations, seen: true, interrupted: false, errors };
+    if (answer.error) {
+      consecutiveErrors += 1;
+      if (errors.length < 5) errors.push(answer.error);
+      if (consecutiveErrors >= maxErrors) break;
+    } else consecutiveErrors = 0;
+    if (sentAt >= deadline || answeredAt >= deadline + (options.graceMs ?? 1000)) break;
+    delay = nextPollDelay(answeredAt - options.change.sentAt, delay, plan);
+    const wait = Math.min(answeredAt + delay, deadline) - now();
+    if (wait > 0) await sleep(wait, options.signal);
+  }
+  return { observations, seen: false, interrupted: false, errors };
+}
+
+type LookAnswer = { shows: Observation['shows']; error?: { kind: string; message: string } };
+
+/** One look, abandoned (not awaited further) if it outlives the trial's deadline. */
+async function boundedLook(look: () => Promise<'old' | 'new'>, budgetMs: number): Promise<LookAnswer> {
+  let timer: NodeJS.Timeout | undefined;
+  const pending = look().then(
+    (shows): LookAnswer => ({ shows }),
+    (error: unknown): LookAnswer => ({ shows: 'unreadable', error: describeError(error) }),
+  );
+  const expired = new Promise<LookAnswer>((resolve) => {
+    timer = setTimeout(
+      () => resolve({ shows: 'unreadable', error: { kind: 'timeout', message: 'no answer before the trial deadline' } }),
+      Math.max(0, budgetMs),
+    );
+  });
+  try {
+    return await Promise.race([pending, expired]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

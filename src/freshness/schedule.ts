@@ -1,0 +1,81 @@
+// When to poll, and when to start each trial. Pure.
+//
+// Adaptive polling: a lag's error bound is half the gap between the last poll that saw the old state and the
+// first that saw the new one, so the gap must stay small relative to the lag being measured. Polls start
+// fast (25 ms), and each gap is at most `stepFraction` (5%) of the time elapsed since the change, grows by at
+// most ×1.5 from the previous gap, and never exceeds a modest cap (timeout/20, between 100 ms and 2 s).
+// The relative error bound is then about 2.5% of the lag plus the request time, and the number of polls grows
+// only with the logarithm of the lag (about 150 polls for a 120 s timeout that is never met).
+// Randomised start offsets: a vendor that syncs on a fixed timer would look fast or slow depending on where
+// the change falls in its cycle; a seeded uniform offset before each change samples that phase fairly and
+// keeps the run reproducible.
+
+export interface PollPlan {
+  minIntervalMs: number;
+  maxIntervalMs: number;
+  stepFraction: number;
+  growth: number;
+}
+
+export function pollPlanFor(timeoutMs: number): PollPlan {
+  return { minIntervalMs: 25, maxIntervalMs: clamp(timeoutMs / 20, 100, 2000), stepFraction: 0.05, growth: 1.5 };
+}
+
+/** The gap before the next poll, given the time since the change and the previous gap. */
+export function nextPollDelay(elapsedMs: number, previousDelayMs: number, plan: PollPlan): number {
+  const proportional = Math.min(Math.max(0, elapsedMs) * plan.stepFraction, previousDelayMs * plan.growth);
+  return Math.round(clamp(proportional, plan.minIntervalMs, plan.maxIntervalMs));
+}
+
+/**
+ * The moments (ms after the change) at which polls would start if each answered instantly: the first at 0, the
+ * last exactly at the deadline. The live poller follows the same rule from real clock readings.
+ */
+export function pollTimes(timeoutMs: number, plan: PollPlan = pollPlanFor(timeoutMs)): number[] {
+  const times = [0];
+  let delay = plan.minIntervalMs;
+  let at = 0;
+  while (at < timeoutMs) {
+    delay = nextPollDelay(at, delay, plan);
+    at = Math.min(at + delay, timeoutMs);
+    times.push(at);
+  }
+  return times;
+}
+
+/** The window start offsets are drawn from: up to 2 s, and no more than a tenth of the timeout. */
+export function offsetWindowMs(timeoutMs: number): number {
+  return Math.round(clamp(timeoutMs / 10, 0, 2000));
+}
+
+/** `count` start offsets, uniform over [0, windowMs), the same for the same seed. */
+export function startOffsets(seed: number, count: number, windowMs: number): number[] {
+  const next = mulberry32(seed);
+  return Array.from({ length: count }, () => Math.floor(next() * windowMs));
+}
+
+/** A 32-bit seed from text (FNV-1a), e.g. from the run id and connection, so reruns can be reproduced. */
+export function seedFrom(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return hash >>> 0;
+}
+
+/** Small, well-mixed PRNG over [0, 1): enough for spreading trial starts, not for anything secret. */
+export function mulberry32(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function clamp(value: number, low: number, high: number): number {
+  return Math.min(high, Math.max(low, value));
+}
