@@ -1,0 +1,126 @@
+// Coverage breadth: which of the buyer's systems does the vendor verifiably reach, against how many it claims?
+import type { CoverageRow, Finding, SiteState, Status } from '../src/model/report.js';
+import type { LiveEvidence } from '../src/probes/connection-live.js';
+import { finding, type CheckDefinition } from './types.js';
+
+export interface CoverageConnection {
+  key: string;
+  system: string;
+  live: LiveEvidence;
+  /** Statuses of the bidirectional findings on this connection, when that check ran. */
+  readThrough?: Status;
+  writeLands?: Status;
+}
+
+export interface CoverageInput {
+  sites: Array<{ name: string; system: string }>;
+  connections: CoverageConnection[];
+  /** Systems the manifest claims (catalog ids), its claimed count, and names the catalog did not know. */
+  claimedSystems: string[];
+  claimedSystemCount: number | null;
+  unknownClaimedNames: string[];
+  /** Certification state per system (from the bidirectional check's claims), for the matrix. */
+  certified: Record<string, CoverageRow['certified']>;
+  ehrCertified?: Record<string, 'certified' | 'not-certified' | 'unknown'>;
+  displayName(system: string): string;
+}
+
+const TITLES = {
+  'connection-live': 'EHR and vendor endpoints answer and speak FHIR R4',
+  'required-systems': 'Every system the buyer runs is verifiably connected',
+  'claim-integrity': 'Claimed systems against verified ones',
+} as const;
+
+/** A connection's coverage state: verified only when it is live and a booking landed in the EHR. */
+export function connectionState(c: CoverageConnection): Exclude<SiteState, 'claimed-only' | 'absent'> {
+  if (!c.live.live) return 'unreachable';
+  return c.writeLands === 'pass' || c.writeLands === 'warn' ? 'verified' : 'read-only';
+}
+
+const RANK: Record<SiteState, number> = { verified: 4, 'read-only': 3, unreachable: 2, 'claimed-only': 1, absent: 0 };
+
+/** The best state over all connections to a system (a second, working connection covers it). */
+export function systemState(system: string, input: CoverageInput): SiteState {
+  const states = input.connections.filter((c) => c.system === system).map(connectionState);
+  if (states.length > 0) return states.sort((a, b) => RANK[b] - RANK[a])[0]!;
+  return input.claimedSystems.includes(system) ? 'claimed-only' : 'absent';
+}
+
+function judgeLive(c: CoverageConnection): Finding {
+  const l = c.live;
+  const evidence = { ehrMetadata: l.ehrMetadata, ehrAuth: l.ehrAuth, vendorSearch: l.vendorSearch, ehrWritable: l.ehrWritable, requests: l.requests };
+  if (l.live) {
+    const what = `EHR ${l.ehrMetadata.software ?? 'server'} (FHIR ${l.ehrMetadata.fhirVersion}) and the vendor facade answer`;
+    return finding('connection-live', c.key, 'pass', TITLES['connection-live'], l.ehrWritable ? what : `${what}; the EHR's API is read-only for scheduling`, evidence);
+  }
+  const failed = [['EHR metadata', l.ehrMetadata], ['EHR authentication', l.ehrAuth], ['vendor Slot search', l.vendorSearch]] as const;
+  const first = failed.find(([, e]) => !e.ok)!;
+  // Could not reach or talk to it at all → error (unknown); reached it and it is wrong (not R4, refused) → fail.
+  const unreachable = ['dns', 'connect', 'tls', 'timeout', 'config'].includes(first[1].cause ?? '');
+  return finding('connection-live', c.key, unreachable ? 'error' : 'fail', TITLES['connection-live'], `${first[0]}: ${first[1].message ?? first[1].cause}`, { ...evidence, cause: first[1].cause });
+}
+
+export function judgeRequiredSystems(input: CoverageInput): Finding {
+  const sites = input.sites.map((s) => ({ name: s.name, system: s.system, state: systemState(s.system, input) }));
+  const worst = Math.min(...sites.map((s) => RANK[s.state]));
+  const counts = Object.fromEntries((Object.keys(RANK) as SiteState[]).map((k) => [k, sites.filter((s) => s.state === k).length]));
+  const evidence = { sites, counts };
+  const problems = sites.filter((s) => s.state !== 'verified').map((s) => `${s.name} (${input.displayName(s.system)}): ${s.state}`);
+  if (worst === RANK.verified) return finding('required-systems', undefined, 'pass', TITLES['required-systems'], `all ${sites.length} site(s) have a live connection whose bookings land in the EHR`, evidence);
+  if (worst === RANK['read-only']) return finding('required-systems', undefined, 'warn', TITLES['required-systems'], `partial coverage: ${problems.join('; ')}`, evidence);
+  return finding('required-systems', undefined, 'fail', TITLES['required-systems'], `not covered: ${problems.join('; ')}`, evidence);
+}
+
+export function judgeClaimIntegrity(input: CoverageInput): Finding {
+  const verified = [...new Set(input.connections.filter((c) => connectionState(c) === 'verified').map((c) => c.system))];
+  const claimedCount = input.claimedSystemCount ?? input.claimedSystems.length;
+  const tested = input.claimedSystems.filter((s) => input.connections.some((c) => c.system === s));
+  const testedUnverified = tested.filter((s) => !verified.includes(s));
+  const evidence = {
+    claimedCount,
+    claimedListed: input.claimedSystems.length,
+    verifiedCount: verified.length,
+    verified,
+    claimedButUnverified: input.claimedSystems.filter((s) => !verified.includes(s)),
+    testedButUnverified: testedUnverified,
+    unknownClaimedNames: input.unknownClaimedNames,
+    ratio: claimedCount > 0 ? verified.length / claimedCount : null,
+  };
+  const numbers = `${verified.length} verified of ${claimedCount} claimed`;
+  if (claimedCount === 0) return finding('claim-integrity', undefined, 'skip', TITLES['claim-integrity'], 'the vendor claims no systems (no manifest, or an empty one)', evidence);
+  if (verified.length === 0) return finding('claim-integrity', undefined, 'fail', TITLES['claim-integrity'], `${numbers}: no claimed system could be verified`, evidence);
+  if (testedUnverified.length > 0) return finding('claim-integrity', undefined, 'warn', TITLES['claim-integrity'], `${numbers}; tested but not verified: ${testedUnverified.map(input.displayName).join(', ')}`, evidence);
+  return finding('claim-integrity', undefined, 'pass', TITLES['claim-integrity'], `${numbers}; every claim that was tested held up`, evidence);
+}
+
+/** The coverage matrix: every system claimed, run by the buyer, or connected, against what was seen. */
+export function coverageMatrix(input: CoverageInput): CoverageRow[] {
+  const systems = [...new Set([...input.sites.map((s) => s.system), ...input.connections.map((c) => c.system), ...input.claimedSystems])];
+  return systems.map((system) => {
+    const conns = input.connections.filter((c) => c.system === system);
+    const best = <T extends Status | undefined>(pick: (c: CoverageConnection) => T) => (conns.map(pick).find((s) => s === 'pass') ?? conns.map(pick).find(Boolean) ?? null) as Status | null;
+    const row: CoverageRow = {
+      system,
+      displayName: input.displayName(system),
+      claimed: input.claimedSystems.includes(system),
+      buyerRuns: input.sites.some((s) => s.system === system),
+      live: conns.length ? conns.some((c) => c.live.live) : null,
+      read: best((c) => c.readThrough),
+      write: best((c) => c.writeLands),
+      certified: input.certified[system] ?? 'none',
+    };
+    if (input.ehrCertified?.[system]) row.ehrCertified = input.ehrCertified[system];
+    return row;
+  });
+}
+
+export const coverage: CheckDefinition<CoverageInput> = {
+  id: 'coverage',
+  title: 'Coverage breadth',
+  description: "Which of the buyer's systems the vendor verifiably reaches, against how many it claims.",
+  defaultWeight: 30,
+  findings: ['required-systems', 'claim-integrity', 'connection-live'],
+  judge(input) {
+    return [judgeRequiredSystems(input), judgeClaimIntegrity(input), ...input.connections.map(judgeLive)];
+  },
+};

@@ -1,0 +1,73 @@
+// Builds each connection's probe context: its report key, its two clients, whether writes may run.
+import { dirname } from 'node:path';
+import { FhirClient, createRequestLog } from '../http/fhir-client.js';
+import type { ClientOptions } from '../http/types.js';
+import type { Connection, LoadedPlan } from '../model/plan.js';
+import type { ConnectionContext } from '../probes/context.js';
+import type { Ledger } from '../safety/types.js';
+
+/** `epic`, then `epic#2`, `epic#3` for further connections to the same system (DESIGN §6). */
+export function connectionKeys(connections: readonly Connection[]): string[] {
+  const seen = new Map<string, number>();
+  return connections.map((c) => {
+    const n = (seen.get(c.system) ?? 0) + 1;
+    seen.set(c.system, n);
+    return n === 1 ? c.system : `${c.system}#${n}`;
+  });
+}
+
+export interface ContextOptions {
+  loaded: LoadedPlan;
+  runId: string;
+  ledger: Ledger;
+  allowWrites: boolean;
+  env: NodeJS.ProcessEnv;
+  signal: AbortSignal;
+  progress(message: string): void;
+  client?: Partial<ClientOptions>;
+}
+
+export function writesBlockedReason(connection: Connection, allowWrites: boolean): string | undefined {
+  if (!connection.ehr.sandbox) return 'the EHR is not marked `sandbox: true` in the plan, so nothing is written to it';
+  if (!allowWrites) return 'writes are off: run with --allow-writes to let write probes run against this sandbox';
+  return undefined;
+}
+
+export function buildContexts(options: ContextOptions): ConnectionContext[] {
+  const keys = connectionKeys(options.loaded.plan.connections);
+  const baseDir = dirname(options.loaded.file);
+  return options.loaded.plan.connections.map((connection, i) => {
+    const key = keys[i]!;
+    // One log per connection: the evidence of every finding on it is a slice of this log.
+    const log = createRequestLog();
+    const common = { env: options.env, baseDir, log, ...options.client };
+    const blocked = writesBlockedReason(connection, options.allowWrites);
+    return {
+      key,
+      connection,
+      ehr: new FhirClient({ ...common, baseUrl: connection.ehr.fhirBaseUrl, auth: connection.ehr.auth }),
+      vendor: new FhirClient({ ...common, baseUrl: connection.vendor.baseUrl, auth: connection.vendor.auth }),
+      runId: options.runId,
+      writesAllowed: blocked === undefined,
+      writesBlockedReason: blocked,
+      ledger: options.ledger,
+      schedule: connection.schedule,
+      signal: options.signal,
+      progress: (m: string) => options.progress(`[${key}] ${m}`),
+    };
+  });
+}
+
+/**
+ * The schedule to probe when the plan names none: the schedule of the first free slot ahead, so the probes
+ * have something to book; else the first Schedule the EHR lists.
+ */
+export async function discoverSchedule(ctx: ConnectionContext): Promise<string | undefined> {
+  const from = new Date(Date.now() + 60 * 60 * 1000).toISOString();
+  const slots = await ctx.ehr.request({ path: 'Slot', query: { status: 'free', start: `ge${from}`, _count: '1' } }).catch(() => undefined);
+  const slotRef = slots?.status === 200 ? slots.body?.entry?.[0]?.resource?.schedule?.reference : undefined;
+  if (typeof slotRef === 'string') return slotRef;
+  const schedules = await ctx.ehr.request({ path: 'Schedule', query: { _count: '1' } }).catch(() => undefined);
+  const id = schedules?.status === 200 ? schedules.body?.entry?.[0]?.resource?.id : undefined;
+  return typeof id === 'string' ? `Schedule/${id}` : undefined;
+}

@@ -1,0 +1,178 @@
+// One evaluation of one vendor: probe every connection, judge, score, clean up, and assemble the report.
+// Probes gather evidence; checks judge it; nothing here decides a verdict itself.
+import { bidirectional, type BidirectionalInput } from '../../checks/bidirectional.js';
+import { coverage, coverageMatrix, type CoverageConnection } from '../../checks/coverage.js';
+import { checkClaims, claimsFor } from '../certification.js';
+import type { LoadedPlan } from '../model/plan.js';
+import type { CheckId, CleanupSummary, CoverageRow, Finding, Report, Status, WriteRecord } from '../model/report.js';
+import { REPORT_SCHEMA_VERSION } from '../model/report.js';
+import { gatherBidirectional, type BidirectionalEvidence } from '../probes/bidirectional.js';
+import { gatherConnectionLive, type LiveEvidence } from '../probes/connection-live.js';
+import type { ConnectionContext } from '../probes/context.js';
+import { cleanupConnection, mergeCleanups, type CleanupResult } from '../safety/cleanup.js';
+import type { Ledger } from '../safety/types.js';
+import { resolveGateSpec, scoreReport, type JudgedCheck } from '../scoring.js';
+import { buildContexts, discoverSchedule } from './connections.js';
+import { freshnessStep, type FreshnessOutcome } from './freshness-step.js';
+import { runPool } from './pool.js';
+import { systemCatalog } from './systems.js';
+
+export interface RunOptions {
+  loaded: LoadedPlan;
+  runId: string;
+  ledger: Ledger;
+  /** Only these checks (`--check`); all three when absent. */
+  checks?: CheckId[];
+  trials?: number;
+  allowWrites: boolean;
+  gate: { failUnder?: number; require?: CheckId[] };
+  env: NodeJS.ProcessEnv;
+  signal: AbortSignal;
+  progress(message: string): void;
+  toolVersion: string;
+  /** Overrides for the clients (timeouts in tests). */
+  client?: Parameters<typeof buildContexts>[0]['client'];
+}
+
+interface ConnectionResult {
+  ctx: ConnectionContext;
+  live: LiveEvidence;
+  bidirectional?: BidirectionalEvidence;
+  freshness?: FreshnessOutcome;
+}
+
+export async function evaluate(options: RunOptions): Promise<Report> {
+  const startedAt = new Date().toISOString();
+  const { plan, manifest, registry } = options.loaded;
+  const wanted = (id: CheckId) => !options.checks?.length || options.checks.includes(id);
+  const catalog = await systemCatalog();
+  const contexts = buildContexts({ ...options });
+  const freshnessSettings = { ...plan.checks.freshness, trials: options.trials ?? plan.checks.freshness.trials };
+  const queueWaitMs = Math.min(freshnessSettings.timeoutSeconds, 60) * 1000;
+
+  const results = await runPool(contexts, (ctx) => new URL(ctx.connection.ehr.fhirBaseUrl).host, { concurrency: 16, perHost: 4 }, async (ctx): Promise<ConnectionResult> => {
+    ctx.progress('checking the EHR and vendor endpoints');
+    if (!ctx.schedule) ctx.schedule = await discoverSchedule(ctx);
+    const live = await gatherConnectionLive(ctx);
+    const result: ConnectionResult = { ctx, live };
+    if (!live.live || options.signal.aborted) return result;
+    if (live.capability && !live.ehrWritable && ctx.writesAllowed) {
+      ctx.writesAllowed = false;
+      ctx.writesBlockedReason = "the EHR's FHIR API offers no scheduling write (Slot update or Appointment create)";
+    }
+    if (wanted('bidirectional') || wanted('coverage')) {
+      ctx.progress('bidirectional probes');
+      result.bidirectional = await gatherBidirectional(ctx, { queueWaitMs });
+    }
+    if (wanted('freshness') && !options.signal.aborted) {
+      ctx.progress(`freshness: ${freshnessSettings.trials} trial(s) each way`);
+      result.freshness = await freshnessStep.gather(ctx, freshnessSettings, live.capability);
+    }
+    return result;
+  });
+
+  // Judge.
+  const buyerSystems = new Set(plan.buyer.sites.map((s) => catalog.canonical(s.system)));
+  const vendorName = manifest?.vendor ?? plan.vendor.name;
+  const now = new Date();
+  const certInput: BidirectionalInput['connections'] = results.map((r) => {
+    const claimed = claimsFor(manifest, r.ctx.connection.system, catalog.same);
+    return {
+      key: r.ctx.key,
+      system: r.ctx.connection.system,
+      buyerRuns: buyerSystems.has(catalog.canonical(r.ctx.connection.system)),
+      probes: r.bidirectional,
+      notLiveReason: r.live.live ? undefined : 'the connection is not live (see connection-live)',
+      certification: { claimed: Boolean(claimed), claims: checkClaims(claimed, vendorName, r.ctx.connection.system, registry, now, catalog.same) },
+    };
+  });
+  const bidiFindings = bidirectional.judge({ connections: certInput });
+  const statusOf = (key: string, id: string): Status | undefined => bidiFindings.find((f) => f.connection === key && f.id === id)?.status;
+
+  const claimed = catalog.resolveClaims(manifest);
+  const certified: Record<string, CoverageRow['certified']> = {};
+  for (const c of certInput) {
+    const states = c.certification.claims.map((x) => x.state);
+    certified[c.system] = states.length === 0 ? 'none' : states.includes('lapsed') ? 'lapsed' : states.every((s) => s === 'verified') ? 'verified' : 'claimed';
+  }
+  const coverageInput = {
+    sites: plan.buyer.sites.map((s) => ({ name: s.name, system: catalog.canonical(s.system) })),
+    connections: results.map((r): CoverageConnection => ({
+      key: r.ctx.key,
+      system: catalog.canonical(r.ctx.connection.system),
+      live: r.live,
+      readThrough: statusOf(r.ctx.key, 'read-through'),
+      writeLands: statusOf(r.ctx.key, 'write-lands'),
+    })),
+    claimedSystems: claimed.systems,
+    claimedSystemCount: manifest?.claimedSystemCount ?? (manifest ? manifest.systems.length : null),
+    unknownClaimedNames: claimed.unknown,
+    certified,
+    displayName: catalog.displayName,
+  };
+
+  const judged: JudgedCheck[] = [];
+  if (wanted('bidirectional')) judged.push({ id: 'bidirectional', title: bidirectional.title, findings: bidiFindings });
+  if (wanted('coverage')) judged.push({ id: 'coverage', title: coverage.title, findings: coverage.judge(coverageInput) });
+  let freshnessFindings: Finding[] = [];
+  if (wanted('freshness')) {
+    freshnessFindings = freshnessStep.judge(results.map((r) => ({ ctx: r.ctx, live: r.live, evidence: r.freshness })), freshnessSettings, manifest, catalog.same);
+    judged.push({ id: 'freshness', title: freshnessStep.title, findings: freshnessFindings });
+  }
+
+  // Clean up before the report is final, so it can say what was left behind.
+  options.progress('cleaning up what the run wrote');
+  const cleanup = await cleanupAll(results.map((r) => r.ctx), options.ledger);
+
+  const weights = { bidirectional: plan.checks.bidirectional.weight, coverage: plan.checks.coverage.weight, freshness: plan.checks.freshness.weight };
+  const scored = scoreReport(judged, weights, resolveGateSpec(plan.gate, { failUnder: options.gate.failUnder, require: options.gate.require }));
+  await Promise.all(results.flatMap((r) => [r.ctx.ehr.close(), r.ctx.vendor.close()]));
+
+  const report: Report = {
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    tool: { name: 'ehr-check', version: options.toolVersion },
+    runId: options.runId,
+    startedAt,
+    finishedAt: new Date().toISOString(),
+    vendor: { name: plan.vendor.name },
+    buyer: { name: plan.buyer.name },
+    score: scored.score,
+    grade: scored.grade,
+    gate: scored.gate,
+    checks: scored.checks,
+    connections: results.map((r) => ({
+      system: r.ctx.key,
+      ehrBaseUrl: r.ctx.connection.ehr.fhirBaseUrl,
+      vendorBaseUrl: r.ctx.connection.vendor.baseUrl,
+      live: r.live.live,
+      schedule: r.ctx.schedule ?? null,
+      sandbox: Boolean(r.ctx.connection.ehr.sandbox),
+      writesAllowed: r.ctx.writesAllowed,
+      fhirVersion: r.live.ehrMetadata.fhirVersion ?? null,
+      software: r.live.ehrMetadata.software ?? null,
+    })),
+    cleanup: cleanup.summary,
+    coverage: { matrix: coverageMatrix(coverageInput), claimedSystemCount: coverageInput.claimedSystemCount, verifiedCount: coverageMatrix(coverageInput).filter((r) => r.write === 'pass' || r.write === 'warn').length },
+    roi: freshnessStep.roi(plan, judged.flatMap((c) => c.findings)),
+    writes: cleanup.writes,
+  };
+  if (options.signal.aborted) report.partial = true;
+  return report;
+}
+
+async function cleanupAll(contexts: ConnectionContext[], ledger: Ledger): Promise<CleanupResult> {
+  const entries = ledger.entries();
+  const parts = await Promise.all(
+    contexts.map((ctx) => {
+      const mine = entries.filter((e) => e.connection === ctx.key);
+      return mine.length === 0 ? emptyCleanup() : cleanupConnection(ctx.ehr, ledger.runId, mine);
+    }),
+  );
+  return mergeCleanups(parts);
+}
+
+function emptyCleanup(): CleanupResult {
+  const summary: CleanupSummary = { created: 0, removed: 0, leftover: [] };
+  const writes: WriteRecord[] = [];
+  return { summary, writes };
+}
