@@ -1,6 +1,99 @@
-import { NotYetAvailableError } from '../errors.js';
+// `ehr-check run --plan FILE`: evaluate one vendor as the plan says.
+import { readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { Io } from '../cli/io.js';
+import { wantsColor } from '../cli/io.js';
+import { createProgress } from '../cli/progress.js';
+import { CannotEvaluateError, EXIT, InterruptedError, UsageError } from '../errors.js';
+import { CHECK_IDS, type CheckId, type Report } from '../model/report.js';
 
-export default async function runCommand(_opts: unknown, _io: Io): Promise<number> {
-  throw new NotYetAvailableError('`ehr-check run` (run --plan) is not built yet: it lands with issue 3.');
+export interface RunCommandOptions {
+  plan: string;
+  check?: string[];
+  json?: string;
+  html?: string;
+  junit?: string;
+  markdown?: string;
+  failUnder?: number;
+  require?: string[];
+  trials?: number;
+  allowWrites?: boolean;
+  operatorScript?: string;
+  quiet?: boolean;
+  color?: boolean;
+}
+
+export function checkIds(values: string[] | undefined, flag: string): CheckId[] | undefined {
+  if (!values?.length) return undefined;
+  for (const v of values) {
+    if (!CHECK_IDS.includes(v as CheckId)) throw new UsageError(`${flag} ${v}: unknown check; use one of ${CHECK_IDS.join(', ')}`);
+  }
+  return values as CheckId[];
+}
+
+export function validateNumbers(opts: { failUnder?: number; trials?: number }): void {
+  if (opts.failUnder !== undefined && (opts.failUnder < 0 || opts.failUnder > 100)) throw new UsageError('--fail-under takes a score from 0 to 100');
+  if (opts.trials !== undefined && (!Number.isInteger(opts.trials) || opts.trials < 1 || opts.trials > 100)) throw new UsageError('--trials takes a whole number from 1 to 100');
+}
+
+export function toolVersion(): string {
+  return (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+}
+
+/** Prints the terminal view (unless JSON went to stdout) and maps the outcome to an exit code. */
+export async function finish(report: Report, opts: RunCommandOptions, io: Io, interrupted: boolean): Promise<number> {
+  const { writeOutputs } = await import('../report/write.js');
+  const { jsonOnStdout } = await writeOutputs(report, opts, io);
+  if (!jsonOnStdout) {
+    const { formatTerminal } = await import('../report/terminal.js');
+    io.out(formatTerminal(report, { color: wantsColor(io, opts.color), quiet: opts.quiet }));
+  }
+  if (interrupted) throw new InterruptedError('interrupted: cleanup ran and the partial report was written');
+  if (report.connections.length > 0 && report.connections.every((c) => !c.live)) {
+    throw new CannotEvaluateError('the evaluation could not be carried out: no connection was reachable (see connection-live)');
+  }
+  return report.gate.passed ? EXIT.ok : EXIT.gateFailed;
+}
+
+export default async function runCommand(opts: RunCommandOptions, io: Io): Promise<number> {
+  const checks = checkIds(opts.check, '--check');
+  const require = checkIds(opts.require, '--require');
+  validateNumbers(opts);
+  const { loadPlan } = await import('../contracts/load.js');
+  const loaded = await loadPlan(opts.plan, { cwd: io.cwd });
+  const { FileLedger, ledgerDirFor } = await import('../safety/ledger.js');
+  const { newRunId } = await import('../run/run-id.js');
+  const { watchInterrupts } = await import('../run/interrupt.js');
+  const { evaluate } = await import('../run/runner.js');
+
+  const runId = newRunId();
+  const ledger = await FileLedger.create(ledgerDirFor(dirname(loaded.file)), runId);
+  const progress = createProgress(io, { quiet: opts.quiet });
+  const watch = watchInterrupts(() => progress('interrupted: stopping probes and cleaning up…'));
+  let report: Report;
+  try {
+    progress(`run ${runId}: ${loaded.plan.connections.length} connection(s)`);
+    report = await evaluate({
+      loaded,
+      runId,
+      ledger,
+      checks,
+      trials: opts.trials,
+      allowWrites: Boolean(opts.allowWrites),
+      gate: { failUnder: opts.failUnder, require },
+      env: io.env,
+      signal: watch.signal,
+      progress,
+      toolVersion: toolVersion(),
+    });
+  } finally {
+    progress.done();
+    watch.dispose();
+    await ledger.close();
+  }
+  if (report.cleanup.leftover.length === 0) {
+    const { markCleaned } = await import('../safety/ledger.js');
+    await markCleaned(dirname(ledger.file), runId);
+  }
+  return finish(report, opts, io, watch.interrupted);
 }

@@ -1,6 +1,6 @@
 // The write-ahead run ledger (DESIGN §8): one JSON line per intended write, flushed to disk before the write
 // is sent, so `ehr-check cleanup` can undo a run that crashed or was killed mid-way.
-import { mkdir, open, readdir, readFile, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Ledger, LedgerEntry, LedgerIntent } from './types.js';
 
@@ -88,10 +88,20 @@ export async function readLedgerFile(file: string): Promise<LedgerEntry[]> {
 /** Run ids that have a ledger in `dir`, oldest first. */
 export async function listLedgers(dir: string): Promise<string[]> {
   try {
-    return (await readdir(dir)).filter((f) => f.endsWith('.jsonl')).map((f) => f.slice(0, -'.jsonl'.length)).sort();
+    return (await readdir(dir))
+      .filter((f) => f.endsWith('.jsonl') && !f.endsWith(CLEANED_SUFFIX))
+      .map((f) => f.slice(0, -'.jsonl'.length))
+      .sort();
   } catch {
     return [];
   }
+}
+
+const CLEANED_SUFFIX = '.cleaned.jsonl';
+
+/** After a complete cleanup the ledger is kept, renamed, as the record of what was written and undone. */
+export async function markCleaned(dir: string, runId: string): Promise<void> {
+  await rename(join(dir, `${runId}.jsonl`), join(dir, `${runId}${CLEANED_SUFFIX}`));
 }
 
 export function ledgerDirFor(planDir: string): string {
