@@ -56,13 +56,15 @@ export default async function demoCommand(opts: DemoOptions, io: Io): Promise<nu
   for (const [i, report] of reports.entries()) {
     const id = world.plans[i]!.vendor.id;
     await writeOutputs(report, {
-      json: perVendorPath(opts.json, id),
+      json: opts.json === '-' ? undefined : perVendorPath(opts.json, id),
       html: perVendorPath(opts.html, id),
       junit: perVendorPath(opts.junit, id),
       markdown: perVendorPath(opts.markdown, id),
     }, io);
   }
-  if (opts.json !== '-') {
+  // `--json -` prints the three reports as one JSON array, so stdout stays one parseable document.
+  if (opts.json === '-') io.out(`${JSON.stringify(reports, null, 2)}\n`);
+  else {
     const color = wantsColor(io, opts.color);
     const { formatCompareTerminal } = await import('../report/compare.js');
     const { formatTerminal } = await import('../report/terminal.js');
