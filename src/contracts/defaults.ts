@@ -1,0 +1,8 @@
+// What a plan gets when it leaves a setting out (DESIGN §3). The plan schema shows these as `default`s and
+// the loader fills them in, so both read from here.
+
+export const CHECK_DEFAULTS = {
+  bidirectional: { weight: 40 },
+  coverage: { weight: 30 },
+  freshness: { weight: 30, trials: 5, timeoutSeconds: 120, realTimeSeconds: 5, nearRealTimeSeconds: 60 },
+} as const;

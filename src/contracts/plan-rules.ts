@@ -1,0 +1,72 @@
+// What the plan schema cannot say: defaults filled in, rules across fields, and paths made absolute
+// against the plan's own folder (never the working folder a command happened to run in).
+import { isAbsolute, resolve } from 'node:path';
+import type { InputProblem } from '../errors.js';
+import type { AuthConfig, CheckSettings, Connection, FreshnessSettings, Plan } from '../model/plan.js';
+import { CHECK_DEFAULTS } from './defaults.js';
+
+/** A plan as the schema accepts it: the checks and the gate may be left out, in whole or in part. */
+export type PlanInput = Omit<Plan, 'checks' | 'gate'> & {
+  checks?: { bidirectional?: Partial<CheckSettings>; coverage?: Partial<CheckSettings>; freshness?: Partial<FreshnessSettings> };
+  gate?: Plan['gate'];
+};
+
+export function withDefaults(input: PlanInput): Plan {
+  const checks = input.checks ?? {};
+  return {
+    ...input,
+    checks: {
+      bidirectional: { ...CHECK_DEFAULTS.bidirectional, ...checks.bidirectional },
+      coverage: { ...CHECK_DEFAULTS.coverage, ...checks.coverage },
+      freshness: { ...CHECK_DEFAULTS.freshness, ...checks.freshness },
+    },
+    gate: { ...input.gate },
+  };
+}
+
+/** Rules across fields, checked after defaults are filled (a default can be what a setting conflicts with). */
+export function planRuleProblems(input: PlanInput, plan: Plan, file: string): InputProblem[] {
+  const problems: InputProblem[] = [];
+  const given = input.checks?.freshness ?? {};
+  const f = plan.checks.freshness;
+  const named = (key: 'realTimeSeconds' | 'nearRealTimeSeconds' | 'timeoutSeconds') =>
+    `${key} (${f[key]}${given[key] === undefined ? ', the default' : ''})`;
+  if (f.realTimeSeconds > f.nearRealTimeSeconds) {
+    problems.push({
+      file,
+      field: '/checks/freshness/realTimeSeconds',
+      message: `${named('realTimeSeconds')} must not exceed ${named('nearRealTimeSeconds')}`,
+    });
+  }
+  if (f.nearRealTimeSeconds > f.timeoutSeconds) {
+    problems.push({
+      file,
+      field: '/checks/freshness/nearRealTimeSeconds',
+      message: `${named('nearRealTimeSeconds')} must not exceed ${named('timeoutSeconds')}`,
+    });
+  }
+  const { bidirectional, coverage, freshness } = plan.checks;
+  if (bidirectional.weight + coverage.weight + freshness.weight === 0) {
+    problems.push({ file, field: '/checks', message: 'every check weighs 0: at least one weight must be above 0 for a score to exist' });
+  }
+  return problems;
+}
+
+function resolveAuth(auth: AuthConfig, dir: string): AuthConfig {
+  return auth.type === 'backend-services' ? { ...auth, privateKeyFile: resolve(dir, auth.privateKeyFile) } : auth;
+}
+
+/** The plan with every file path absolute, resolved from `dir` (the plan's folder). */
+export function withAbsolutePaths(plan: Plan, dir: string): Plan {
+  const at = (path: string | undefined) => (path === undefined || isAbsolute(path) ? path : resolve(dir, path));
+  const connections: Connection[] = plan.connections.map((c) => ({
+    ...c,
+    ehr: { ...c.ehr, auth: resolveAuth(c.ehr.auth, dir) },
+    vendor: { ...c.vendor, auth: resolveAuth(c.vendor.auth, dir) },
+  }));
+  const resolved: Plan = { ...plan, vendor: { ...plan.vendor }, connections };
+  if (plan.vendor.manifest !== undefined) resolved.vendor.manifest = at(plan.vendor.manifest);
+  if (plan.certifications !== undefined) resolved.certifications = at(plan.certifications);
+  if (plan.chpl) resolved.chpl = { ...plan.chpl, ...(plan.chpl.exportFile !== undefined && { exportFile: at(plan.chpl.exportFile) }) };
+  return resolved;
+}

@@ -1,0 +1,165 @@
+// JSON Schema of the plan file (DESIGN §3). Unknown keys are errors everywhere: a typo must not silently
+// drop a setting. Rules across fields (e.g. realTimeSeconds <= nearRealTimeSeconds) live in plan-rules.ts.
+import { CHECK_DEFAULTS } from '../defaults.js';
+import { AUTH, FILE_PATH, HTTP_URL, SYSTEM_ID, envVar, text, type JsonSchema } from './common.js';
+
+const nonNegative = (description: string): JsonSchema => ({ type: 'number', minimum: 0, description });
+const positive = (description: string, fallback: number): JsonSchema => ({
+  type: 'number',
+  exclusiveMinimum: 0,
+  maximum: 86_400,
+  default: fallback,
+  description,
+});
+
+const weight = (fallback: number): JsonSchema => ({
+  type: 'number',
+  minimum: 0,
+  default: fallback,
+  description: 'a weight in the overall score (0 or more; 0 runs the check without counting it)',
+});
+
+const simpleCheck = (title: string, fallback: number): JsonSchema => ({
+  type: 'object',
+  title,
+  properties: { weight: weight(fallback) },
+  additionalProperties: false,
+});
+
+const f = CHECK_DEFAULTS.freshness;
+
+const site: JsonSchema = {
+  type: 'object',
+  title: 'site',
+  properties: { name: text('the site name'), system: { ...SYSTEM_ID, description: `the EHR this site runs: ${SYSTEM_ID.description}` } },
+  required: ['name', 'system'],
+  additionalProperties: false,
+};
+
+const connection: JsonSchema = {
+  type: 'object',
+  title: 'connection',
+  properties: {
+    system: SYSTEM_ID,
+    ehr: {
+      type: 'object',
+      title: 'ehr',
+      properties: {
+        fhirBaseUrl: { ...HTTP_URL, description: "an http or https URL of the EHR's FHIR R4 base" },
+        sandbox: { type: 'boolean', description: 'true or false: whether write probes may run here (only on sandboxes)' },
+        auth: AUTH,
+      },
+      required: ['fhirBaseUrl', 'auth'],
+      additionalProperties: false,
+    },
+    vendor: {
+      type: 'object',
+      title: 'vendor endpoint',
+      properties: {
+        kind: { enum: ['fhir'], description: 'the vendor sandbox contract: fhir' },
+        baseUrl: { ...HTTP_URL, description: "an http or https URL of the vendor's FHIR facade" },
+        auth: AUTH,
+      },
+      required: ['kind', 'baseUrl', 'auth'],
+      additionalProperties: false,
+    },
+    schedule: {
+      type: 'string',
+      pattern: '^Schedule/[A-Za-z0-9\\-.]{1,64}$',
+      description: 'a Schedule reference such as "Schedule/dr-lee"',
+    },
+  },
+  required: ['system', 'ehr', 'vendor'],
+  additionalProperties: false,
+};
+
+export const PLAN_SCHEMA: JsonSchema = {
+  $schema: 'http://json-schema.org/draft-07/schema#',
+  $id: 'urn:ehr-check:schema:plan:1',
+  title: 'plan',
+  description: 'An ehr-check plan: who buys, which vendor, which EHR connections to probe, how to score and gate.',
+  type: 'object',
+  properties: {
+    version: { const: 1, description: 'the plan format version: 1' },
+    buyer: {
+      type: 'object',
+      title: 'buyer',
+      properties: {
+        name: text("the buyer's name"),
+        volumes: {
+          type: 'object',
+          title: 'volumes',
+          properties: {
+            bookingsPerWeek: nonNegative('a number of bookings per week'),
+            minutesPerManualEntry: nonNegative('a number of staff minutes to re-enter one booking by hand'),
+            staffHourlyCost: nonNegative('a cost of one staff hour'),
+          },
+          required: ['bookingsPerWeek', 'minutesPerManualEntry', 'staffHourlyCost'],
+          additionalProperties: false,
+        },
+        sites: { type: 'array', minItems: 1, items: site, description: "a list of the buyer's sites and the EHR each runs" },
+      },
+      required: ['name', 'sites'],
+      additionalProperties: false,
+    },
+    vendor: {
+      type: 'object',
+      title: 'vendor',
+      properties: {
+        name: text("the vendor's name"),
+        manifest: { ...FILE_PATH, description: "a path to the vendor's manifest, relative to the plan file" },
+      },
+      required: ['name'],
+      additionalProperties: false,
+    },
+    connections: { type: 'array', minItems: 1, items: connection, description: 'a list of the EHR connections to probe' },
+    checks: {
+      type: 'object',
+      title: 'checks',
+      properties: {
+        bidirectional: simpleCheck('bidirectional check', CHECK_DEFAULTS.bidirectional.weight),
+        coverage: simpleCheck('coverage check', CHECK_DEFAULTS.coverage.weight),
+        freshness: {
+          type: 'object',
+          title: 'freshness check',
+          properties: {
+            weight: weight(f.weight),
+            trials: { type: 'integer', minimum: 1, maximum: 100, default: f.trials, description: 'a number of trials per direction' },
+            timeoutSeconds: positive('a number of seconds after which a change counts as never seen', f.timeoutSeconds),
+            realTimeSeconds: positive('a number of seconds within which a change counts as real-time', f.realTimeSeconds),
+            nearRealTimeSeconds: positive('a number of seconds within which a change counts as near-real-time', f.nearRealTimeSeconds),
+          },
+          additionalProperties: false,
+        },
+      },
+      additionalProperties: false,
+    },
+    gate: {
+      type: 'object',
+      title: 'gate',
+      properties: {
+        minScore: { type: 'number', minimum: 0, maximum: 100, description: 'a minimum overall score' },
+        require: {
+          type: 'array',
+          uniqueItems: true,
+          items: { enum: ['bidirectional', 'coverage', 'freshness'] },
+          description: 'a list of checks that must pass',
+        },
+      },
+      additionalProperties: false,
+    },
+    certifications: { ...FILE_PATH, description: 'a path to the certification registry, relative to the plan file' },
+    chpl: {
+      type: 'object',
+      title: 'chpl',
+      properties: {
+        baseUrl: { ...HTTP_URL, description: 'an http or https URL of the CHPL API' },
+        apiKeyEnv: envVar('the CHPL API key'),
+        exportFile: { ...FILE_PATH, description: 'a path to a CHPL export, relative to the plan file' },
+      },
+      additionalProperties: false,
+    },
+  },
+  required: ['version', 'buyer', 'vendor', 'connections'],
+  additionalProperties: false,
+};
