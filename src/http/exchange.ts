@@ -1,0 +1,133 @@
+// A request as the client sees it: redirects followed by hand (credentials never leave their origin),
+// 429/503 retried within the budget, and every wire exchange logged, redacted, as evidence.
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { RequestLog } from './types.js';
+import { ProbeError } from './types.js';
+import { redactUrl, type SecretScrubber } from './redact.js';
+import { nextWait, parseRetryAfter, type RetryBudget } from './retry-after.js';
+import type { Transport, WireResponse } from './transport.js';
+
+export const MAX_REDIRECTS = 5;
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+
+export interface Outgoing {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  body?: string;
+  /** Authorization header value, sent only to `credentialOrigin`. */
+  authorization?: string;
+  credentialOrigin?: string;
+  followRedirects?: boolean; // default true
+}
+
+export interface Exchanged {
+  wire: WireResponse;
+  /** The URL that finally answered (after redirects). */
+  url: string;
+  durationMs: number;
+}
+
+export interface ExchangeDeps {
+  transport: Transport;
+  log: RequestLog;
+  scrubber: SecretScrubber;
+  retry: RetryBudget;
+}
+
+export async function exchange(deps: ExchangeDeps, out: Outgoing): Promise<Exchanged> {
+  const started = performance.now();
+  let { method, url, body } = out;
+  let hops = 0;
+  let attempt = 0;
+  let waitedMs = 0;
+  for (;;) {
+    const headers = { ...out.headers };
+    if (out.authorization && origin(url) === out.credentialOrigin) headers['authorization'] = out.authorization;
+    if (body === undefined) delete headers['content-type'];
+    const wire = await logged(deps, method, url, () => deps.transport.exchange({ method, url, headers, body }));
+
+    if (wire.status === 429 || wire.status === 503) {
+      const askedMs = parseRetryAfter(wire.headers['retry-after']);
+      const wait = nextWait(attempt, askedMs, waitedMs, deps.retry);
+      if (wait === undefined) throw rateLimited(url, wire.status, askedMs, attempt, deps.retry);
+      await sleep(wait);
+      waitedMs += wait;
+      attempt++;
+      continue;
+    }
+
+    const location = wire.headers['location'];
+    if (REDIRECTS.has(wire.status) && location && out.followRedirects !== false) {
+      if (hops >= MAX_REDIRECTS) {
+        throw new ProbeError('redirect', `${redactUrl(url)} redirected more than ${MAX_REDIRECTS} times`, {
+          url: redactUrl(url),
+          status: wire.status,
+        });
+      }
+      const next = redirectTarget(location, url, wire.status);
+      // 303, and 301/302 after a POST, turn into a GET without body (as browsers and fetch do).
+      if (wire.status === 303 || ((wire.status === 301 || wire.status === 302) && method === 'POST')) {
+        method = 'GET';
+        body = undefined;
+      }
+      url = next;
+      hops++;
+      continue;
+    }
+    return { wire, url, durationMs: Math.round(performance.now() - started) };
+  }
+}
+
+export function origin(url: string): string | undefined {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return undefined;
+  }
+}
+
+async function logged(deps: ExchangeDeps, method: string, url: string, send: () => Promise<WireResponse>): Promise<WireResponse> {
+  const at = new Date().toISOString();
+  const t0 = performance.now();
+  const record = { method, url: redactUrl(url), at };
+  try {
+    const wire = await send();
+    deps.log.add({ ...record, status: wire.status, durationMs: Math.round(performance.now() - t0) });
+    return wire;
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    deps.log.add({ ...record, status: null, durationMs: Math.round(performance.now() - t0), error: deps.scrubber.scrub(message) });
+    throw error;
+  }
+}
+
+function redirectTarget(location: string, from: string, status: number): string {
+  let next: URL;
+  try {
+    next = new URL(location, from);
+  } catch {
+    throw new ProbeError('redirect', `${redactUrl(from)} redirected (${status}) to an unreadable Location`, {
+      url: redactUrl(from),
+      status,
+    });
+  }
+  if (next.protocol !== 'http:' && next.protocol !== 'https:') {
+    throw new ProbeError('redirect', `${redactUrl(from)} redirected (${status}) to a ${next.protocol} URL, which is not followed`, {
+      url: redactUrl(from),
+      status,
+    });
+  }
+  return next.toString();
+}
+
+function rateLimited(url: string, status: number, askedMs: number | undefined, attempt: number, budget: RetryBudget): ProbeError {
+  const where = redactUrl(url);
+  const why =
+    attempt >= budget.maxRetries
+      ? `still after ${attempt} ${attempt === 1 ? 'retry' : 'retries'}`
+      : askedMs !== undefined
+        ? `Retry-After asks for ${Math.ceil(askedMs / 1000)} s, beyond the ${budget.maxWaitMs / 1000} s retry budget`
+        : `no retry fits the ${budget.maxWaitMs / 1000} s retry budget`;
+  return new ProbeError('rate-limited', `${where} answered ${status}: ${why}`, { url: where, status });
+}

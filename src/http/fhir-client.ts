@@ -1,0 +1,278 @@
+// The hardened FHIR R4 client every probe uses (contract in ./types.ts). Transport limits live in
+// ./transport.ts, redirects and retries in ./exchange.ts, auth schemes in ./auth/. This file speaks FHIR:
+// URLs under the base, headers, body checks, and the typed read/search/create/update/delete helpers.
+import { STATUS_CODES } from 'node:http';
+import type { Bundle } from '@medplum/fhirtypes';
+import { ProbeError, type ClientOptions, type FhirResponse, type RequestLog, type RequestOptions } from './types.js';
+import { Transport } from './transport.js';
+import { exchange, type ExchangeDeps, type Outgoing } from './exchange.js';
+import { parseBody, requireResource } from './body.js';
+import { outcomeText } from './outcome.js';
+import { createRequestLog } from './request-log.js';
+import { redactUrl, SecretScrubber } from './redact.js';
+import { createCredentials, type AuthHttp, type Credentials } from './auth/index.js';
+import { nextPageUrl } from './paging.js';
+
+export { createRequestLog } from './request-log.js';
+export { outcomeText } from './outcome.js';
+
+const FHIR_JSON = 'application/fhir+json';
+const DEFAULT_MAX_PAGES = 50;
+
+type Query = Record<string, string | string[] | undefined>;
+
+interface SendOptions {
+  /** A 2xx JSON body must be a FHIR resource (of this type, when given). */
+  resource?: boolean | string;
+}
+
+export class FhirClient {
+  readonly baseUrl: string;
+  readonly log: RequestLog;
+  private readonly origin: string;
+  private readonly scrubber = new SecretScrubber();
+  private readonly transport: Transport;
+  private readonly deps: ExchangeDeps;
+  private readonly credentials: Credentials;
+
+  constructor(options: ClientOptions) {
+    this.baseUrl = normalizeBase(options.baseUrl);
+    this.origin = new URL(this.baseUrl).origin;
+    this.log = options.log ?? createRequestLog();
+    this.transport = new Transport({
+      connectTimeoutMs: options.connectTimeoutMs ?? 5_000,
+      totalTimeoutMs: options.totalTimeoutMs ?? 20_000,
+      maxResponseBytes: options.maxResponseBytes ?? 10 * 1024 * 1024,
+    });
+    this.deps = {
+      transport: this.transport,
+      log: this.log,
+      scrubber: this.scrubber,
+      retry: { maxRetries: options.retry?.maxRetries ?? 2, maxWaitMs: options.retry?.maxWaitMs ?? 10_000 },
+    };
+    this.credentials = createCredentials(options.auth, {
+      baseUrl: this.baseUrl,
+      env: options.env ?? process.env,
+      baseDir: options.baseDir ?? process.cwd(),
+      scrubber: this.scrubber,
+      http: this.authHttp(),
+    });
+  }
+
+  /** Resolves for any HTTP status; rejects only with a ProbeError (transport, format, auth, rate limit). */
+  request<T = any>(req: RequestOptions): Promise<FhirResponse<T>> {
+    return this.guard(() => this.send<T>(req, { resource: req.expectJson !== false }));
+  }
+
+  read<T>(type: string, id: string): Promise<T> {
+    return this.guard(async () => {
+      const res = await this.send<T>({ path: `${type}/${encodeURIComponent(id)}` }, { resource: type });
+      return this.success(res, 'GET', `${type}/${id}`);
+    });
+  }
+
+  search<T = any>(type: string, params?: Query): Promise<Bundle> {
+    return this.guard(async () => {
+      const res = await this.send<Bundle>({ path: type, query: params }, { resource: 'Bundle' });
+      return this.success(res, 'GET', type);
+    });
+  }
+
+  /** Every matching resource over all pages; next links must stay on this server's origin. */
+  searchAll<T = any>(type: string, params?: Query, opts: { maxPages?: number } = {}): Promise<T[]> {
+    return this.guard(async () => {
+      const maxPages = opts.maxPages ?? DEFAULT_MAX_PAGES;
+      const seen = new Set<string>();
+      const found: T[] = [];
+      let page = await this.search(type, params);
+      for (let pages = 1; ; pages++) {
+        for (const entry of page.entry ?? []) {
+          // Included resources and outcome entries are not matches.
+          if (entry.resource && (entry.search?.mode ?? 'match') === 'match') found.push(entry.resource as T);
+        }
+        const next = nextPageUrl(page, this.origin, this.baseUrl, seen);
+        if (!next) return found;
+        if (pages >= maxPages) {
+          throw new ProbeError('http', `${type} search has more than ${maxPages} pages; stopped there`, { url: redactUrl(next) });
+        }
+        const res = await this.send<Bundle>({ path: next }, { resource: 'Bundle' });
+        page = this.success(res, 'GET', `${type} (page ${pages + 1})`);
+      }
+    });
+  }
+
+  create<T = any>(resource: T, opts: { ifNoneExist?: string } = {}): Promise<FhirResponse<T>> {
+    return this.guard(() => {
+      const type = resourceTypeOf(resource, 'create');
+      return this.send<T>(
+        { method: 'POST', path: type, body: resource, ifNoneExist: opts.ifNoneExist, headers: { prefer: 'return=representation' } },
+        { resource: true },
+      );
+    });
+  }
+
+  update<T = any>(resource: T, opts: { ifMatch?: string } = {}): Promise<FhirResponse<T>> {
+    return this.guard(() => {
+      const type = resourceTypeOf(resource, 'update');
+      const id = (resource as { id?: unknown }).id;
+      if (typeof id !== 'string' || !id) throw new ProbeError('config', `update needs a ${type} with an id`);
+      return this.send<T>(
+        { method: 'PUT', path: `${type}/${encodeURIComponent(id)}`, body: resource, ifMatch: opts.ifMatch, headers: { prefer: 'return=representation' } },
+        { resource: true },
+      );
+    });
+  }
+
+  delete(type: string, id: string): Promise<FhirResponse> {
+    // A delete may answer with an OperationOutcome, an empty body, or (some servers) anything: only JSON-ness is checked.
+    return this.guard(() => this.send({ method: 'DELETE', path: `${type}/${encodeURIComponent(id)}` }, {}));
+  }
+
+  /** GET metadata: the CapabilityStatement, or whatever JSON the server answers with (old servers send Conformance). */
+  capabilities(): Promise<unknown> {
+    return this.guard(async () => this.success(await this.send({ path: 'metadata' }, {}), 'GET', 'metadata'));
+  }
+
+  async close(): Promise<void> {
+    await this.transport.close();
+  }
+
+  private async send<T>(req: RequestOptions, opts: SendOptions): Promise<FhirResponse<T>> {
+    const url = this.resolve(req.path, req.query);
+    const method = req.method ?? 'GET';
+    const headers: Record<string, string> = { accept: FHIR_JSON };
+    let callerAuthorization: string | undefined;
+    for (const [name, value] of Object.entries(req.headers ?? {})) {
+      if (name.toLowerCase() === 'authorization') callerAuthorization = value;
+      else headers[name.toLowerCase()] = value;
+    }
+    this.scrubber.add(callerAuthorization);
+    const body = req.body === undefined ? undefined : typeof req.body === 'string' ? req.body : JSON.stringify(req.body);
+    if (body !== undefined) headers['content-type'] ??= FHIR_JSON;
+    if (req.ifMatch) headers['if-match'] = etagValue(req.ifMatch);
+    if (req.ifNoneExist) headers['if-none-exist'] = req.ifNoneExist.replace(/^\?/, '');
+
+    const outgoing = async (): Promise<Outgoing> => ({
+      method,
+      url,
+      headers,
+      body,
+      authorization: callerAuthorization ?? (await this.credentials.authorization()),
+      credentialOrigin: this.origin,
+    });
+    let result = await exchange(this.deps, await outgoing());
+    // A cached token may have been revoked or expired early: drop it and try once with a new one.
+    if (result.wire.status === 401 && !callerAuthorization && this.credentials.invalidate()) {
+      result = await exchange(this.deps, await outgoing());
+    }
+
+    const { wire } = result;
+    const parsed = parseBody(wire, result.url, req.expectJson !== false);
+    const ok = wire.status >= 200 && wire.status < 300;
+    if (ok && parsed !== undefined && opts.resource) {
+      requireResource(parsed, result.url, wire.status, typeof opts.resource === 'string' ? opts.resource : undefined);
+    }
+    return {
+      status: wire.status,
+      headers: wire.headers,
+      body: parsed as T | undefined,
+      etag: wire.headers['etag'],
+      location: wire.headers['location'] ?? wire.headers['content-location'],
+      durationMs: result.durationMs,
+    };
+  }
+
+  /** The body of a 2xx answer; otherwise a ProbeError carrying the OperationOutcome's text. */
+  private success<T>(res: FhirResponse<T>, method: string, what: string): T {
+    if (res.status >= 200 && res.status < 300) {
+      if (res.body === undefined) throw new ProbeError('not-fhir', `${method} ${what} answered ${res.status} with an empty body`, { status: res.status });
+      return res.body;
+    }
+    const outcome = outcomeText(res.body);
+    const kind = res.status === 401 || res.status === 403 ? 'auth' : 'http';
+    const reason = STATUS_CODES[res.status] ? ` ${STATUS_CODES[res.status]}` : '';
+    throw new ProbeError(kind, `${method} ${what} answered ${res.status}${reason}${outcome ? `: ${outcome}` : ''}`, {
+      status: res.status,
+      outcome,
+    });
+  }
+
+  /** Path under the base URL, or an absolute URL on the base's origin; nothing else is ever requested. */
+  private resolve(path: string, query?: Query): string {
+    let url: URL;
+    if (/^[a-z][a-z0-9+.-]*:/i.test(path)) {
+      url = new URL(path);
+      if (url.origin !== this.origin) {
+        throw new ProbeError('config', `${redactUrl(path)} is not on the FHIR server's origin ${this.origin}`);
+      }
+    } else {
+      url = new URL(`${this.baseUrl}/${path.replace(/^\/+/, '')}`);
+    }
+    for (const [name, value] of Object.entries(query ?? {})) {
+      for (const item of Array.isArray(value) ? value : value === undefined ? [] : [value]) url.searchParams.append(name, item);
+    }
+    return url.toString();
+  }
+
+  /** Every error leaving the client is a ProbeError with known secrets scrubbed from its text. */
+  private async guard<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      // Anything else is a misuse of the client (a bad header value, say), reported as configuration.
+      const probe = error instanceof ProbeError ? error : new ProbeError('config', `request could not be made: ${String((error as Error)?.message ?? error)}`);
+      const scrub = (text: string | undefined) => (text === undefined ? undefined : this.scrubber.scrub(text));
+      throw new ProbeError(probe.kind, this.scrubber.scrub(probe.message), {
+        ...probe.details,
+        url: scrub(probe.details.url),
+        outcome: scrub(probe.details.outcome),
+      });
+    }
+  }
+
+  /** Discovery and token requests: bounded and logged like the rest, never carrying the FHIR credentials. */
+  private authHttp(): AuthHttp {
+    return {
+      getJson: async (url) => {
+        const res = await exchange(this.deps, { method: 'GET', url, headers: { accept: 'application/json' } });
+        return { status: res.wire.status, body: parseBody(res.wire, res.url, false), url: res.url };
+      },
+      postForm: async (url, form, headers = {}) => {
+        const res = await exchange(this.deps, {
+          method: 'POST',
+          url,
+          headers: { accept: 'application/json', 'content-type': 'application/x-www-form-urlencoded', ...headers },
+          body: new URLSearchParams(form).toString(),
+          // A token request is never replayed to wherever a redirect points.
+          followRedirects: false,
+        });
+        return { status: res.wire.status, body: parseBody(res.wire, res.url, false) };
+      },
+    };
+  }
+}
+
+function normalizeBase(raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw.trim());
+  } catch {
+    throw new ProbeError('config', `FHIR base URL ${redactUrl(raw)} is not a URL`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ProbeError('config', `FHIR base URL must be http(s), not ${url.protocol}`);
+  url.search = '';
+  url.hash = '';
+  return url.toString().replace(/\/+$/, '');
+}
+
+function resourceTypeOf(resource: unknown, action: string): string {
+  const type = (resource as { resourceType?: unknown } | undefined)?.resourceType;
+  if (typeof type !== 'string' || !/^[A-Z][A-Za-z]+$/.test(type)) throw new ProbeError('config', `${action} needs a resource with a resourceType`);
+  return type;
+}
+
+/** If-Match wants an ETag; a bare version id (`3`) becomes the weak ETag `W/"3"`. */
+function etagValue(value: string): string {
+  return /^(W\/)?"/.test(value) ? value : `W/"${value}"`;
+}
+
