@@ -10,7 +10,7 @@ export interface CheckDefinition<Evidence, Settings = unknown> {
   /** The findings this check can produce. */
   findings: readonly FindingId[];
   /** Pure: evidence in, findings out (each finding carries the evidence that decided it). */
-  judge(evidence: Evidence, settings: Settings): Finding[];
+  judge(evidence: Evidence, settings?: Settings): Finding[];
 }
 
 /** Builds a finding; keeps call sites short and the field order of the report stable. */

@@ -164,7 +164,7 @@ export async function gatherBidirectional(ctx: ConnectionContext, settings: Bidi
     const existing = await createTestPatient(ctx, 'existing-patient');
     const [system, value] = existing.identifier.split('|');
     const seq = await ctx.ledger.intend({ connection: ctx.key, target: 'vendor', action: 'register-patient', resourceType: 'Patient', identifier: existing.identifier });
-    const answer = await ctx.vendor.create(
+    const answer = await ctx.vendor.create<{ id?: string; [key: string]: unknown }>(
       { resourceType: 'Patient', meta: runMeta(ctx.runId), identifier: [{ system, value }], name: [{ family: 'Testpatient', given: ['Ehrcheck'] }], gender: 'unknown', birthDate: '1970-01-01' },
       { ifNoneExist: `identifier=${existing.identifier}` },
     );

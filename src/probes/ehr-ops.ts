@@ -118,7 +118,7 @@ export async function createTestPatient(ctx: ConnectionContext, label: string): 
     birthDate: '1970-01-01',
   };
   const seq = await ctx.ledger.intend({ connection: ctx.key, target: 'ehr', action: 'create-patient', resourceType: 'Patient', identifier });
-  const res = await ctx.ehr.create(patient, { ifNoneExist: `identifier=${identifier}` });
+  const res = await ctx.ehr.create<{ id?: string }>(patient as { id?: string }, { ifNoneExist: `identifier=${identifier}` });
   await ctx.ledger.done(seq, { status: res.status, id: res.body?.id });
   if (res.status >= 300 || !res.body?.id) throw new Error(`the EHR refused to create a test patient (HTTP ${res.status})`);
   return { id: res.body.id, identifier };
