@@ -1,0 +1,79 @@
+// A plan as YAML a person will keep editing: short comments on the keys that need one, compact one-line maps
+// where they read better. Pure: plan in, text out.
+import { Document, isMap, isScalar, isSeq, type Pair, type YAMLMap } from 'yaml';
+import type { AuthConfig, Plan } from '../model/plan.js';
+
+const HEADER = [
+  ' ehr-check plan, written by `ehr-check init`. Edit freely; check it with `ehr-check validate <this file>`.',
+  ' It holds no secret: only the names of the environment variables and key files that do.',
+].join('\n');
+
+// Comments on keys, by path (numbers stand for any list index).
+const COMMENTS: Record<string, string> = {
+  version: 'plan format version',
+  'buyer.volumes': 'prices, in the report, the staff time that failed writes cost each week',
+  'buyer.sites': 'coverage is judged against the EHRs these sites run',
+  'vendor.manifest': "the vendor's claims, relative to this file",
+  connections: 'one per EHR the vendor is connected to',
+  'connections.#.ehr': 'the record of truth: every verdict is read from here',
+  'connections.#.ehr.sandbox': 'write probes run only on sandboxes, and only with --allow-writes',
+  'connections.#.vendor': "the vendor's sandbox facade (FHIR)",
+  'connections.#.schedule': 'the schedule probed for free slots',
+  checks: 'weights are relative; weight 0 runs a check without scoring it',
+  'checks.freshness.timeoutSeconds': 'a change not seen by then counts as stale',
+  gate: 'exit code 0 when met, 1 when not; --fail-under and --require override',
+  certifications: 'the certification listings you trust, relative to this file',
+};
+
+export function renderPlanYaml(plan: Plan): string {
+  const doc = new Document(plan);
+  doc.commentBefore = HEADER;
+  if (isMap(doc.contents)) decorate(doc.contents, []);
+  return doc.toString({ lineWidth: 0 });
+}
+
+function decorate(map: YAMLMap, path: string[]): void {
+  for (const pair of map.items as Array<Pair<unknown, unknown>>) {
+    if (!isScalar(pair.key)) continue;
+    const keyPath = [...path, String(pair.key.value)];
+    const comment = COMMENTS[keyPath.join('.')];
+    if (comment) {
+      if (isScalar(pair.value)) pair.value.comment = ` ${comment}`;
+      else pair.key.commentBefore = ` ${comment}`;
+    }
+    if (path.length === 0 && keyPath[0] !== 'version') pair.key.spaceBefore = true;
+    visit(pair.value, keyPath);
+  }
+}
+
+function visit(node: unknown, path: string[]): void {
+  if (isMap(node)) {
+    // Small leaf maps (a site, an auth without many fields, a simple check) fit on one line.
+    const last = path.at(-1);
+    if (last === 'auth' && node.items.length <= 2) node.flow = true;
+    if (path.length === 3 && path[0] === 'buyer' && path[1] === 'sites') node.flow = true;
+    if (path[0] === 'checks' && (last === 'bidirectional' || last === 'coverage')) node.flow = true;
+    decorate(node, path);
+  } else if (isSeq(node)) {
+    if (path.join('.') === 'gate.require') node.flow = true;
+    node.items.forEach((item) => visit(item, [...path, '#']));
+  }
+}
+
+/** What to do after the file is written: the files to fetch, the variables to set, the commands to run. */
+export function nextSteps(plan: Plan, planPath: string): string[] {
+  const auths: AuthConfig[] = plan.connections.flatMap((c) => [c.ehr.auth, c.vendor.auth]);
+  const envs = [
+    ...new Set(auths.flatMap((a) => (a.type === 'bearer' ? [a.tokenEnv] : a.type === 'client-credentials' ? [a.secretEnv] : []))),
+  ];
+  const keys = [...new Set(auths.flatMap((a) => (a.type === 'backend-services' ? [a.privateKeyFile] : [])))];
+  const steps: string[] = [];
+  if (plan.vendor.manifest) steps.push(`Put the vendor's manifest at ${plan.vendor.manifest} (see examples/vendor-manifest.json).`);
+  if (plan.certifications) steps.push(`Put the certification registry at ${plan.certifications} (see examples/certifications.json).`);
+  if (envs.length > 0) steps.push(`Set the environment variables the plan names: ${envs.join(', ')}.`);
+  if (keys.length > 0) steps.push(`Keep the private key file${keys.length > 1 ? 's' : ''} at ${keys.join(', ')}.`);
+  steps.push(`Check the plan: ehr-check validate ${planPath}`);
+  const writes = plan.connections.some((c) => c.ehr.sandbox) ? ' --allow-writes' : '';
+  steps.push(`Run it: ehr-check run --plan ${planPath}${writes} --html report.html --json report.json`);
+  return steps;
+}

@@ -1,0 +1,109 @@
+// The init wizard's questions, in the order a buyer thinks about them: who we are and what we run, which
+// vendor, how it is connected, what matters most, and what "good enough" means. Returns a plan (DESIGN §3).
+import { CHECK_DEFAULTS } from '../contracts/defaults.js';
+import type { CheckId } from '../model/report.js';
+import { CHECK_IDS } from '../model/report.js';
+import type { Connection, FreshnessSettings, Plan, Site } from '../model/plan.js';
+import { askConnection } from './connection.js';
+import type { Ask } from './prompts.js';
+import { required } from './rules.js';
+import { askSystem, systemLabel } from './systems.js';
+
+export async function askPlan(ask: Ask): Promise<Plan> {
+  ask.say('Buyer');
+  const buyerName = await ask.text('Buyer (your organisation) name', { validate: required('a name') });
+  const volumes = {
+    bookingsPerWeek: await ask.number('Bookings per week made through the vendor', { min: 0, integer: true }),
+    minutesPerManualEntry: await ask.number('Staff minutes to enter one booking by hand', { min: 0, default: 4 }),
+    staffHourlyCost: await ask.number('Staff hourly cost (loaded)', { min: 0 }),
+  };
+  const sites = await askSites(ask);
+
+  ask.say('Vendor');
+  const vendorName = await ask.text('Vendor name (as in its manifest)', { validate: required('the vendor name') });
+  const manifest = await ask.text("Path of the vendor's manifest (relative to the plan file)", {
+    default: './vendor-manifest.json',
+    validate: required('a path'),
+  });
+  const certifications = await ask.text('Certification registry file you trust (empty: none)');
+
+  ask.say('Connections (one per EHR the vendor is connected to)');
+  const connections = await askConnections(ask, sites);
+
+  ask.say('Scoring');
+  const checks = await askChecks(ask);
+  const minScore = await ask.number('Gate: minimum overall score 0..100', { min: 0, max: 100, default: 70 });
+  const requireChecks = await ask.chooseMany<CheckId>(
+    'Gate: checks that must pass (space to toggle, enter to confirm)',
+    CHECK_IDS.map((id) => ({ value: id, name: id, checked: id === 'bidirectional' })),
+  );
+
+  return {
+    version: 1,
+    buyer: { name: buyerName, volumes, sites },
+    vendor: { name: vendorName, manifest },
+    connections,
+    checks,
+    gate: { minScore, require: requireChecks },
+    ...(certifications ? { certifications } : {}),
+  };
+}
+
+async function askSites(ask: Ask): Promise<Site[]> {
+  const sites: Site[] = [];
+  do {
+    const name = await ask.text(`Site ${sites.length + 1}: name`, { validate: required('the site name') });
+    const system = await askSystem(ask, `Site ${sites.length + 1}: EHR it runs`, sites.at(-1)?.system);
+    sites.push({ name, system });
+  } while (await ask.confirm('Add another site?', false));
+  return sites;
+}
+
+async function askConnections(ask: Ask, sites: Site[]): Promise<Connection[]> {
+  const siteSystems = [...new Set(sites.map((s) => s.system))];
+  const connections: Connection[] = [];
+  do {
+    const unconnected = siteSystems.filter((s) => !connections.some((c) => c.system === s));
+    const system = await askSystem(ask, `Connection ${connections.length + 1}: EHR system`, unconnected[0], siteSystems);
+    connections.push(await askConnection(ask, system, systemLabel(system)));
+  } while (
+    await ask.confirm(
+      'Add another connection?',
+      siteSystems.some((s) => !connections.some((c) => c.system === s)),
+    )
+  );
+  return connections;
+}
+
+async function askChecks(ask: Ask): Promise<Plan['checks']> {
+  const d = CHECK_DEFAULTS;
+  const fresh: FreshnessSettings = { ...d.freshness };
+  let weights: Record<CheckId, number> = { bidirectional: d.bidirectional.weight, coverage: d.coverage.weight, freshness: d.freshness.weight };
+  const keep = await ask.confirm(
+    `Weigh the checks bidirectional ${weights.bidirectional} / coverage ${weights.coverage} / freshness ${weights.freshness}?`,
+    true,
+  );
+  if (!keep) {
+    const weight = (id: CheckId, fallback: number) => ask.number(`Weight of ${id}`, { min: 0, default: fallback });
+    weights = {
+      bidirectional: await weight('bidirectional', weights.bidirectional),
+      coverage: await weight('coverage', weights.coverage),
+      freshness: await weight('freshness', weights.freshness),
+    };
+    if (weights.bidirectional + weights.coverage + weights.freshness === 0) {
+      ask.say('All weights are 0, so nothing would be scored: keeping the defaults 40 / 30 / 30.');
+      weights = { bidirectional: d.bidirectional.weight, coverage: d.coverage.weight, freshness: d.freshness.weight };
+    }
+  }
+  fresh.trials = await ask.number('Freshness: trials per direction and connection', { min: 1, max: 100, integer: true, default: fresh.trials });
+  // A change not seen by the timeout counts as stale; it must leave room for the near-real-time bound.
+  fresh.timeoutSeconds = await ask.number(
+    `Freshness: seconds before an unseen change counts as stale (at least ${fresh.nearRealTimeSeconds})`,
+    { min: fresh.nearRealTimeSeconds, max: 86_400, default: fresh.timeoutSeconds },
+  );
+  return {
+    bidirectional: { weight: weights.bidirectional },
+    coverage: { weight: weights.coverage },
+    freshness: { ...fresh, weight: weights.freshness },
+  };
+}
