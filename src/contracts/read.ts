@@ -76,6 +76,8 @@ export async function readDocument(path: string, file: string): Promise<unknown>
   } catch (error) {
     return fail(file, `cannot read the file (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
   }
-  if (text.trim() === '') fail(file, 'the file is empty');
-  return syntaxOf(path, text) === 'json' ? parseJson(text, file) : parseYaml(text, file);
+  const doc = text.trim() === '' ? undefined : syntaxOf(path, text) === 'json' ? parseJson(text, file) : parseYaml(text, file);
+  // A YAML file of only comments parses to null: as empty as an empty file.
+  if (doc === undefined || doc === null) fail(file, 'the file is empty');
+  return doc;
 }

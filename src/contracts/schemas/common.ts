@@ -79,7 +79,7 @@ export const AUTH: JsonSchema = {
       properties: {
         type: { const: 'backend-services' },
         clientId: text('the SMART client id registered with the EHR'),
-        privateKeyFile: { ...FILE_PATH, description: 'a path to the private key (PEM or JWK), relative to the plan file' },
+        privateKeyFile: { ...FILE_PATH, description: 'a path to the private key file, PEM or JWK, relative to the plan file' },
         alg: { enum: ['RS384', 'ES384'], description: 'the JWT signing algorithm: RS384 or ES384' },
         kid: text('the key id (kid) the EHR knows the public key by'),
         tokenUrl: TOKEN_URL,

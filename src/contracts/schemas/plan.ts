@@ -31,7 +31,7 @@ const f = CHECK_DEFAULTS.freshness;
 const site: JsonSchema = {
   type: 'object',
   title: 'site',
-  properties: { name: text('the site name'), system: { ...SYSTEM_ID, description: `the EHR this site runs: ${SYSTEM_ID.description}` } },
+  properties: { name: text('the site name'), system: SYSTEM_ID },
   required: ['name', 'system'],
   additionalProperties: false,
 };
