@@ -8,7 +8,7 @@ import { parse, stringify } from 'yaml';
 export const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));
 const FILES = ['plan.yaml', 'plan.json', 'vendor-manifest.json', 'certifications.json', 'report.json'];
 
-export type Doc = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+export type Doc = Record<string, any>;
 
 export function fixture(name: string): Doc {
   const text = readFileSync(join(FIXTURES, name), 'utf8');
