@@ -1,0 +1,101 @@
+// Evidence for the freshness check: how long a change takes to cross in each direction, and whether a slot
+// taken in the EHR and booked through the vendor at the same moment ends up double-booked. Never throws:
+// whatever goes wrong becomes an error value in the evidence.
+import type { CapabilitySummary } from '../capability/reader.js';
+import { formatLag } from '../freshness/lag.js';
+import { offsetWindowMs, seedFrom } from '../freshness/schedule.js';
+import type { ConnectionContext } from './context.js';
+import { createTestPatient, ehrFreeSlots, probeWindow, vendorFreeSlots } from './ehr-ops.js';
+import { measureEhrToVendor, measureVendorToEhr, type TrialRun } from './freshness/lag-trials.js';
+import { raceForSlots, type EhrTakeMethod } from './freshness/race.js';
+import { SlotPool, trimRequests } from './freshness/slots.js';
+import type { ChangeNotificationContext, FreshnessEvidence, FreshnessProbeSettings } from './freshness/types.js';
+import { probe, type ProbeOutcome } from './outcome.js';
+
+export type * from './freshness/types.js';
+
+const DEFAULT_RACE_ATTEMPTS = 3;
+
+export async function gatherFreshness(ctx: ConnectionContext, settings: FreshnessProbeSettings, capability?: CapabilitySummary): Promise<FreshnessEvidence> {
+  const base = {
+    connection: ctx.key,
+    writesAllowed: ctx.writesAllowed,
+    ...(capability ? { changeNotification: changeNotificationOf(capability) } : {}),
+  };
+  if (!ctx.writesAllowed) {
+    const skipped = { kind: 'skipped' as const, reason: ctx.writesBlockedReason ?? 'writes are not allowed on this connection' };
+    return { ...base, ehrToVendor: skipped, vendorToEhr: skipped, race: skipped };
+  }
+  const seed = settings.seed ?? seedFrom(`${ctx.runId}/${ctx.key}`);
+  const prepared = await probe(ctx, () => prepare(ctx, seed));
+  if (prepared.kind !== 'ok') {
+    const failed = trimmed(prepared) as ProbeOutcome<never>;
+    return { ...base, ehrToVendor: failed, vendorToEhr: failed, race: failed };
+  }
+  const { pool, patientId } = prepared.data;
+  const timeoutMs = settings.timeoutSeconds * 1000;
+  const perTrialMs = timeoutMs + offsetWindowMs(timeoutMs);
+  const raceAttempts = settings.raceAttempts ?? DEFAULT_RACE_ATTEMPTS;
+  const run: TrialRun = {
+    settings,
+    pool,
+    patientId,
+    seed,
+    progress: (direction, i) => ctx.progress(`freshness ${direction}: trial ${i + 1}/${settings.trials}, at most ${formatLag((settings.trials - i) * perTrialMs)} left`),
+  };
+
+  const ehrToVendor = trimmed(await probe(ctx, () => measureEhrToVendor(ctx, run)));
+  const vendorToEhr = trimmed(await probe(ctx, () => measureVendorToEhr(ctx, run)));
+  const race = trimmed(
+    await probe(ctx, () =>
+      raceForSlots(ctx, {
+        attempts: raceAttempts,
+        pool,
+        patientId,
+        ehrMethod: raceMethodFor(capability),
+        queueWaitMs: Math.min(settings.timeoutSeconds, 30) * 1000,
+        progress: (i) => ctx.progress(`freshness double-booking race: attempt ${i + 1}/${raceAttempts}`),
+      }),
+    ),
+  );
+  return { ...base, ehrToVendor, vendorToEhr, race };
+}
+
+/** The slots free on both sides in the probed window, and a tagged test patient to book for. */
+async function prepare(ctx: ConnectionContext, seed: number): Promise<{ pool: SlotPool; patientId: string }> {
+  const window = probeWindow();
+  const [ehrFree, vendor] = await Promise.all([ehrFreeSlots(ctx, window), vendorFreeSlots(ctx, window)]);
+  const vendorFree = new Set(vendor.slotIds);
+  const candidates = ehrFree.filter((slot) => vendorFree.has(slot.id));
+  if (candidates.length === 0) {
+    throw new Error(`no slot in ${window.start} .. ${window.end} is free both in the EHR (${ehrFree.length} free) and in the vendor's view (${vendorFree.size} free)`);
+  }
+  const patient = await createTestPatient(ctx, 'freshness');
+  return { pool: new SlotPool(candidates, seed), patientId: patient.id };
+}
+
+/** How the race takes a slot on the EHR side: an EHR-side Appointment where the API allows it. */
+function raceMethodFor(capability?: CapabilitySummary): EhrTakeMethod {
+  const can = (type: string, interaction: string) => capability?.resources[type]?.interactions.includes(interaction) ?? false;
+  if (!capability || can('Appointment', 'create')) return 'ehr-appointment';
+  return can('Slot', 'update') ? 'slot-update' : 'ehr-appointment';
+}
+
+/** What the EHR offers for learning about scheduling changes: push (Subscription) or `_lastUpdated` polling. */
+export function changeNotificationOf(capability: CapabilitySummary): ChangeNotificationContext {
+  const scheduling = new Set(['Slot', 'Appointment', 'Schedule']);
+  return {
+    subscriptionResource: capability.subscriptions.resource,
+    channelTypes: capability.subscriptions.channelTypes,
+    topicBased: capability.subscriptions.topicBased,
+    topics: capability.subscriptions.topics,
+    lastUpdatedSearch: capability.lastUpdatedSearch.filter((t) => scheduling.has(t)),
+  };
+}
+
+function trimmed<T>(outcome: ProbeOutcome<T>): ProbeOutcome<T> {
+  if (outcome.kind === 'skipped') return outcome;
+  const { requests, requestsOmitted } = trimRequests(outcome.requests);
+  // The outcome keeps how many polls were left out of its evidence, beside the requests kept.
+  return requestsOmitted ? Object.assign({ ...outcome, requests }, { requestsOmitted }) : outcome;
+}

@@ -1,0 +1,127 @@
+// The double-booking race: take one free slot in the EHR and book it through the vendor at the same moment,
+// then read what the EHR holds. A vendor that checks a cache (or nothing) before writing, on an EHR that
+// accepts a second booking, double-books; one that confirms what the EHR refused leaves a patient who
+// believes they are booked. The verdict is read from the EHR, never from the vendor's answer.
+import { watchForChange } from '../../freshness/poll.js';
+import { monotonicNow } from '../../freshness/poll.js';
+import { BOOKING_IDENTIFIER_SYSTEM } from '../../safety/types.js';
+import type { ConnectionContext } from '../context.js';
+import { bookingRequest, bookViaVendor, ehrBookingsOnSlot, ehrAppointmentsByKey, ACTIVE_APPOINTMENT, runKey, type Slot } from '../ehr-ops.js';
+import { describeError, sleep } from '../outcome.js';
+import { removeBookings } from './lag-trials.js';
+import { ehrHoldsBooking, type SlotPool } from './slots.js';
+import type { RaceAttempt, RaceData, RaceOrder } from './types.js';
+
+export type EhrTakeMethod = RaceAttempt['ehrMethod'];
+
+export interface RaceRun {
+  attempts: number;
+  pool: SlotPool;
+  patientId: string;
+  /** How the EHR side takes the slot, chosen from the CapabilityStatement (switched if the EHR refuses it). */
+  ehrMethod: EhrTakeMethod;
+  /** How long a 202-queued vendor booking is waited for, to see whether it lands as a second booking. */
+  queueWaitMs: number;
+  progress(trial: number): void;
+}
+
+/** Ordering offsets: both at once, then each side ahead by a few milliseconds. */
+const ORDERS: ReadonlyArray<{ order: RaceOrder; vendorDelayMs: number; ehrDelayMs: number }> = [
+  { order: 'simultaneous', vendorDelayMs: 0, ehrDelayMs: 0 },
+  { order: 'vendor-first', vendorDelayMs: 0, ehrDelayMs: 5 },
+  { order: 'ehr-first', vendorDelayMs: 5, ehrDelayMs: 0 },
+];
+const NOT_SUPPORTED = new Set([403, 404, 405, 501]);
+
+export async function raceForSlots(ctx: ConnectionContext, run: RaceRun): Promise<RaceData> {
+  const attempts: RaceAttempt[] = [];
+  let method = run.ehrMethod;
+  let switched = false;
+  for (let i = 0; i < run.attempts && !ctx.signal.aborted; i++) {
+    run.progress(i);
+    const attempt = await raceOnce(ctx, run, ORDERS[i % ORDERS.length]!, method);
+    if (attempt.ehrMethod === 'ehr-appointment' && attempt.ehrStatus !== null && NOT_SUPPORTED.has(attempt.ehrStatus) && !switched) {
+      // The EHR does not take Appointments by API: this attempt was no race. Redo it with a Slot update.
+      method = 'slot-update';
+      switched = true;
+      i -= 1;
+      continue;
+    }
+    attempts.push(attempt);
+  }
+  return { attempts, interrupted: ctx.signal.aborted };
+}
+
+async function raceOnce(ctx: ConnectionContext, run: RaceRun, plan: (typeof ORDERS)[number], method: EhrTakeMethod): Promise<RaceAttempt> {
+  const slot = await run.pool.take(ctx);
+  const vendorKey = runKey(ctx.runId, 'race');
+  const ehrKey = runKey(ctx.runId, 'race-ehr');
+  try {
+    const [vendor, ehr] = await Promise.all([
+      after(plan.vendorDelayMs, () => bookViaVendor(ctx, slot, run.patientId, vendorKey)).then(
+        (res) => ({ status: res.status as number | null, error: undefined }),
+        (error: unknown) => ({ status: null, error: describeError(error) }),
+      ),
+      after(plan.ehrDelayMs, () => takeSlotInEhr(ctx, slot, run.patientId, ehrKey, method)).then(
+        (status) => status as number | null,
+        () => null,
+      ),
+    ]);
+    let queuedWaitMs: number | undefined;
+    if (vendor.status === 202) {
+      // Queued for later entry: does it land later, as a second booking on a slot the EHR gave away?
+      const t = monotonicNow();
+      await watchForChange(async () => ((await ehrHoldsBooking(ctx, vendorKey)) ? 'new' : 'old'), {
+        change: { sentAt: t, answeredAt: t },
+        timeoutMs: run.queueWaitMs,
+        signal: ctx.signal,
+      });
+      queuedWaitMs = Math.round(monotonicNow() - t);
+    }
+    const onSlot = await ehrBookingsOnSlot(ctx, slot.id);
+    const vendorBookingHeld = await ehrHoldsBooking(ctx, vendorKey);
+    const ehrHeld = (await ehrAppointmentsByKey(ctx, ehrKey)).some((a) => ACTIVE_APPOINTMENT.has(a.status));
+    const ehrBlockHeld = method === 'slot-update' ? ehr !== null && ehr < 300 : ehrHeld;
+    const doubleBooked = onSlot.length >= 2 || (method === 'slot-update' && ehrBlockHeld && vendorBookingHeld);
+    return {
+      order: plan.order,
+      offsetMs: Math.abs(plan.vendorDelayMs - plan.ehrDelayMs),
+      slot: slot.id,
+      ehrMethod: method,
+      ehrStatus: ehr,
+      vendorStatus: vendor.status,
+      ...(vendor.error ? { vendorError: vendor.error } : {}),
+      ...(queuedWaitMs !== undefined ? { queuedWaitMs } : {}),
+      ehrAppointmentIds: onSlot.map((a) => a.id ?? '?'),
+      vendorBookingHeld,
+      ehrBlockHeld,
+      doubleBooked,
+      confirmedNotHeld: (vendor.status === 200 || vendor.status === 201) && !vendorBookingHeld,
+    };
+  } finally {
+    // Undo both sides: remove what either booked, and free the slot if the EHR-side block was a Slot update.
+    await removeBookings(ctx, [vendorKey, ehrKey], slot.id).catch(() => undefined);
+  }
+}
+
+/** The EHR side of the race: an EHR-side Appointment on the slot, or a Slot update guarded by If-Match. */
+async function takeSlotInEhr(ctx: ConnectionContext, slot: Slot, patientId: string, key: string, method: EhrTakeMethod): Promise<number> {
+  const previous = { id: slot.id, previousStatus: slot.status };
+  if (method === 'ehr-appointment') {
+    const identifier = `${BOOKING_IDENTIFIER_SYSTEM}|${key}`;
+    const seq = await ctx.ledger.intend({ connection: ctx.key, target: 'ehr', action: 'book', resourceType: 'Appointment', identifier, slot: previous });
+    const res = await ctx.ehr.create(bookingRequest(ctx, slot, patientId, key));
+    await ctx.ledger.done(seq, { status: res.status, id: res.body?.id });
+    return res.status;
+  }
+  const version = slot.meta?.versionId;
+  const seq = await ctx.ledger.intend({ connection: ctx.key, target: 'ehr', action: 'block-slot', resourceType: 'Slot', id: slot.id, slot: previous });
+  const res = await ctx.ehr.update({ ...slot, status: 'busy', meta: undefined }, version ? { ifMatch: `W/"${version}"` } : {});
+  await ctx.ledger.done(seq, { status: res.status, id: slot.id });
+  return res.status;
+}
+
+async function after<T>(ms: number, action: () => Promise<T>): Promise<T> {
+  if (ms > 0) await sleep(ms);
+  return action();
+}

@@ -1,0 +1,71 @@
+// What the freshness trials share: a pool of slots free on both sides, the two "looks" a trial polls, and
+// timing a change by its request's start and answer.
+import { monotonicNow } from '../../freshness/poll.js';
+import { mulberry32 } from '../../freshness/schedule.js';
+import type { ChangeTiming } from '../../freshness/lag.js';
+import type { RequestRecord } from '../../model/report.js';
+import type { ConnectionContext } from '../context.js';
+import { ACTIVE_APPOINTMENT, ehrAppointmentsByKey, readSlot, slotWindow, vendorFreeSlots, type Slot } from '../ehr-ops.js';
+
+/** A trial's precondition could not be met: no slot is free both in the EHR and in the vendor's view. */
+export class NoSlotError extends Error {
+  override readonly name = 'NoSlotError';
+}
+
+/**
+ * Slots free in the EHR and in the vendor's view when the probe began, handed out in a seeded random order (so
+ * reruns with the same seed touch the same slots, and different runs spread their writes). Each is checked
+ * again when taken: another probe or a person may have booked it since.
+ */
+export class SlotPool {
+  private readonly queue: Slot[];
+
+  constructor(candidates: Slot[], seed: number) {
+    const random = mulberry32(seed);
+    this.queue = [...candidates];
+    for (let i = this.queue.length - 1; i > 0; i--) {
+      const j = Math.floor(random() * (i + 1));
+      [this.queue[i], this.queue[j]] = [this.queue[j]!, this.queue[i]!];
+    }
+  }
+
+  get remaining(): number {
+    return this.queue.length;
+  }
+
+  /** The next slot that is still free in the EHR and that the vendor still shows as free. */
+  async take(ctx: ConnectionContext): Promise<Slot> {
+    while (this.queue.length > 0) {
+      const candidate = this.queue.shift()!;
+      const current = await readSlot(ctx, candidate.id);
+      if (current.status !== 'free') continue;
+      if ((await vendorSees(ctx, current)) === 'free') return current;
+    }
+    throw new NoSlotError('no slot left that is free both in the EHR and in the vendor’s view of the probed window');
+  }
+}
+
+/** Whether the vendor currently offers this slot as free (its answer for a narrow window around the slot). */
+export async function vendorSees(ctx: ConnectionContext, slot: Slot): Promise<'free' | 'not-free'> {
+  const answer = await vendorFreeSlots(ctx, slotWindow(slot));
+  return answer.slotIds.includes(slot.id) ? 'free' : 'not-free';
+}
+
+/** Whether the EHR holds an active Appointment for a booking KEY. */
+export async function ehrHoldsBooking(ctx: ConnectionContext, key: string): Promise<boolean> {
+  return (await ehrAppointmentsByKey(ctx, key)).some((a) => ACTIVE_APPOINTMENT.has(a.status));
+}
+
+/** Runs a change and notes when its request went out and when its answer came back. */
+export async function timed<T>(change: () => Promise<T>): Promise<{ result: T; timing: ChangeTiming }> {
+  const sentAt = monotonicNow();
+  const result = await change();
+  return { result, timing: { sentAt, answeredAt: monotonicNow() } };
+}
+
+/** Keeps evidence readable: the first and last requests of a long polling run, and how many were left out. */
+export function trimRequests(records: RequestRecord[], keep = 60): { requests: RequestRecord[]; requestsOmitted?: number } {
+  if (records.length <= keep) return { requests: records };
+  const half = Math.floor(keep / 2);
+  return { requests: [...records.slice(0, half), ...records.slice(-half)], requestsOmitted: records.length - 2 * half };
+}

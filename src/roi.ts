@@ -1,0 +1,115 @@
+// The cost panel: what the measured behaviour costs the buyer per week, in staff time and in double-bookings.
+// Pure. The formulas are stated in each panel's `basis` and in README.md ("Cost panel formulas").
+import type { BuyerVolumes } from './model/plan.js';
+import type { Finding, LagSample, RoiPanel, Status } from './model/report.js';
+
+/** Open hours a week the model spreads bookings and changes over: 9 hours × 5 days. */
+export const OPEN_SECONDS_PER_WEEK = 9 * 5 * 3600;
+
+/** What was measured on one connection, as far as the cost panel needs it. */
+export interface RoiMeasurement {
+  connection: string;
+  /** Share of bookings through the vendor that did not reach the EHR by themselves; null when not measured. */
+  reentryFraction: number | null;
+  /** Typical (p50) EHR → vendor lag in seconds; null when not measured. */
+  lagSeconds: number | null;
+  /** The p50 lag was never seen within the timeout: `lagSeconds` is the timeout, a lower bound. */
+  lagIsLowerBound: boolean;
+  /** The double-booking race passed: a stale view cannot turn into a double-booking. */
+  racePassed: boolean;
+}
+
+const JUDGED: ReadonlySet<Status> = new Set(['pass', 'warn', 'fail']);
+
+/** Reads the measurements out of the judged findings (bidirectional and freshness), per connection. */
+export function roiMeasurementsFrom(findings: Finding[]): RoiMeasurement[] {
+  const keys = [...new Set(findings.filter((f) => f.connection && f.id !== 'certification').map((f) => f.connection!))];
+  return keys.map((connection) => {
+    const get = (id: Finding['id']) => findings.find((f) => f.connection === connection && f.id === id && JUDGED.has(f.status));
+    const lag = get('ehr-to-vendor-lag');
+    const p50 = lag?.evidence.p50Ms;
+    const timeout = Number(lag?.evidence.timeoutSeconds ?? 0);
+    const lagIsLowerBound = lag !== undefined && p50 === null;
+    return {
+      connection,
+      reentryFraction: reentryFraction(get('write-lands'), get('vendor-to-ehr-lag')),
+      lagSeconds: lag === undefined ? null : typeof p50 === 'number' ? p50 / 1000 : timeout,
+      lagIsLowerBound,
+      racePassed: get('double-booking-race')?.status === 'pass',
+    };
+  });
+}
+
+/**
+ * Bookings that need a person to key them in: all of them when write-lands failed; else the share of
+ * vendor → EHR trials that did not land by themselves (never seen, or queued with 202 for later entry);
+ * else none when write-lands passed and all when it only passed by a 202 queue (warn).
+ */
+function reentryFraction(writeLands: Finding | undefined, vendorToEhr: Finding | undefined): number | null {
+  if (writeLands?.status === 'fail') return 1;
+  const samples = vendorToEhr?.evidence.samples as LagSample[] | undefined;
+  const statuses = (vendorToEhr?.evidence.vendorStatuses as number[] | undefined) ?? [];
+  const attempted = Math.max(samples?.length ?? 0, statuses.length);
+  if (samples && attempted > 0) {
+    const byThemselves = samples.filter((s) => !s.censored && s.change !== 'book-queued').length;
+    return (attempted - byThemselves) / attempted;
+  }
+  if (writeLands?.status === 'pass') return 0;
+  if (writeLands?.status === 'warn') return 1;
+  return null;
+}
+
+export function buildRoiPanel(volumes: BuyerVolumes | undefined, measured: RoiMeasurement[]): RoiPanel | null {
+  if (!volumes) return null;
+  const { bookingsPerWeek: B, minutesPerManualEntry, staffHourlyCost } = volumes;
+  const withReentry = measured.filter((m) => m.reentryFraction !== null);
+  const fraction = withReentry.length ? withReentry.reduce((sum, m) => sum + m.reentryFraction!, 0) / withReentry.length : null;
+  const manualReentriesPerWeek = round(B * (fraction ?? 0), 1);
+  const staffHoursPerWeek = round((manualReentriesPerWeek * minutesPerManualEntry) / 60, 1);
+  const costPerWeek = round(staffHoursPerWeek * staffHourlyCost, 2);
+
+  // Each connection gets an equal share of the bookings; other channels change as many slots as the vendor books.
+  const withLag = measured.filter((m) => m.lagSeconds !== null);
+  const share = withLag.length ? B / withLag.length : 0;
+  const expectedDoubleBookingsPerWeek = round(
+    withLag.reduce((sum, m) => sum + (m.racePassed ? 0 : share * staleExposure(B, m.lagSeconds!)), 0),
+    2,
+  );
+  const describe = (m: RoiMeasurement) => `${m.connection}: ${m.lagIsLowerBound ? 'more than ' : ''}${round(m.lagSeconds!, 2)} s${m.racePassed ? ', race passed' : ''}`;
+  return {
+    bookingsPerWeek: B,
+    minutesPerManualEntry,
+    staffHourlyCost,
+    manualReentriesPerWeek,
+    staffHoursPerWeek,
+    costPerWeek,
+    expectedDoubleBookingsPerWeek,
+    basis: {
+      manualReentriesPerWeek: 'bookingsPerWeek × reentryFraction (bookings that did not reach the EHR by themselves: write-lands failed, never seen, or queued with HTTP 202 for later entry)',
+      reentryFraction: fraction === null ? null : round(fraction, 3),
+      staffHoursPerWeek: 'manualReentriesPerWeek × minutesPerManualEntry / 60',
+      costPerWeek: 'staffHoursPerWeek × staffHourlyCost',
+      expectedDoubleBookingsPerWeek:
+        'sum over connections of (bookingsPerWeek / connections) × (1 − e^(−otherChangesPerWeek × lagSeconds / openSecondsPerWeek)) × (0 if the double-booking race passed, else 1)',
+      otherChangesPerWeek: B,
+      openSecondsPerWeek: OPEN_SECONDS_PER_WEEK,
+      lagSeconds: withLag.length ? withLag.map(describe).join('; ') : null,
+      assumption: 'worst case: the vendor and the EHR’s other channels book the soonest open slot; other channels change as many slots as the vendor books',
+    },
+  };
+}
+
+/** Probability that some other channel took a slot in the last `lagSeconds` (Poisson arrivals over open hours). */
+export function staleExposure(otherChangesPerWeek: number, lagSeconds: number): number {
+  return 1 - Math.exp((-otherChangesPerWeek * lagSeconds) / OPEN_SECONDS_PER_WEEK);
+}
+
+/** The panel straight from the judged findings: what the runner calls. */
+export function roiPanel(volumes: BuyerVolumes | undefined, findings: Finding[]): RoiPanel | null {
+  return buildRoiPanel(volumes, roiMeasurementsFrom(findings));
+}
+
+function round(value: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(value * f) / f;
+}
