@@ -90,7 +90,8 @@ export function origin(url: string): string | undefined {
 async function logged(deps: ExchangeDeps, method: string, url: string, send: () => Promise<WireResponse>): Promise<WireResponse> {
   const at = new Date().toISOString();
   const t0 = performance.now();
-  const record = { method, url: redactUrl(url), at };
+  // Scrubbed as well: a caller may have put a known secret into the path itself.
+  const record = { method, url: deps.scrubber.scrub(redactUrl(url)), at };
   try {
     const wire = await send();
     deps.log.add({ ...record, status: wire.status, durationMs: Math.round(performance.now() - t0) });
