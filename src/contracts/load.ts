@@ -24,7 +24,7 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 export function detectKind(doc: unknown): DocumentKind | undefined {
   if (!isObject(doc)) return undefined;
   if ('schemaVersion' in doc && 'checks' in doc) return 'report';
-  if ('connections' in doc || 'buyer' in doc) return 'plan';
+  if ('connections' in doc || 'buyer' in doc || isObject(doc.vendor)) return 'plan';
   if ('listings' in doc) return 'registry';
   if ('claimedSystemCount' in doc || ('systems' in doc && typeof doc.vendor === 'string')) return 'manifest';
   return undefined;
@@ -53,11 +53,19 @@ function throwIfAny(problems: InputProblem[]): void {
   if (problems.length > 0) throw new InputError(problems);
 }
 
+/** The `$schema` an editor needs is no part of the value the program works with. */
+function withoutEditorRef<T>(doc: T): T {
+  if (!isObject(doc) || !('$schema' in doc)) return doc;
+  const { $schema: _ignored, ...rest } = doc;
+  return rest as T;
+}
+
 /** Schema first; the cross-field rules only run on a document the schema accepted. */
 function accept<T>(name: SchemaName, doc: unknown, file: string, rules: (value: T, file: string) => InputProblem[]): T {
   throwIfAny(schemaProblems(name, doc, file));
-  throwIfAny(rules(doc as T, file));
-  return doc as T;
+  const value = withoutEditorRef(doc as T);
+  throwIfAny(rules(value, file));
+  return value;
 }
 
 const acceptManifest = (doc: unknown, file: string) => accept<Manifest>('manifest', doc, file, manifestRuleProblems);
@@ -101,7 +109,7 @@ async function acceptPlan(doc: unknown, path: string, display: string, cwd: stri
   const secrets = secretProblems(doc, display);
   const secretFields = new Set(secrets.map((p) => p.field));
   throwIfAny([...secrets, ...schemaProblems('plan', doc, display, (field) => secretFields.has(field))]);
-  const input = doc as PlanInput;
+  const input = withoutEditorRef(doc as PlanInput);
   const filled = withDefaults(input);
   throwIfAny(planRuleProblems(input, filled, display));
   const plan = withAbsolutePaths(filled, dirname(path));

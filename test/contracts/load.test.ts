@@ -72,6 +72,15 @@ describe('loadPlan', () => {
     expect(loaded.plan.vendor.manifest).toBe(join(FIXTURES, 'vendor-manifest.json'));
   });
 
+  it('accepts a $schema reference for editors and leaves it out of the loaded values', async () => {
+    const doc = ws.read('plan.json');
+    ws.write('plan.json', { $schema: './plan.schema.json', ...doc });
+    ws.write('vendor-manifest.json', { $schema: './manifest.schema.json', ...ws.read('vendor-manifest.json') });
+    const loaded = await loadPlan('plan.json', { cwd: ws.dir });
+    expect(loaded.plan).not.toHaveProperty('$schema');
+    expect(loaded.manifest).not.toHaveProperty('$schema');
+  });
+
   it('allows two connections to the same system (the second becomes epic#2 in reports)', async () => {
     const { plan } = await loadPlan('plan.yaml', { cwd: ws.dir });
     expect(plan.connections.map((c) => c.system)).toEqual(['epic', 'epic']);

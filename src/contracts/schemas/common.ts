@@ -29,7 +29,8 @@ export const FILE_PATH = {
   description: 'a file path, relative to the plan file',
 } as const;
 
-export const TEXT = { type: 'string', minLength: 1, description: 'a non-empty string' } as const;
+/** Lets editors find the schema (`ehr-check schema plan > plan.schema.json`); the loaders drop it. */
+export const EDITOR_SCHEMA_REF = { type: 'string', description: 'a reference to this JSON Schema, for editors' } as const;
 
 export function text(description: string): JsonSchema {
   return { type: 'string', minLength: 1, description };

@@ -1,5 +1,5 @@
 // JSON Schema of the vendor manifest (DESIGN §4): the vendor's claims, in its own words, to be checked.
-import { SYSTEM_ID, text, type JsonSchema } from './common.js';
+import { EDITOR_SCHEMA_REF, SYSTEM_ID, text, type JsonSchema } from './common.js';
 
 export const MECHANISMS = ['fhir-subscription', 'hl7v2', 'polling', 'batch', 'manual'] as const;
 export const FRESHNESS_CLAIMS = ['real-time', 'near-real-time', 'delayed', 'batch'] as const;
@@ -43,6 +43,7 @@ export const MANIFEST_SCHEMA: JsonSchema = {
   description: "A vendor's integration claims: which EHR systems, which directions, how fresh, which certifications.",
   type: 'object',
   properties: {
+    $schema: EDITOR_SCHEMA_REF,
     version: { const: 1, description: 'the manifest format version: 1' },
     vendor: text("the vendor's name"),
     claimedSystemCount: {

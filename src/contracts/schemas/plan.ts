@@ -1,7 +1,7 @@
 // JSON Schema of the plan file (DESIGN §3). Unknown keys are errors everywhere: a typo must not silently
 // drop a setting. Rules across fields (e.g. realTimeSeconds <= nearRealTimeSeconds) live in plan-rules.ts.
 import { CHECK_DEFAULTS } from '../defaults.js';
-import { AUTH, FILE_PATH, HTTP_URL, SYSTEM_ID, envVar, text, type JsonSchema } from './common.js';
+import { AUTH, EDITOR_SCHEMA_REF, FILE_PATH, HTTP_URL, SYSTEM_ID, envVar, text, type JsonSchema } from './common.js';
 
 const nonNegative = (description: string): JsonSchema => ({ type: 'number', minimum: 0, description });
 const positive = (description: string, fallback: number): JsonSchema => ({
@@ -80,6 +80,7 @@ export const PLAN_SCHEMA: JsonSchema = {
   description: 'An ehr-check plan: who buys, which vendor, which EHR connections to probe, how to score and gate.',
   type: 'object',
   properties: {
+    $schema: EDITOR_SCHEMA_REF,
     version: { const: 1, description: 'the plan format version: 1' },
     buyer: {
       type: 'object',

@@ -1,5 +1,5 @@
 // JSON Schema of the certification registry (DESIGN §4): listings the buyer trusts.
-import { SYSTEM_ID, text, type JsonSchema } from './common.js';
+import { EDITOR_SCHEMA_REF, SYSTEM_ID, text, type JsonSchema } from './common.js';
 
 export const LISTING_STATUSES = ['active', 'suspended', 'withdrawn'] as const;
 
@@ -10,6 +10,7 @@ export const REGISTRY_SCHEMA: JsonSchema = {
   description: 'Certification listings the buyer trusts, exported from a marketplace or ONC CHPL, or kept by hand.',
   type: 'object',
   properties: {
+    $schema: EDITOR_SCHEMA_REF,
     version: { const: 1, description: 'the registry format version: 1' },
     listings: {
       type: 'array',
