@@ -12,9 +12,6 @@ export const required =
   (value) =>
     value.trim().length > 0 || `Please enter ${what}.`;
 
-export const systemSlug: Rule = (value) =>
-  SYSTEM_SLUG.test(value.trim()) || 'Use a lower-case system id: letters, digits and dashes, such as epic or oracle-health.';
-
 export const httpUrl: Rule = (value) => {
   const text = value.trim();
   let url: URL;
