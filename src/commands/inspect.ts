@@ -1,6 +1,126 @@
-import { NotYetAvailableError } from '../errors.js';
-import type { Io } from '../cli/io.js';
+// `ehr-check inspect URL`: what can be verified on this EHR. Reads `/metadata` and the SMART configuration,
+// plans how each finding can be judged, prints a table or JSON. Exit 3 when the server cannot be read as a
+// FHIR server at all; a server that is not R4 is still a result (everything impossible), exit 0.
+import { dirname } from 'node:path';
+import { wantsColor, type Io } from '../cli/io.js';
+import { renderInspection, inspectionJson, type SmartLookup } from '../capability/inspection.js';
+import { planFindingMethods } from '../capability/methods.js';
+import { readCapabilityStatement, readSmartConfiguration } from '../capability/reader.js';
+import { loadPlan } from '../contracts/load.js';
+import { CannotEvaluateError, EXIT, UsageError } from '../errors.js';
+import { FhirClient } from '../http/fhir-client.js';
+import { redactUrl } from '../http/redact.js';
+import { ProbeError } from '../http/types.js';
+import type { AuthConfig } from '../model/plan.js';
+import { connectionKeys } from '../run/connections.js';
 
-export default async function inspectCommand(_opts: unknown, _io: Io): Promise<number> {
-  throw new NotYetAvailableError('`ehr-check inspect` (inspect) is not built yet: it lands with issue 7.');
+export interface InspectOptions {
+  url?: string;
+  plan?: string;
+  connection?: string;
+  tokenEnv?: string;
+  json?: boolean;
+  color?: boolean;
+}
+
+interface Target {
+  baseUrl: string;
+  auth: AuthConfig;
+  baseDir: string;
+}
+
+export default async function inspectCommand(opts: InspectOptions, io: Io): Promise<number> {
+  const target = await resolveTarget(opts, io);
+  const client = new FhirClient({ baseUrl: target.baseUrl, auth: target.auth, env: io.env, baseDir: target.baseDir });
+  const shownUrl = redactUrl(client.baseUrl);
+  try {
+    const capability = readCapabilityStatement(await readMetadata(client, shownUrl));
+    if (capability.resourceType !== 'CapabilityStatement' && capability.resourceType !== 'Conformance') {
+      throw new CannotEvaluateError(`${shownUrl}/metadata answered, but not with a CapabilityStatement (${capability.problem})`);
+    }
+    const inspection = {
+      url: shownUrl,
+      capability,
+      smart: await readSmart(client),
+      findings: planFindingMethods(capability),
+    };
+    if (opts.json) io.out(`${JSON.stringify(inspectionJson(inspection), null, 2)}\n`);
+    else io.out(renderInspection(inspection, wantsColor(io, opts.color), terminalWidth(io)));
+    return EXIT.ok;
+  } finally {
+    await client.close();
+  }
+}
+
+/** The EHR and its auth: from the URL and --token-env, or from a connection of the plan. */
+async function resolveTarget(opts: InspectOptions, io: Io): Promise<Target> {
+  if (opts.tokenEnv !== undefined && !io.env[opts.tokenEnv]) {
+    throw new UsageError(`--token-env ${opts.tokenEnv}: that environment variable is not set`);
+  }
+  const bearer: AuthConfig | undefined = opts.tokenEnv !== undefined ? { type: 'bearer', tokenEnv: opts.tokenEnv } : undefined;
+  if (opts.plan === undefined) {
+    if (opts.connection !== undefined) throw new UsageError('--connection needs --plan');
+    if (opts.url === undefined) throw new UsageError('inspect needs the FHIR base URL of the EHR, or --plan FILE');
+    return { baseUrl: checkedUrl(opts.url), auth: bearer ?? { type: 'none' }, baseDir: io.cwd };
+  }
+  const loaded = await loadPlan(opts.plan, { cwd: io.cwd });
+  const connections = loaded.plan.connections;
+  const keys = connectionKeys(connections);
+  let index: number;
+  if (opts.connection !== undefined) {
+    index = keys.indexOf(opts.connection);
+    if (index < 0) throw new UsageError(`--connection ${opts.connection}: the plan's connections are ${keys.join(', ')}`);
+  } else if (opts.url !== undefined) {
+    const wanted = sameUrl(opts.url);
+    index = connections.findIndex((c) => sameUrl(c.ehr.fhirBaseUrl) === wanted);
+  } else if (connections.length === 1) {
+    index = 0;
+  } else {
+    throw new UsageError(`the plan has ${connections.length} connections: choose one with --connection (${keys.join(', ')})`);
+  }
+  const connection = connections[index];
+  const baseUrl = checkedUrl(opts.url ?? connection!.ehr.fhirBaseUrl);
+  // A URL that is none of the plan's EHRs gets no credentials from the plan.
+  return { baseUrl, auth: bearer ?? connection?.ehr.auth ?? { type: 'none' }, baseDir: dirname(loaded.file) };
+}
+
+function checkedUrl(raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new UsageError(`"${raw}" is not a URL: give the EHR's FHIR base URL, e.g. https://ehr.example.org/fhir/R4`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`the FHIR base URL must be http(s), not ${url.protocol}`);
+  return raw;
+}
+
+const sameUrl = (raw: string) => raw.trim().replace(/\/+$/, '').toLowerCase();
+
+async function readMetadata(client: FhirClient, shownUrl: string): Promise<unknown> {
+  try {
+    return await client.capabilities();
+  } catch (error) {
+    if (error instanceof ProbeError) throw new CannotEvaluateError(`cannot read ${shownUrl}/metadata: ${error.message}`);
+    throw error;
+  }
+}
+
+/** The SMART configuration is optional: its absence is shown, not fatal. */
+async function readSmart(client: FhirClient): Promise<SmartLookup> {
+  const missing = (problem: string): SmartLookup => ({ ...readSmartConfiguration(undefined), problem, found: false });
+  try {
+    const res = await client.request({ path: '.well-known/smart-configuration', expectJson: false });
+    if (res.status < 200 || res.status >= 300) return missing(`no SMART configuration (HTTP ${res.status})`);
+    if (res.body === undefined || typeof res.body !== 'object') return missing('the SMART configuration is not JSON');
+    return { ...readSmartConfiguration(res.body), found: true };
+  } catch (error) {
+    if (error instanceof ProbeError) return missing(`SMART configuration unreadable: ${error.message}`);
+    throw error;
+  }
+}
+
+function terminalWidth(io: Io): number {
+  const columns = Number(io.env.COLUMNS) || (io.stdoutIsTTY ? process.stdout.columns : 0) || 110;
+  return Math.max(80, Math.min(columns, 160));
 }
