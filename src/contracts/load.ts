@@ -13,6 +13,9 @@ import { pointer } from './wording.js';
 
 export type DocumentKind = SchemaName;
 
+// The report writer's check lives with the validators; offered here too, beside loadReport.
+export { validateReport } from './validate.js';
+
 export interface LoadOptions {
   /** Folder that a relative `file` is resolved from (the command's working folder). */
   cwd?: string;
