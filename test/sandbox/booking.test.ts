@@ -66,6 +66,15 @@ describe('booking an Appointment on a Slot', () => {
     }
   });
 
+  it('refuses to set a held slot free directly (409): the booking must be cancelled', async () => {
+    const slot = await firstFreeSlot(base, sandbox.seeded.scheduleIds[3] ?? sandbox.seeded.scheduleIds[0]);
+    expect((await call(`${base}/Appointment`, { method: 'POST', body: booking(slot, patient) })).status).toBe(201);
+    const busy = (await call(`${base}/Slot/${slot.id}`)).body;
+    const freed = await call(`${base}/Slot/${slot.id}`, { method: 'PUT', body: { ...busy, status: 'free' } });
+    expect(freed.status).toBe(409);
+    expect(await slotStatus(slot.id)).toBe('busy');
+  });
+
   it('refuses an Appointment whose slot does not exist with 422 and an OperationOutcome', async () => {
     const answer = await call(`${base}/Appointment`, { method: 'POST', body: booking({ id: 'no-such-slot', start: '2030-01-01T00:00:00Z', end: '2030-01-01T00:30:00Z' }, patient) });
     expect(answer.status).toBe(422);
