@@ -72,7 +72,9 @@ export default async function sandboxCommand(opts: SandboxCommandOptions, io: Io
       `Token URL      ${sandbox.tokenUrl}`,
       `Staff console  ${sandbox.staffUrl}`,
       `Flavor ${flavor}, seed ${seed}, ${sandbox.seeded.slotCount} slots on ${sandbox.seeded.scheduleIds.map((id) => `Schedule/${id}`).join(', ')}`,
-      `${opts.requireAuth ? 'SMART backend-services token required' : 'Open (no token required)'}${opts.allowOverbooking ? ', overbooking allowed' : ''}; ${clients.length} registered client(s) (${CLIENTS_ENV}). Stop with Ctrl+C.`,
+      `${opts.requireAuth ? 'SMART backend-services token required' : 'Open (no token required)'}` +
+        `${opts.allowOverbooking ? ', overbooking allowed' : ''}; ${clients.length} registered client(s) (${CLIENTS_ENV}).`,
+      'Stop with Ctrl+C.',
       '',
     ].join('\n'),
   );
