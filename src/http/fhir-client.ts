@@ -10,16 +10,16 @@ import { parseBody, requireResource } from './body.js';
 import { outcomeText } from './outcome.js';
 import { createRequestLog } from './request-log.js';
 import { redactUrl, SecretScrubber } from './redact.js';
-import { createCredentials, type AuthHttp, type Credentials } from './auth/index.js';
+import { createCredentials, type Credentials } from './auth/index.js';
+import { createAuthHttp } from './auth-http.js';
 import { nextPageUrl } from './paging.js';
+import { etagValue, instancePath, normalizeBase, resolveUrl, resourceTypeOf, type Query } from './fhir-url.js';
 
 export { createRequestLog } from './request-log.js';
 export { outcomeText } from './outcome.js';
 
 const FHIR_JSON = 'application/fhir+json';
 const DEFAULT_MAX_PAGES = 50;
-
-type Query = Record<string, string | string[] | undefined>;
 
 interface SendOptions {
   /** A 2xx JSON body must be a FHIR resource (of this type, when given). */
@@ -55,7 +55,7 @@ export class FhirClient {
       env: options.env ?? process.env,
       baseDir: options.baseDir ?? process.cwd(),
       scrubber: this.scrubber,
-      http: this.authHttp(),
+      http: createAuthHttp(this.deps),
     });
   }
 
@@ -65,17 +65,11 @@ export class FhirClient {
   }
 
   read<T>(type: string, id: string): Promise<T> {
-    return this.guard(async () => {
-      const res = await this.send<T>({ path: `${type}/${encodeURIComponent(id)}` }, { resource: type });
-      return this.success(res, 'GET', `${type}/${id}`);
-    });
+    return this.guard(async () => this.success(await this.sendFor<T>({ path: instancePath(type, id) }, { resource: type }), `GET ${type}/${id}`));
   }
 
   search<T = any>(type: string, params?: Query): Promise<Bundle> {
-    return this.guard(async () => {
-      const res = await this.send<Bundle>({ path: type, query: params }, { resource: 'Bundle' });
-      return this.success(res, 'GET', type);
-    });
+    return this.guard(async () => this.success(await this.sendFor<Bundle>({ path: type, query: params }, { resource: 'Bundle' }), `GET ${type}`));
   }
 
   /** Every matching resource over all pages; next links must stay on this server's origin. */
@@ -95,8 +89,7 @@ export class FhirClient {
         if (pages >= maxPages) {
           throw new ProbeError('http', `${type} search has more than ${maxPages} pages; stopped there`, { url: redactUrl(next) });
         }
-        const res = await this.send<Bundle>({ path: next }, { resource: 'Bundle' });
-        page = this.success(res, 'GET', `${type} (page ${pages + 1})`);
+        page = this.success(await this.sendFor<Bundle>({ path: next }, { resource: 'Bundle' }), `GET ${type} (page ${pages + 1})`);
       }
     });
   }
@@ -117,7 +110,7 @@ export class FhirClient {
       const id = (resource as { id?: unknown }).id;
       if (typeof id !== 'string' || !id) throw new ProbeError('config', `update needs a ${type} with an id`);
       return this.send<T>(
-        { method: 'PUT', path: `${type}/${encodeURIComponent(id)}`, body: resource, ifMatch: opts.ifMatch, headers: { prefer: 'return=representation' } },
+        { method: 'PUT', path: instancePath(type, id), body: resource, ifMatch: opts.ifMatch, headers: { prefer: 'return=representation' } },
         { resource: true },
       );
     });
@@ -125,12 +118,12 @@ export class FhirClient {
 
   delete(type: string, id: string): Promise<FhirResponse> {
     // A delete may answer with an OperationOutcome, an empty body, or (some servers) anything: only JSON-ness is checked.
-    return this.guard(() => this.send({ method: 'DELETE', path: `${type}/${encodeURIComponent(id)}` }, {}));
+    return this.guard(() => this.send({ method: 'DELETE', path: instancePath(type, id) }, {}));
   }
 
   /** GET metadata: the CapabilityStatement, or whatever JSON the server answers with (old servers send Conformance). */
   capabilities(): Promise<unknown> {
-    return this.guard(async () => this.success(await this.send({ path: 'metadata' }, {}), 'GET', 'metadata'));
+    return this.guard(async () => this.success(await this.sendFor({ path: 'metadata' }, {}), 'GET metadata'));
   }
 
   async close(): Promise<void> {
@@ -138,7 +131,12 @@ export class FhirClient {
   }
 
   private async send<T>(req: RequestOptions, opts: SendOptions): Promise<FhirResponse<T>> {
-    const url = this.resolve(req.path, req.query);
+    return (await this.sendFor<T>(req, opts)).res;
+  }
+
+  /** The response, and the URL that finally gave it (after redirects), for error messages. */
+  private async sendFor<T>(req: RequestOptions, opts: SendOptions): Promise<{ res: FhirResponse<T>; url: string }> {
+    const url = resolveUrl(this.baseUrl, req.path, req.query);
     const method = req.method ?? 'GET';
     const headers: Record<string, string> = { accept: FHIR_JSON };
     let callerAuthorization: string | undefined;
@@ -172,7 +170,7 @@ export class FhirClient {
     if (ok && parsed !== undefined && opts.resource) {
       requireResource(parsed, result.url, wire.status, typeof opts.resource === 'string' ? opts.resource : undefined);
     }
-    return {
+    const res: FhirResponse<T> = {
       status: wire.status,
       headers: wire.headers,
       body: parsed as T | undefined,
@@ -180,38 +178,24 @@ export class FhirClient {
       location: wire.headers['location'] ?? wire.headers['content-location'],
       durationMs: result.durationMs,
     };
+    return { res, url: result.url };
   }
 
   /** The body of a 2xx answer; otherwise a ProbeError carrying the OperationOutcome's text. */
-  private success<T>(res: FhirResponse<T>, method: string, what: string): T {
+  private success<T>({ res, url }: { res: FhirResponse<T>; url: string }, what: string): T {
+    const where = redactUrl(url);
     if (res.status >= 200 && res.status < 300) {
-      if (res.body === undefined) throw new ProbeError('not-fhir', `${method} ${what} answered ${res.status} with an empty body`, { status: res.status });
+      if (res.body === undefined) throw new ProbeError('not-fhir', `${what} answered ${res.status} with an empty body`, { url: where, status: res.status });
       return res.body;
     }
     const outcome = outcomeText(res.body);
     const kind = res.status === 401 || res.status === 403 ? 'auth' : 'http';
     const reason = STATUS_CODES[res.status] ? ` ${STATUS_CODES[res.status]}` : '';
-    throw new ProbeError(kind, `${method} ${what} answered ${res.status}${reason}${outcome ? `: ${outcome}` : ''}`, {
+    throw new ProbeError(kind, `${what} answered ${res.status}${reason}${outcome ? `: ${outcome}` : ''}`, {
+      url: where,
       status: res.status,
-      outcome,
+      ...(outcome ? { outcome } : {}),
     });
-  }
-
-  /** Path under the base URL, or an absolute URL on the base's origin; nothing else is ever requested. */
-  private resolve(path: string, query?: Query): string {
-    let url: URL;
-    if (/^[a-z][a-z0-9+.-]*:/i.test(path)) {
-      url = new URL(path);
-      if (url.origin !== this.origin) {
-        throw new ProbeError('config', `${redactUrl(path)} is not on the FHIR server's origin ${this.origin}`);
-      }
-    } else {
-      url = new URL(`${this.baseUrl}/${path.replace(/^\/+/, '')}`);
-    }
-    for (const [name, value] of Object.entries(query ?? {})) {
-      for (const item of Array.isArray(value) ? value : value === undefined ? [] : [value]) url.searchParams.append(name, item);
-    }
-    return url.toString();
   }
 
   /** Every error leaving the client is a ProbeError with known secrets scrubbed from its text. */
@@ -221,58 +205,13 @@ export class FhirClient {
     } catch (error) {
       // Anything else is a misuse of the client (a bad header value, say), reported as configuration.
       const probe = error instanceof ProbeError ? error : new ProbeError('config', `request could not be made: ${String((error as Error)?.message ?? error)}`);
-      const scrub = (text: string | undefined) => (text === undefined ? undefined : this.scrubber.scrub(text));
+      const { url, status, outcome } = probe.details;
       throw new ProbeError(probe.kind, this.scrubber.scrub(probe.message), {
-        ...probe.details,
-        url: scrub(probe.details.url),
-        outcome: scrub(probe.details.outcome),
+        ...(url !== undefined ? { url: this.scrubber.scrub(url) } : {}),
+        ...(status !== undefined ? { status } : {}),
+        ...(outcome !== undefined ? { outcome: this.scrubber.scrub(outcome) } : {}),
       });
     }
   }
-
-  /** Discovery and token requests: bounded and logged like the rest, never carrying the FHIR credentials. */
-  private authHttp(): AuthHttp {
-    return {
-      getJson: async (url) => {
-        const res = await exchange(this.deps, { method: 'GET', url, headers: { accept: 'application/json' } });
-        return { status: res.wire.status, body: parseBody(res.wire, res.url, false), url: res.url };
-      },
-      postForm: async (url, form, headers = {}) => {
-        const res = await exchange(this.deps, {
-          method: 'POST',
-          url,
-          headers: { accept: 'application/json', 'content-type': 'application/x-www-form-urlencoded', ...headers },
-          body: new URLSearchParams(form).toString(),
-          // A token request is never replayed to wherever a redirect points.
-          followRedirects: false,
-        });
-        return { status: res.wire.status, body: parseBody(res.wire, res.url, false) };
-      },
-    };
-  }
-}
-
-function normalizeBase(raw: string): string {
-  let url: URL;
-  try {
-    url = new URL(raw.trim());
-  } catch {
-    throw new ProbeError('config', `FHIR base URL ${redactUrl(raw)} is not a URL`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ProbeError('config', `FHIR base URL must be http(s), not ${url.protocol}`);
-  url.search = '';
-  url.hash = '';
-  return url.toString().replace(/\/+$/, '');
-}
-
-function resourceTypeOf(resource: unknown, action: string): string {
-  const type = (resource as { resourceType?: unknown } | undefined)?.resourceType;
-  if (typeof type !== 'string' || !/^[A-Z][A-Za-z]+$/.test(type)) throw new ProbeError('config', `${action} needs a resource with a resourceType`);
-  return type;
-}
-
-/** If-Match wants an ETag; a bare version id (`3`) becomes the weak ETag `W/"3"`. */
-function etagValue(value: string): string {
-  return /^(W\/)?"/.test(value) ? value : `W/"${value}"`;
 }
 

@@ -42,6 +42,7 @@ export class Transport {
     const { totalTimeoutMs, maxResponseBytes } = this.limits;
     const controller = new AbortController();
     let timedOut = false;
+    let answered = false; // headers arrived: a failure now is a broken answer, not an unreachable server
     const timer = setTimeout(() => {
       timedOut = true;
       controller.abort();
@@ -54,6 +55,7 @@ export class Transport {
         dispatcher,
         signal: controller.signal,
       });
+      answered = true;
       const headers = flattenHeaders(res.headers);
       const declared = Number(headers['content-length']);
       if (Number.isFinite(declared) && declared > maxResponseBytes) {
@@ -78,7 +80,7 @@ export class Transport {
           url: redactUrl(req.url),
         });
       }
-      throw transportError(error, req.url, this.limits);
+      throw transportError(error, req.url, this.limits, answered);
     } finally {
       clearTimeout(timer);
     }
@@ -154,10 +156,19 @@ const TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEO
 const TLS_CODE = /^(ERR_TLS|ERR_SSL|EPROTO$)|CERT|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)|TLSV1/;
 
 /** Maps a low-level failure to the cause a buyer can act on. The message names the host, never headers. */
-function transportError(error: unknown, url: string, limits: TransportLimits): ProbeError {
+function transportError(error: unknown, url: string, limits: TransportLimits, answered: boolean): ProbeError {
   const codes = errorCodes(error);
   const where = redactUrl(url);
   const host = safeHost(url);
+  const code = codes[0] ?? (error as Error | undefined)?.name ?? 'unknown error';
+  if (codes.includes('UND_ERR_HEADERS_OVERFLOW')) {
+    return new ProbeError('too-large', `${where} answered with headers larger than the client accepts`, { url: where });
+  }
+  const notHttp = codes.some((c) => c.startsWith('HPE_')) || (error as Error | undefined)?.name === 'HTTPParserError';
+  if (answered || notHttp) {
+    const what = answered ? 'dropped the connection while sending its answer' : 'did not answer in HTTP';
+    return new ProbeError('connect', `${where} ${what} (${code})`, { url: where });
+  }
   const kind: ProbeErrorKind = codes.some((c) => DNS_CODES.has(c))
     ? 'dns'
     : codes.some((c) => TIMEOUT_CODES.has(c))
@@ -165,7 +176,6 @@ function transportError(error: unknown, url: string, limits: TransportLimits): P
       : codes.some((c) => TLS_CODE.test(c))
         ? 'tls'
         : 'connect';
-  const code = codes[0] ?? 'unknown error';
   const message =
     kind === 'dns'
       ? `${host} does not resolve (${code})`

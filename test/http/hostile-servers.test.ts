@@ -1,5 +1,10 @@
 // Servers that misbehave the ways real endpoints do: each must end as a typed ProbeError within its bound.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer as createHttpsServer } from 'node:https';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FhirClient } from '../../src/http/fhir-client.js';
 import { closeAll, loopback, rejection, sendJson } from './loopback.js';
@@ -184,5 +189,56 @@ describe('FhirClient against hostile servers', () => {
     expect(error.message).toContain('nonexistent.invalid');
     expect(Date.now() - started).toBeLessThan(3_000 + SLACK_MS);
     await client.close();
+  });
+
+  it('reports a server that does not speak HTTP as connect', async () => {
+    // Reads what it gets (so it sees the client hang up) and answers like an SSH server would.
+    const garbage = createServer((socket) => socket.resume().end('SSH-2.0-OpenSSH_9.6\r\n\r\n'));
+    await new Promise<void>((resolve) => garbage.listen(0, '127.0.0.1', resolve));
+    const { port } = garbage.address() as { port: number };
+    const client = new FhirClient({ baseUrl: `http://127.0.0.1:${port}/fhir` });
+    const error = await rejection(client.capabilities());
+    expect(error.kind).toBe('connect');
+    expect(error.message).toContain('did not answer in HTTP');
+    await client.close();
+    await new Promise((resolve) => garbage.close(resolve));
+  });
+
+  it('reports a connection dropped halfway through the body', async () => {
+    const server = await loopback((req, res) => {
+      res.writeHead(200, { 'content-type': 'application/fhir+json', 'content-length': '1000' });
+      res.write('{"resourceType":"Bundle"');
+      setTimeout(() => res.socket?.destroy(), 50);
+    });
+    const client = new FhirClient({ baseUrl: `${server.origin}/fhir` });
+    const error = await rejection(client.search('Slot'));
+    expect(error.kind).toBe('connect');
+    expect(error.message).toContain('dropped the connection');
+    await client.close();
+  });
+
+  it('reports an untrusted (self-signed) certificate as tls', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ehr-check-tls-'));
+    try {
+      execFileSync(
+        'openssl',
+        ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1',
+          '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')],
+        { stdio: 'ignore', timeout: 10_000 },
+      );
+      const server = createHttpsServer({ key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) }, (req, res) =>
+        sendJson(res, 200, { resourceType: 'CapabilityStatement' }),
+      );
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const { port } = server.address() as { port: number };
+      const client = new FhirClient({ baseUrl: `https://127.0.0.1:${port}/fhir` });
+      const error = await rejection(client.capabilities());
+      expect(error.kind).toBe('tls');
+      await client.close();
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
