@@ -83,9 +83,11 @@ const CONFIRMED = (status: number | null) => status === 200 || status === 201;
 export function judgeRace(key: string, data: RaceData, requests: unknown[] = []): Finding {
   const id = 'double-booking-race';
   const evidence = { attempts: data.attempts, interrupted: data.interrupted, requests };
-  const judged = data.attempts.filter((a) => a.vendorStatus !== null);
+  // An attempt where either side got no answer was no race.
+  const judged = data.attempts.filter((a) => a.vendorStatus !== null && a.ehrStatus !== null);
   if (judged.length === 0) {
-    const why = data.attempts[0]?.vendorError?.message ?? (data.interrupted ? 'the run was interrupted' : 'no attempt could be made');
+    const first = data.attempts[0];
+    const why = first?.vendorError?.message ?? first?.ehrError?.message ?? (data.interrupted ? 'the run was interrupted' : 'no attempt could be made');
     return finding(id, key, 'error', TITLES[id], `could not be raced: ${why}`, evidence);
   }
   const doubled = judged.filter((a) => a.doubleBooked);

@@ -114,6 +114,7 @@ describe('double-booking race', () => {
     ['two bookings in the EHR', race(attempt({ vendorStatus: 201, vendorBookingHeld: true, ehrAppointmentIds: ['a1', 'a2'], doubleBooked: true })), 'fail', /double-booked: the EHR holds 2 bookings on slot s1/],
     ['confirmed, not held', race(attempt({ vendorStatus: 201, confirmedNotHeld: true })), 'fail', /confirmed \(HTTP 201\) 1 booking\(s\) the EHR does not hold/],
     ['queued, never landed', race(attempt({ vendorStatus: 202, queuedWaitMs: 3000 })), 'warn', /queued \(HTTP 202\) never reached the EHR/],
+    ['EHR side never answered', race(attempt({ ehrStatus: null, ehrError: { kind: 'timeout', message: 'the EHR did not answer' }, vendorStatus: 201, vendorBookingHeld: true })), 'error', /could not be raced: the EHR did not answer/],
     ['vendor unreachable every time', race(attempt({ vendorStatus: null, vendorError: { kind: 'connect', message: 'connection refused' } })), 'error', /connection refused/],
   ] as const)('%s', (_name, data, status, message) => {
     const f = judgeRace('epic', data);

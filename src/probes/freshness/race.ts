@@ -2,8 +2,7 @@
 // then read what the EHR holds. A vendor that checks a cache (or nothing) before writing, on an EHR that
 // accepts a second booking, double-books; one that confirms what the EHR refused leaves a patient who
 // believes they are booked. The verdict is read from the EHR, never from the vendor's answer.
-import { watchForChange } from '../../freshness/poll.js';
-import { monotonicNow } from '../../freshness/poll.js';
+import { monotonicNow, watchForChange } from '../../freshness/poll.js';
 import { BOOKING_IDENTIFIER_SYSTEM } from '../../safety/types.js';
 import type { ConnectionContext } from '../context.js';
 import { bookingRequest, bookViaVendor, ehrBookingsOnSlot, ehrAppointmentsByKey, ACTIVE_APPOINTMENT, runKey, type Slot } from '../ehr-ops.js';
@@ -63,8 +62,8 @@ async function raceOnce(ctx: ConnectionContext, run: RaceRun, plan: (typeof ORDE
         (error: unknown) => ({ status: null, error: describeError(error) }),
       ),
       after(plan.ehrDelayMs, () => takeSlotInEhr(ctx, slot, run.patientId, ehrKey, method)).then(
-        (status) => status as number | null,
-        () => null,
+        (status) => ({ status: status as number | null, error: undefined }),
+        (error: unknown) => ({ status: null, error: describeError(error) }),
       ),
     ]);
     let queuedWaitMs: number | undefined;
@@ -81,14 +80,15 @@ async function raceOnce(ctx: ConnectionContext, run: RaceRun, plan: (typeof ORDE
     const onSlot = await ehrBookingsOnSlot(ctx, slot.id);
     const vendorBookingHeld = await ehrHoldsBooking(ctx, vendorKey);
     const ehrHeld = (await ehrAppointmentsByKey(ctx, ehrKey)).some((a) => ACTIVE_APPOINTMENT.has(a.status));
-    const ehrBlockHeld = method === 'slot-update' ? ehr !== null && ehr < 300 : ehrHeld;
+    const ehrBlockHeld = method === 'slot-update' ? ehr.status !== null && ehr.status < 300 : ehrHeld;
     const doubleBooked = onSlot.length >= 2 || (method === 'slot-update' && ehrBlockHeld && vendorBookingHeld);
     return {
       order: plan.order,
       offsetMs: Math.abs(plan.vendorDelayMs - plan.ehrDelayMs),
       slot: slot.id,
       ehrMethod: method,
-      ehrStatus: ehr,
+      ehrStatus: ehr.status,
+      ...(ehr.error ? { ehrError: ehr.error } : {}),
       vendorStatus: vendor.status,
       ...(vendor.error ? { vendorError: vendor.error } : {}),
       ...(queuedWaitMs !== undefined ? { queuedWaitMs } : {}),

@@ -45,6 +45,7 @@ export interface RaceAttempt {
   /** How the EHR side took the slot: an EHR-side Appointment, or a Slot update with If-Match. */
   ehrMethod: 'ehr-appointment' | 'slot-update';
   ehrStatus: number | null;
+  ehrError?: ProbeErrorNote;
   vendorStatus: number | null;
   vendorError?: ProbeErrorNote;
   /** The vendor answered 202 and the probe waited this long for the queued booking to land. */
