@@ -16,7 +16,8 @@
 // - conflict-refused: "nothing was written" must be read from the EHR, so it needs booking search; the busy slot
 //   is made by API (api) or by a person (operator).
 // - ehr-to-vendor-lag: api when the change is injected by API; operator when a person makes it and the EHR's API
-//   shows it landing (Slot or Appointment search), which is the moment the lag is timed from; else impossible.
+//   shows it landing, which is the moment the lag is timed from: by Slot search, or by Appointment search by
+//   patient and date or by slot (a person's booking carries no run identifier); else impossible.
 // - double-booking-race: a person cannot act "at the same moment" as the vendor, so api with API injection
 //   and booking search, else impossible.
 // - patient-matched: a second Patient is looked for by identifier (api), seeding the existing patient by
@@ -79,7 +80,7 @@ export function planFindingMethods(cap: CapabilitySummary): Record<FindingId, Fi
             `the EHR's API cannot make a slot busy (no Slot update or Appointment create): a person does it in the EHR's screens; ${bookings!.says} then shows nothing was written`,
             [bookings!.via],
           )),
-    'ehr-to-vendor-lag': ehrToVendorLag(change, slots, bookings),
+    'ehr-to-vendor-lag': ehrToVendorLag(change, slots ?? personBookingSearch(cap)),
     'double-booking-race':
       noBookings ??
       (change
@@ -150,9 +151,8 @@ function slotView(cap: CapabilitySummary): Route | undefined {
   return { via: `Slot:search-type(${params.join(',')})`, says: `Slot search (${params.join(', ')})${statusNote}` };
 }
 
-function ehrToVendorLag(change: Route | undefined, slots: Route | undefined, bookings: Route | undefined): FindingMethod {
+function ehrToVendorLag(change: Route | undefined, seen: Route | undefined): FindingMethod {
   if (change) return api(`the change is made in the EHR by ${change.says} and timed until the vendor shows it`, [change.via]);
-  const seen = slots ?? bookings;
   if (seen) {
     return operator(
       `the EHR's API cannot make the change: a person makes it in the EHR's screens, ${seen.says} shows it landed, and the vendor is timed from there`,
@@ -160,8 +160,17 @@ function ehrToVendorLag(change: Route | undefined, slots: Route | undefined, boo
     );
   }
   return impossible(
-    "no change can be made by API, and one made by a person cannot be seen through the API (no Slot or Appointment search): there is no moment to time from",
+    "no change can be made by API, and one made by a person cannot be seen through the API (no Slot search, no Appointment search by patient and date or slot): there is no moment to time from",
   );
+}
+
+/** A booking a person made carries no run identifier: it is found by the test patient and date, or by its slot. */
+function personBookingSearch(cap: CapabilitySummary): Route | undefined {
+  if (searchable(cap, 'Appointment', 'patient') && searchable(cap, 'Appointment', 'date')) {
+    return { via: 'Appointment:search-type(patient,date)', says: "Appointment?patient=&date= (the run's test patient)" };
+  }
+  if (searchable(cap, 'Appointment', 'slot')) return { via: 'Appointment:search-type(slot)', says: 'Appointment?slot=' };
+  return undefined;
 }
 
 function patientMatched(cap: CapabilitySummary): FindingMethod {

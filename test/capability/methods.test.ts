@@ -38,6 +38,20 @@ describe('planFindingMethods: how and why', () => {
     expect(p['read-through'].reason).toMatch(/no Slot search/);
   });
 
+  it("a person's booking is looked for by patient and date, never by the run's booking key", () => {
+    expect(plan('epic-jefferson-health-r4.json')['ehr-to-vendor-lag'].via).toEqual(['Appointment:search-type(patient,date)']);
+    const keyOnly = planFindingMethods(
+      readCapabilityStatement({
+        resourceType: 'CapabilityStatement',
+        fhirVersion: '4.0.1',
+        rest: [{ mode: 'server', resource: [{ type: 'Appointment', interaction: [{ code: 'read' }, { code: 'search-type' }], searchParam: [{ name: 'identifier' }] }] }],
+      }),
+    );
+    expect(keyOnly['write-lands'].method).toBe('api');
+    expect(keyOnly['conflict-refused'].method).toBe('operator'); // the vendor's refused booking would carry the key
+    expect(keyOnly['ehr-to-vendor-lag']).toMatchObject({ method: 'impossible', reason: expect.stringMatching(/no moment to time from/) });
+  });
+
   it('eClinicalWorks: bookings cannot be read at all', () => {
     const p = plan('eclinicalworks-fhir-facade-r4.json');
     expect(p['write-lands'].reason).toBe("the EHR's API exposes no Appointment: bookings cannot be read");
