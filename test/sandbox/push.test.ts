@@ -117,6 +117,24 @@ describe('rest-hook subscriptions', () => {
     await receiver.waitFor((b) => focusOf(b) === `Slot/${slot.id}`);
   });
 
+  it('accepts a backport topic from /metadata with filter criteria', async () => {
+    const statement = (await call(`${sandbox.fhirBaseUrl}/metadata`)).body;
+    const topics = statement.extension.map((e: any) => e.valueCanonical);
+    const topic = topics.find((t: string) => t.includes('slot'));
+    const scheduleB = sandbox.seeded.scheduleIds[1];
+    const body = {
+      ...subscription(topic, 'full-resource'),
+      _criteria: { extension: [{ url: 'http://hl7.org/fhir/uv/subscriptions-backport/StructureDefinition/backport-filter-criteria', valueString: `Slot?schedule=Schedule/${scheduleB}` }] },
+    };
+    const made = await call(`${sandbox.fhirBaseUrl}/Subscription`, { method: 'POST', body });
+    expect(made.status).toBe(201);
+    const slot = await firstFreeSlot(sandbox.fhirBaseUrl, scheduleB);
+    expect((await call(`${sandbox.staffUrl}/slots/${slot.id}/block`, { method: 'POST' })).status).toBe(200);
+    const mine = `${sandbox.fhirBaseUrl}/Subscription/${made.body.id}`;
+    const note = await receiver.waitFor((b) => param(statusOf(b), 'subscription').valueReference.reference === mine && focusOf(b) === `Slot/${slot.id}`);
+    expect(param(statusOf(note), 'topic').valueCanonical).toBe(topic);
+  });
+
   it('refuses an endpoint that is not on loopback with 422 and an OperationOutcome', async () => {
     const answer = await call(`${sandbox.fhirBaseUrl}/Subscription`, { method: 'POST', body: subscription('Appointment', 'id-only', 'https://example.com/hook') });
     expect(answer.status).toBe(422);
