@@ -23,6 +23,8 @@ export function escapeXml(value: unknown): string {
 export function escapeMarkdown(value: unknown): string {
   return String(value)
     .replace(/[\r\n]+/g, ' ')
+    // eslint-disable-next-line no-control-regex
+    .replace(/[\u0000-\u001F\u007F-\u009F]/g, '\uFFFD')
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
