@@ -88,7 +88,7 @@ describe('deep vendor with a known 1.5 s lag', () => {
     expect(data.lag.p50Ms!).toBeGreaterThan(1300);
     expect(data.lag.p50Ms!).toBeLessThan(2000);
     expect(data.lag.class).toBe('near-real-time');
-    for (const s of data.lag.samples) expect(s.highMs - s.lowMs).toBeLessThan(400);
+    for (const s of data.lag.samples) expect(s.highMs - s.lowMs).toBeLessThan(600);
     const [finding] = freshness.judge({ connections: [{ key: 'generic', system: 'generic', probes: evidence, claim: { freshness: 'real-time' } }] }, { ...settings, timeoutSeconds: 5 });
     expect(finding!.status).toBe('fail');
     expect(finding!.message).toMatch(/^claims real-time, measured near-real-time \(p50 1\.\d s/);
