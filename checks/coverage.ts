@@ -1,6 +1,6 @@
 // Coverage breadth: which of the buyer's systems does the vendor verifiably reach, against how many it claims?
 import type { CoverageRow, Finding, SiteState, Status } from '../src/model/report.js';
-import type { LiveEvidence } from '../src/probes/connection-live.js';
+import type { EndpointCheck, LiveEvidence } from '../src/probes/connection-live.js';
 import { finding, type CheckDefinition } from './types.js';
 
 export interface CoverageConnection {
@@ -10,6 +10,19 @@ export interface CoverageConnection {
   /** Statuses of the bidirectional findings on this connection, when that check ran. */
   readThrough?: Status;
   writeLands?: Status;
+  /** ONC (g)(10) certification of the EHR's developer, from CHPL, when the plan asks for the lookup. */
+  ehrCertification?: EhrCertificationEvidence;
+}
+
+/** What CHPL said about the EHR's developer: product numbers only, and where the answer came from (no secrets). */
+export interface EhrCertificationEvidence {
+  status: 'certified' | 'not-certified' | 'unknown';
+  /** CHPL product numbers of every (g)(10) listing found for the developer. */
+  listings: string[];
+  /** The subset that decides `certified`: Active listings with (g)(10). */
+  activeListings: string[];
+  source: string;
+  problem?: string;
 }
 
 export interface CoverageInput {
@@ -46,18 +59,51 @@ export function systemState(system: string, input: CoverageInput): SiteState {
   return input.claimedSystems.includes(system) ? 'claimed-only' : 'absent';
 }
 
+/** Causes that mean the endpoint could not be reached or talked to: nothing can be judged, so `error`. */
+const NO_VERDICT_CAUSES = new Set(['dns', 'connect', 'tls', 'timeout', 'config', 'rate-limited', 'interrupted']);
+
+/** A cause in the buyer's words, ahead of the detail the client gave. */
+const CAUSE_WORDS: Record<string, string> = {
+  dns: 'host name does not resolve',
+  connect: 'cannot connect',
+  tls: 'TLS handshake or certificate failed',
+  timeout: 'no answer in time',
+  auth: 'credentials refused',
+  'not-fhir': 'not a FHIR server',
+  'wrong-version': 'wrong FHIR version',
+  'smart-config': 'SMART configuration unusable',
+  http: 'HTTP error',
+  'too-large': 'answer too large',
+  redirect: 'unsafe redirect',
+  'rate-limited': 'rate-limited',
+  config: 'plan configuration',
+};
+
 function judgeLive(c: CoverageConnection): Finding {
   const l = c.live;
-  const evidence = { ehrMetadata: l.ehrMetadata, ehrAuth: l.ehrAuth, vendorSearch: l.vendorSearch, ehrWritable: l.ehrWritable, requests: l.requests };
+  const evidence: Record<string, unknown> = { ehrMetadata: l.ehrMetadata };
+  if (l.smartConfiguration) evidence.smartConfiguration = l.smartConfiguration;
+  Object.assign(evidence, { ehrAuth: l.ehrAuth, vendorSearch: l.vendorSearch, ehrWritable: l.ehrWritable });
+  if (c.ehrCertification) evidence.ehrCertification = c.ehrCertification;
+  evidence.requests = l.requests;
+  const certNote = c.ehrCertification?.status === 'not-certified' ? "; CHPL lists no active (g)(10) certification for the EHR's developer" : '';
   if (l.live) {
     const what = `EHR ${l.ehrMetadata.software ?? 'server'} (FHIR ${l.ehrMetadata.fhirVersion}) and the vendor facade answer`;
-    return finding('connection-live', c.key, 'pass', TITLES['connection-live'], l.ehrWritable ? what : `${what}; the EHR's API is read-only for scheduling`, evidence);
+    const message = l.ehrWritable ? what : `${what}; the EHR's API is read-only for scheduling`;
+    return finding('connection-live', c.key, 'pass', TITLES['connection-live'], `${message}${certNote}`, evidence);
   }
-  const failed = [['EHR metadata', l.ehrMetadata], ['EHR authentication', l.ehrAuth], ['vendor Slot search', l.vendorSearch]] as const;
-  const first = failed.find(([, e]) => !e.ok)!;
-  // Could not reach or talk to it at all → error (unknown); reached it and it is wrong (not R4, refused) → fail.
-  const unreachable = ['dns', 'connect', 'tls', 'timeout', 'config'].includes(first[1].cause ?? '');
-  return finding('connection-live', c.key, unreachable ? 'error' : 'fail', TITLES['connection-live'], `${first[0]}: ${first[1].message ?? first[1].cause}`, { ...evidence, cause: first[1].cause });
+  const parts: Array<[string, EndpointCheck | undefined]> = [
+    ['EHR metadata', l.ehrMetadata],
+    ['EHR SMART configuration', l.smartConfiguration],
+    ['EHR authentication', l.ehrAuth],
+    ['vendor Slot search', l.vendorSearch],
+  ];
+  const failed = parts.filter((p): p is [string, EndpointCheck] => p[1] !== undefined && !p[1].ok && !p[1].skipped);
+  // Reached it and it is wrong (not R4, refused, not FHIR) → fail; could not reach or talk to it at all → error.
+  const decisive = failed.find(([, e]) => !NO_VERDICT_CAUSES.has(e.cause ?? '')) ?? failed[0];
+  const status: Status = decisive && !NO_VERDICT_CAUSES.has(decisive[1].cause ?? '') ? 'fail' : 'error';
+  const message = failed.map(([what, e]) => `${what}: ${CAUSE_WORDS[e.cause ?? ''] ?? e.cause ?? 'failed'} (${e.message ?? e.cause})`).join('; ');
+  return finding('connection-live', c.key, status, TITLES['connection-live'], message || 'not live', { ...evidence, cause: decisive?.[1].cause ?? null });
 }
 
 export function judgeRequiredSystems(input: CoverageInput): Finding {

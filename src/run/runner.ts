@@ -14,7 +14,8 @@ import type { Ledger } from '../safety/types.js';
 import { resolveGateSpec, scoreReport, type JudgedCheck } from '../scoring.js';
 import { buildContexts, discoverSchedule } from './connections.js';
 import { freshnessStep, type FreshnessOutcome } from './freshness-step.js';
-import { runPool } from './pool.js';
+import { certifyEhrSystems, ehrCertifiedColumn } from './ehr-certification.js';
+import { PROBE_POOL, probeHost, runPool } from './pool.js';
 import { systemCatalog } from './systems.js';
 
 export interface RunOptions {
@@ -50,7 +51,12 @@ export async function evaluate(options: RunOptions): Promise<Report> {
   const freshnessSettings = { ...plan.checks.freshness, trials: options.trials ?? plan.checks.freshness.trials };
   const queueWaitMs = Math.min(freshnessSettings.timeoutSeconds, 60) * 1000;
 
-  const results = await runPool(contexts, (ctx) => new URL(ctx.connection.ehr.fhirBaseUrl).host, { concurrency: 16, perHost: 4 }, async (ctx): Promise<ConnectionResult> => {
+  // CHPL first: an unreadable export file is bad input, and must stop the run before anything is written.
+  if (wanted('coverage') && plan.chpl) options.progress('looking up EHR certification in CHPL');
+  const ehrCertification = wanted('coverage') ? await certifyEhrSystems(contexts.map((c) => catalog.canonical(c.connection.system)), plan.chpl, { env: options.env }) : {};
+
+  const pool = { ...PROBE_POOL, onSettled: (done: number, total: number) => options.progress(`${done}/${total} connections probed`) };
+  const results = await runPool(contexts, (ctx) => probeHost(ctx.connection.ehr.fhirBaseUrl), pool, async (ctx): Promise<ConnectionResult> => {
     ctx.progress('checking the EHR and vendor endpoints');
     if (!ctx.schedule) ctx.schedule = await discoverSchedule(ctx);
     const live = await gatherConnectionLive(ctx);
@@ -103,11 +109,13 @@ export async function evaluate(options: RunOptions): Promise<Report> {
       live: r.live,
       readThrough: statusOf(r.ctx.key, 'read-through'),
       writeLands: statusOf(r.ctx.key, 'write-lands'),
+      ehrCertification: ehrCertification[catalog.canonical(r.ctx.connection.system)],
     })),
     claimedSystems: claimed.systems,
     claimedSystemCount: manifest?.claimedSystemCount ?? (manifest ? manifest.systems.length : null),
     unknownClaimedNames: claimed.unknown,
     certified,
+    ehrCertified: ehrCertifiedColumn(ehrCertification),
     displayName: catalog.displayName,
   };
 
