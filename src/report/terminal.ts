@@ -17,6 +17,7 @@ import {
   STATUS_SYMBOL,
   topProblems,
   verdictWord,
+  writeGroups,
 } from './facts.js';
 
 export interface TerminalOptions {
@@ -134,9 +135,18 @@ function costBlock(report: Report, c: ChalkInstance, width: number): string {
 }
 
 function writesBlock(report: Report, c: ChalkInstance, width: number): string {
-  const lines = [`${c.bold('Writes and cleanup')}  ${cleanupSentence(report)}`];
-  for (const item of report.cleanup.leftover) lines.push(c.yellow(`  ▲ left over: ${plainText(item)}`));
-  return lines.map((l) => wrap(l, width)).join('\n');
+  const lines = [`${c.bold('Writes and cleanup')}  ${cleanupSentence(report)}`].map((l) => wrap(l, width));
+  const groups = writeGroups(report.writes);
+  if (groups.length > 0) {
+    const t = table(['Connection', 'Where', 'Action', 'Resource', 'Written', 'Removed'], c);
+    for (const g of groups) {
+      const removed = g.removed === g.count ? String(g.removed) : c.red(String(g.removed));
+      t.push([plainText(g.connection), g.target === 'ehr' ? 'EHR' : 'vendor', plainText(g.action), plainText(g.resourceType), String(g.count), removed]);
+    }
+    lines.push(t.toString());
+  }
+  for (const item of report.cleanup.leftover) lines.push(wrap(c.yellow(`  ▲ left over: ${plainText(item)}`), width));
+  return lines.join('\n');
 }
 
 function reasonsBlock(report: Report, c: ChalkInstance, width: number): string {
