@@ -78,7 +78,8 @@ export function judgeIdempotent(d: IdempotencyData): [Finding['status'], string]
 
 export function judgeConflict(d: ConflictData): [Finding['status'], string] {
   const written = d.ehrBookings.filter((b) => b.status !== 'cancelled').length;
-  if (written > 0 || d.slotBookings > 1) return ['fail', `the vendor booked a slot busy in the EHR: the EHR now holds ${d.slotBookings} bookings on it`];
+  if (written > 0) return ['fail', `the vendor wrote a booking onto a slot that was busy in the EHR (the slot now holds ${d.slotBookings} active booking(s))`];
+  if (d.slotBookings > 1) return ['fail', `the slot busy in the EHR now holds ${d.slotBookings} active bookings`];
   if (CONFIRMED(d.vendorStatus)) return ['fail', `the vendor confirmed (HTTP ${d.vendorStatus}) a booking on a busy slot that the EHR does not hold: the patient believes they are booked`];
   if (d.vendorStatus === 202) return ['fail', 'the vendor accepted (HTTP 202) a booking on a busy slot instead of refusing it'];
   if (REFUSALS.has(d.vendorStatus)) return ['pass', `refused with HTTP ${d.vendorStatus}${d.vendorMessage ? ` (${d.vendorMessage})` : ''}; nothing written`];

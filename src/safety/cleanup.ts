@@ -1,6 +1,7 @@
 // Undoes a run (DESIGN §8): from the ledger and the run tag, remove or cancel everything the run caused in the
 // EHR, including what a vendor wrote on its behalf, and put every touched slot back as it was.
 import type { FhirClient } from '../http/fhir-client.js';
+import { ProbeError } from '../http/types.js';
 import type { CleanupSummary, WriteRecord } from '../model/report.js';
 import { RUN_TAG_SYSTEM, type LedgerEntry } from './types.js';
 
@@ -55,8 +56,15 @@ export async function cleanupConnection(ehr: FhirClient, runId: string, entries:
     }
   }
   // 2. Anything else carrying the run tag (a vendor may copy our tag onto records the ledger never saw).
+  // An EHR that cannot search a type by tag (405, 404, 400) holds nothing of ours findable that way: not a leftover.
   for (const type of ['Appointment', 'Patient', 'Subscription']) {
-    for (const r of (await attempt(`search ${type} by run tag`, () => search(ehr, type, { _tag: `${RUN_TAG_SYSTEM}|${runId}` }))) ?? []) add(r);
+    const found = await attempt(`search ${type} by run tag`, () =>
+      search(ehr, type, { _tag: `${RUN_TAG_SYSTEM}|${runId}` }).catch((error: unknown) => {
+        if (error instanceof ProbeError && [400, 404, 405].includes(error.details.status ?? 0)) return [];
+        throw error;
+      }),
+    );
+    for (const r of found ?? []) add(r);
   }
   // Appointments first: they hold slots and point at patients.
   const ordered = [...targets.values()].sort((a, b) => Number(b.resourceType === 'Appointment') - Number(a.resourceType === 'Appointment'));
