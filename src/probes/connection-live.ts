@@ -76,7 +76,7 @@ export async function gatherConnectionLive(ctx: ConnectionContext): Promise<Live
   const vendorMark = ctx.vendor.log.records.length;
   let capability: CapabilitySummary | undefined;
   const ehrMetadata = await attempt(async () => {
-    capability = readCapabilityStatement(await ctx.ehr.capabilities());
+    capability = readCapabilityStatement(await readMetadata(ctx));
     if (!capability.ok) {
       const fhirShaped = capability.resourceType === 'CapabilityStatement' || capability.resourceType === 'Conformance';
       return { ok: false, cause: fhirShaped ? 'wrong-version' : 'not-fhir', message: capability.problem };
@@ -131,6 +131,18 @@ export async function gatherConnectionLive(ctx: ConnectionContext): Promise<Live
     ehrWritable,
     requests,
   };
+}
+
+/**
+ * `/metadata` is open on FHIR servers: read it without credentials, so "does it speak R4" is not muddled with
+ * "does the token work". Only a server that refuses an anonymous read gets the credentials.
+ */
+async function readMetadata(ctx: ConnectionContext): Promise<unknown> {
+  if (ctx.connection.ehr.auth.type === 'none') return ctx.ehr.capabilities();
+  const res = await ctx.ehr.request({ path: 'metadata', headers: { authorization: '' } });
+  if (res.status === 401 || res.status === 403) return ctx.ehr.capabilities();
+  if (res.status < 200 || res.status >= 300 || res.body === undefined) return ctx.ehr.capabilities();
+  return res.body;
 }
 
 /** The auth schemes that find their token endpoint through SMART discovery, when the plan gives no tokenUrl. */
