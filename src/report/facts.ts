@@ -21,6 +21,14 @@ export const scoreText = (report: Report): string =>
 export const checkScoreText = (check: CheckResult): string =>
   check.score === null ? '—' : `${Math.round(check.score * 100)}`;
 
+/** "score from 1 of 3 checks (bidirectional, freshness not judged)", or null when every check was scored. */
+export function unscoredNote(report: Report): string | null {
+  const unscored = report.checks.filter((c) => c.score === null).map((c) => c.id);
+  if (unscored.length === 0) return null;
+  const scored = report.checks.length - unscored.length;
+  return `score from ${scored} of ${report.checks.length} checks (${unscored.join(', ')} not judged)`;
+}
+
 /** `write-lands [epic]`, or just the id for run-level findings. */
 export const findingLabel = (f: Finding): string => (f.connection ? `${f.id} [${f.connection}]` : f.id);
 

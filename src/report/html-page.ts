@@ -59,8 +59,8 @@ section { margin-top: 32px; }
 .verdict { display: grid; grid-template-columns: auto 1fr auto; gap: 24px; align-items: center; padding: 24px 28px; border-radius: 14px; border: 2px solid; }
 .verdict-pass { background: var(--pass-bg); border-color: var(--pass); }
 .verdict-fail { background: var(--fail-bg); border-color: var(--fail); }
-.grade { width: 112px; height: 112px; border-radius: 50%; display: flex; align-items: center; justify-content: center; font-size: 64px; font-weight: 800; color: #fff; }
-.grade-A { background: #1a7f37; } .grade-B { background: #4c9a2a; } .grade-C { background: #bf8700; } .grade-D { background: #d1570f; } .grade-F { background: #cf222e; }
+.grade { width: 112px; height: 112px; border-radius: 50%; display: flex; align-items: center; justify-content: center; font-size: 64px; font-weight: 800; color: #fff; background: var(--g); border: 4px solid var(--g); }
+.grade-A { --g: #1a7f37; } .grade-B { --g: #4c9a2a; } .grade-C { --g: #bf8700; } .grade-D { --g: #d1570f; } .grade-F { --g: #cf222e; }
 .verdict-word { font-size: 44px; font-weight: 800; letter-spacing: 0.06em; line-height: 1; }
 .verdict-pass .verdict-word { color: var(--pass); } .verdict-fail .verdict-word { color: var(--fail); }
 .verdict h1 { font-size: 1.7rem; margin-top: 6px; }
@@ -136,6 +136,7 @@ footer { margin-top: 40px; color: var(--muted); font-size: 0.84rem; border-top: 
   main { max-width: none; padding: 0; }
   * { -webkit-print-color-adjust: exact; print-color-adjust: exact; box-shadow: none !important; }
   .check { break-before: page; }
+  .grade { background: #fff; color: var(--g); }
   .finding, figure.lag, tr, .card { break-inside: avoid; }
   summary { list-style: none; color: var(--ink); font-weight: 600; }
   summary::-webkit-details-marker { display: none; }

@@ -2,7 +2,7 @@
 // what matters most, then each check with its findings and evidence, lag charts, coverage, cost, writes.
 import { FINDINGS_BY_CHECK, type CheckResult, type Finding, type Report } from '../model/report.js';
 import { escapeHtml as h } from './escape.js';
-import { checkScoreText, cleanupSentence, lagViews, scoreText, topProblems, verdictWord, writeGroups } from './facts.js';
+import { checkScoreText, cleanupSentence, lagViews, scoreText, topProblems, unscoredNote, verdictWord, writeGroups } from './facts.js';
 import { evidenceHtml } from './html-evidence.js';
 import { lagFigure } from './html-lag-chart.js';
 import { htmlPage, pill } from './html-page.js';
@@ -38,6 +38,7 @@ function verdictHeader(report: Report): string {
   const verdict = verdictWord(report);
   const when = report.startedAt.slice(0, 16).replace('T', ' ');
   const n = report.connections.length;
+  const note = unscoredNote(report);
   const gate = report.gate.reasons.length
     ? `<div class="gate"><b>Gate ${report.gate.passed ? 'passed' : 'failed'}</b>${report.gate.minScore !== null ? ` (minimum ${h(report.gate.minScore)})` : ''}:` +
       `<ul>${report.gate.reasons.map((r) => `<li>${h(r)}</li>`).join('')}</ul></div>`
@@ -51,7 +52,7 @@ function verdictHeader(report: Report): string {
     `<div class="grade grade-${h(report.grade)}" aria-label="grade ${h(report.grade)}">${h(report.grade)}</div>` +
     `<div><div class="verdict-word">${verdict}</div><h1>${h(report.vendor.name)}</h1>` +
     `<p>Evaluated for <b>${h(report.buyer.name)}</b> · ${h(when)} UTC · ${n} connection${n === 1 ? '' : 's'}</p></div>` +
-    `<div class="score-big"><div class="num">${report.score === null ? '—' : h(Math.round(report.score * 10) / 10)}</div><div class="muted">score / 100</div></div>` +
+    `<div class="score-big"><div class="num">${report.score === null ? '—' : h(Math.round(report.score * 10) / 10)}</div><div class="muted">score / 100</div>${note ? `<div class="muted" style="max-width:180px;font-size:0.8rem">${h(note)}</div>` : ''}</div>` +
     `</header>${gate}${partial}`
   );
 }

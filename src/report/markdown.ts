@@ -11,6 +11,7 @@ import {
   lagPercentile,
   lagViews,
   scoreText,
+  unscoredNote,
   verdictWord,
 } from './facts.js';
 
@@ -24,6 +25,8 @@ export function formatMarkdown(report: Report): string {
     `Buyer **${md(report.buyer.name)}** · run \`${report.runId.replace(/`/g, "'")}\` · ${report.startedAt.slice(0, 10)} · ` +
       `${report.connections.length} connection${report.connections.length === 1 ? '' : 's'}`,
   ];
+  const note = unscoredNote(report);
+  if (note) lines.push('', `> Note: the ${md(note)}.`);
   if (report.partial) lines.push('', '> ⚠️ **Partial report:** the run was interrupted; findings it did not reach are skipped.');
   if (report.gate.reasons.length > 0) {
     lines.push('', `**Gate ${report.gate.passed ? 'passed' : 'failed'}:**`, ...report.gate.reasons.map((r) => `- ${md(r)}`));

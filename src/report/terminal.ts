@@ -16,6 +16,7 @@ import {
   scoreText,
   STATUS_SYMBOL,
   topProblems,
+  unscoredNote,
   verdictWord,
   writeGroups,
 } from './facts.js';
@@ -69,6 +70,8 @@ function context(report: Report, c: ChalkInstance, width: number): string {
     `Buyer ${plainText(report.buyer.name)} · run ${plainText(report.runId)} · ${report.startedAt.slice(0, 16).replace('T', ' ')} UTC · ` +
       `${report.connections.length} connection${report.connections.length === 1 ? '' : 's'}`,
   ];
+  const note = unscoredNote(report);
+  if (note) lines.push(`Note: ${note}`);
   if (!report.gate.passed && report.gate.reasons.length > 0) lines.push(`Gate failed: ${report.gate.reasons.map(plainText).join('; ')}`);
   return c.dim(lines.map((l) => wrap(l, width)).join('\n'));
 }

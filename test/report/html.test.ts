@@ -36,6 +36,7 @@ describe('formatHtml', () => {
     expect(verdict).toContain('<div class="num">46.3</div>');
     expect(html.indexOf('data-testid="verdict"')).toBeLessThan(html.indexOf('data-testid="check-section"'));
     expect(formatHtml(sample('partial'))).toContain('data-testid="partial-banner"');
+    expect(formatHtml(sample('error'))).toContain('score from 1 of 3 checks (bidirectional, freshness not judged)');
   });
 
   it('has a section per check, every finding with its evidence in <details>', () => {

@@ -12,6 +12,11 @@ describe('formatTerminal', () => {
     expect(formatTerminal(sample('partial'), { color: false }).split('\n')[0]).toContain('(partial: run interrupted)');
   });
 
+  it('says when the score stands on fewer checks than were run', () => {
+    expect(formatTerminal(sample('error'), { color: false })).toContain('Note: score from 1 of 3 checks (bidirectional, freshness not judged)');
+    expect(formatTerminal(sample('deep'), { color: false })).not.toContain('Note:');
+  });
+
   it('quiet prints the verdict line only', () => {
     const out = formatTerminal(sample('batch'), { color: false, quiet: true });
     expect(out).toBe(`${formatTerminal(sample('batch'), { color: false }).split('\n')[0]}\n`);
