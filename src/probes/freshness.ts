@@ -1,9 +1,11 @@
 // Evidence for the freshness check: how long a change takes to cross in each direction, and whether a slot
 // taken in the EHR and booked through the vendor at the same moment ends up double-booked. Never throws:
 // whatever goes wrong becomes an error value in the evidence.
+import { planFindingMethods } from '../capability/methods.js';
 import type { CapabilitySummary } from '../capability/reader.js';
 import { formatLag } from '../freshness/lag.js';
 import { offsetWindowMs, seedFrom } from '../freshness/schedule.js';
+import type { FindingId } from '../model/report.js';
 import type { ConnectionContext } from './context.js';
 import { createTestPatient, ehrFreeSlots, probeWindow, vendorFreeSlots } from './ehr-ops.js';
 import { measureEhrToVendor, measureVendorToEhr, type TrialRun } from './freshness/lag-trials.js';
@@ -22,15 +24,21 @@ export async function gatherFreshness(ctx: ConnectionContext, settings: Freshnes
     writesAllowed: ctx.writesAllowed,
     ...(capability ? { changeNotification: changeNotificationOf(capability) } : {}),
   };
+  // What this EHR's API cannot do is not measured: the finding says why (allowing writes would not help).
+  const notByApi = unmeasurable(capability);
+  const planned = { ehrToVendor: notByApi('ehr-to-vendor-lag'), vendorToEhr: notByApi('vendor-to-ehr-lag'), race: notByApi('double-booking-race') };
   if (!ctx.writesAllowed) {
     const skipped = { kind: 'skipped' as const, reason: ctx.writesBlockedReason ?? 'writes are not allowed on this connection' };
-    return { ...base, ehrToVendor: skipped, vendorToEhr: skipped, race: skipped };
+    return { ...base, ehrToVendor: planned.ehrToVendor ?? skipped, vendorToEhr: planned.vendorToEhr ?? skipped, race: planned.race ?? skipped };
+  }
+  if (planned.ehrToVendor && planned.vendorToEhr && planned.race) {
+    return { ...base, ehrToVendor: planned.ehrToVendor, vendorToEhr: planned.vendorToEhr, race: planned.race };
   }
   const seed = settings.seed ?? seedFrom(`${ctx.runId}/${ctx.key}`);
   const prepared = await probe(ctx, () => prepare(ctx, seed));
   if (prepared.kind !== 'ok') {
     const failed = trimmed(prepared) as ProbeOutcome<never>;
-    return { ...base, ehrToVendor: failed, vendorToEhr: failed, race: failed };
+    return { ...base, ehrToVendor: planned.ehrToVendor ?? failed, vendorToEhr: planned.vendorToEhr ?? failed, race: planned.race ?? failed };
   }
   const { pool, patientId } = prepared.data;
   const timeoutMs = settings.timeoutSeconds * 1000;
@@ -41,12 +49,12 @@ export async function gatherFreshness(ctx: ConnectionContext, settings: Freshnes
     pool,
     patientId,
     seed,
-    progress: (direction, i) => ctx.progress(`freshness ${direction}: trial ${i + 1}/${settings.trials}, at most ${formatLag((settings.trials - i) * perTrialMs)} left`),
+    progress: (direction, i) => ctx.progress(`freshness ${direction}: trial ${i + 1}/${settings.trials}, at most ${timeLeft((settings.trials - i) * perTrialMs)} left`),
   };
 
-  const ehrToVendor = trimmed(await probe(ctx, () => measureEhrToVendor(ctx, run)));
-  const vendorToEhr = trimmed(await probe(ctx, () => measureVendorToEhr(ctx, run)));
-  const race = trimmed(
+  const ehrToVendor = planned.ehrToVendor ?? trimmed(await probe(ctx, () => measureEhrToVendor(ctx, run)));
+  const vendorToEhr = planned.vendorToEhr ?? trimmed(await probe(ctx, () => measureVendorToEhr(ctx, run)));
+  const race = planned.race ?? trimmed(
     await probe(ctx, () =>
       raceForSlots(ctx, {
         attempts: raceAttempts,
@@ -74,6 +82,20 @@ async function prepare(ctx: ConnectionContext, seed: number): Promise<{ pool: Sl
   return { pool: new SlotPool(candidates, seed), patientId: patient.id };
 }
 
+/** A skip for each finding this EHR's CapabilityStatement says cannot be measured by API (src/capability/methods.ts). */
+function unmeasurable(capability?: CapabilitySummary): (id: FindingId) => { kind: 'skipped'; reason: string } | undefined {
+  const methods = capability?.ok ? planFindingMethods(capability) : undefined;
+  // Every trial starts from a slot the EHR itself shows as free, so it needs Slot search on the EHR.
+  const noSlotSearch = capability?.ok && !capability.resources.Slot?.interactions.includes('search-type');
+  return (id) => {
+    const m = methods?.[id];
+    if (m?.method === 'impossible') return { kind: 'skipped', reason: `cannot be measured on this EHR: ${m.reason}` };
+    if (m?.method === 'operator') return { kind: 'skipped', reason: `needs a person at the EHR, which timed trials do not use: ${m.reason}` };
+    if (noSlotSearch) return { kind: 'skipped', reason: 'not measured: the EHR offers no Slot search, so no trial can start from a slot the EHR shows as free' };
+    return undefined;
+  };
+}
+
 /** How the race takes a slot on the EHR side: an EHR-side Appointment where the API allows it. */
 function raceMethodFor(capability?: CapabilitySummary): EhrTakeMethod {
   const can = (type: string, interaction: string) => capability?.resources[type]?.interactions.includes(interaction) ?? false;
@@ -91,6 +113,11 @@ export function changeNotificationOf(capability: CapabilitySummary): ChangeNotif
     topics: capability.subscriptions.topics,
     lastUpdatedSearch: capability.lastUpdatedSearch.filter((t) => scheduling.has(t)),
   };
+}
+
+/** "45 s", "3 min": an upper bound for a progress line. */
+function timeLeft(ms: number): string {
+  return ms < 90_000 ? formatLag(ms) : `${Math.ceil(ms / 60_000)} min`;
 }
 
 function trimmed<T>(outcome: ProbeOutcome<T>): ProbeOutcome<T> {

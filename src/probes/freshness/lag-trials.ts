@@ -104,8 +104,8 @@ export async function measureEhrToVendor(ctx: ConnectionContext, run: TrialRun):
       held = undefined;
       const slot = await run.pool.take(ctx);
       const { result: how, timing } = await timed(() => blockSlotInEhr(ctx, slot, run.patientId));
-      held = { slot, how };
       if (how.status >= 300) throw new Error(`the EHR refused to block slot ${slot.id} (HTTP ${how.status})`);
+      held = { slot, how };
       rec.slots.push(slot.id);
       rec.methods.add(how.method);
       const seen = await watch(slot, timing, 'not-free');
