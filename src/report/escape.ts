@@ -23,7 +23,6 @@ export function escapeXml(value: unknown): string {
 export function escapeMarkdown(value: unknown): string {
   return String(value)
     .replace(/[\r\n]+/g, ' ')
-    // eslint-disable-next-line no-control-regex
     .replace(/[\u0000-\u001F\u007F-\u009F]/g, '\uFFFD')
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
@@ -33,6 +32,5 @@ export function escapeMarkdown(value: unknown): string {
 
 /** Terminal text: control characters (escape sequences a hostile server could send) made visible. */
 export function plainText(value: unknown): string {
-  // eslint-disable-next-line no-control-regex
   return String(value).replace(/[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }

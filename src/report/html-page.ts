@@ -73,7 +73,7 @@ section { margin-top: 32px; }
 
 .cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(240px, 1fr)); gap: 14px; margin-top: 20px; }
 .card { border: 1px solid var(--line); border-radius: 10px; padding: 14px 16px; }
-.card h3 { display: flex; justify-content: space-between; gap: 8px; align-items: baseline; }
+.card h3 { margin-top: 0; display: flex; justify-content: space-between; gap: 8px; align-items: baseline; }
 .bar { height: 10px; background: var(--skip-bg); border-radius: 5px; overflow: hidden; margin: 10px 0 6px; }
 .bar > span { display: block; height: 100%; }
 .counts { font-size: 0.86rem; color: var(--muted); }

@@ -61,7 +61,7 @@ function verdictLine(report: Report, c: ChalkInstance, width: number): string {
   const reasons = report.gate.reasons.map(plainText);
   if (word === 'PASS' || reasons.length === 0) return line;
   const more = reasons.length > 1 ? ` (+${reasons.length - 1} more)` : '';
-  const plainLength = line.replace(/\u001b\[[0-9;]*m/g, '').length; // eslint-disable-line no-control-regex
+  const plainLength = line.replace(/\u001b\[[0-9;]*m/g, '').length;
   return `${line}  ${c.dim(clip(`gate: ${reasons[0]}${more}`, width - plainLength - 2))}`;
 }
 
@@ -168,7 +168,7 @@ function clip(text: string, max: number): string {
 
 /** Word-wraps one line to the width (ANSI codes count as zero columns). */
 function wrap(line: string, width: number, indent = '  '): string {
-  const visible = (s: string) => s.replace(/\u001b\[[0-9;]*m/g, '').length; // eslint-disable-line no-control-regex
+  const visible = (s: string) => s.replace(/\u001b\[[0-9;]*m/g, '').length;
   if (visible(line) <= width) return line;
   const lead = /^ */.exec(line)![0];
   const out: string[] = [];
