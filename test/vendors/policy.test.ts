@@ -13,8 +13,8 @@ describe('vendor policies', () => {
     expect(policyFor({ behavior: 'shallow', bookingQueueMs: 500 }).queueMs).toBe(500);
   });
 
-  it('batch: trusts its copy, plain writes, passes an EHR refusal on', () => {
-    expect(policyFor({ behavior: 'batch' })).toMatchObject({ slotCheck: 'cache', write: 'plain', queueMs: 0, onRefusal: 'tell', patients: 'match' });
+  it('batch: trusts its copy, plain writes, confirms what its copy showed free even when the EHR refuses', () => {
+    expect(policyFor({ behavior: 'batch' })).toMatchObject({ slotCheck: 'cache', write: 'plain', queueMs: 0, onRefusal: 'confirm', patients: 'match' });
   });
 
   it.each([
