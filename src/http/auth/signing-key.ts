@@ -28,6 +28,7 @@ export async function loadSigningKey(file: string, baseDir: string, alg: Asserti
   const trimmed = text.trim();
   if (trimmed.startsWith('{')) return fromJwkFile(trimmed, file, alg, kid);
   if (trimmed.includes('-----BEGIN')) {
+    if (trimmed.includes('ENCRYPTED PRIVATE KEY-----')) throw new ProbeError('config', `${file} holds an encrypted key; ehr-check needs it unencrypted`);
     if (!trimmed.includes('PRIVATE KEY-----')) throw new ProbeError('config', `${file} holds no private key (a PEM private key is needed)`);
     return { key: checked(() => createPrivateKey(trimmed), file, alg), alg, kid };
   }
@@ -46,7 +47,10 @@ function fromJwkFile(text: string, file: string, alg: AssertionAlg, kid?: string
     (k): k is Record<string, unknown> => !!k && typeof k === 'object',
   );
   const privates = candidates.filter((k) => typeof k.d === 'string');
-  const jwk = kid ? privates.find((k) => k.kid === kid) : (privates.find((k) => k.alg === alg) ?? privates[0]);
+  // The plan's kid picks among several keys; a lone key is used whatever its kid (the plan's kid then goes in the header).
+  const jwk = kid
+    ? (privates.find((k) => k.kid === kid) ?? (privates.length === 1 && privates[0]!.kid === undefined ? privates[0] : undefined))
+    : (privates.find((k) => k.alg === alg) ?? privates[0]);
   if (!jwk) {
     const what = kid ? `no private key with kid ${kid}` : 'no private key (a JWK with "d")';
     throw new ProbeError('config', `${file} holds ${what}`);
