@@ -122,6 +122,8 @@ export function judgeClaimIntegrity(input: CoverageInput): Finding {
   const claimedCount = input.claimedSystemCount ?? input.claimedSystems.length;
   const tested = input.claimedSystems.filter((s) => input.connections.some((c) => c.system === s));
   const testedUnverified = tested.filter((s) => !verified.includes(s));
+  // Shown false, not merely unshown: the connection was live and a booking through the vendor did not land.
+  const refuted = testedUnverified.filter((s) => input.connections.some((c) => c.system === s && c.live.live && c.writeLands === 'fail'));
   const evidence = {
     claimedCount,
     claimedListed: input.claimedSystems.length,
@@ -129,12 +131,14 @@ export function judgeClaimIntegrity(input: CoverageInput): Finding {
     verified,
     claimedButUnverified: input.claimedSystems.filter((s) => !verified.includes(s)),
     testedButUnverified: testedUnverified,
+    refuted,
     unknownClaimedNames: input.unknownClaimedNames,
     ratio: claimedCount > 0 ? verified.length / claimedCount : null,
   };
   const numbers = `${verified.length} verified of ${claimedCount} claimed`;
   if (claimedCount === 0) return finding('claim-integrity', undefined, 'skip', TITLES['claim-integrity'], 'the vendor claims no systems (no manifest, or an empty one)', evidence);
   if (verified.length === 0) return finding('claim-integrity', undefined, 'fail', TITLES['claim-integrity'], `${numbers}: no claimed system could be verified`, evidence);
+  if (refuted.length > 0) return finding('claim-integrity', undefined, 'fail', TITLES['claim-integrity'], `${numbers}; bookings did not land in the EHR for: ${refuted.map(input.displayName).join(', ')}`, evidence);
   if (testedUnverified.length > 0) return finding('claim-integrity', undefined, 'warn', TITLES['claim-integrity'], `${numbers}; tested but not verified: ${testedUnverified.map(input.displayName).join(', ')}`, evidence);
   return finding('claim-integrity', undefined, 'pass', TITLES['claim-integrity'], `${numbers}; every claim that was tested held up`, evidence);
 }
