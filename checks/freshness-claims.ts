@@ -40,6 +40,6 @@ export function claimVersusMeasured(claim: FreshnessClaim | undefined, measured:
   if (!promised) return { notes };
   const claimed = freshness ? `claims ${freshness}${mechanism ? ` by ${mechanism}` : ''}` : `claims ${mechanism}, which means ${promised}`;
   if (MEASURED_RANK[measured] > PROMISE_RANK[promised]) return { mismatch: claimed, notes };
-  notes.push(MEASURED_RANK[measured] < PROMISE_RANK[promised] ? `better than the ${promised} claimed` : `as claimed (${promised})`);
+  notes.push(MEASURED_RANK[measured] < PROMISE_RANK[promised] ? `better than the ${promised} claimed` : `as claimed`);
   return { notes };
 }

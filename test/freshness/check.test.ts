@@ -58,7 +58,7 @@ describe('claims against measurements', () => {
 
   it.each([
     [{ freshness: 'real-time' } as const, 'real-time', undefined, /as claimed/],
-    [{ freshness: 'batch' } as const, 'stale', undefined, /as claimed \(batch\)/],
+    [{ freshness: 'batch' } as const, 'stale', undefined, /^as claimed$/],
     [{ freshness: 'batch' } as const, 'near-real-time', undefined, /better than the batch claimed/],
     [{ freshness: 'near-real-time' } as const, 'delayed', 'claims near-real-time', undefined],
     [{ mechanism: 'polling' } as const, 'delayed', 'claims polling, which means near-real-time', undefined],

@@ -54,7 +54,7 @@ describe('deep vendor, no lag', () => {
       ['vendor-to-ehr-lag', 'pass'],
       ['double-booking-race', 'pass'],
     ]);
-    expect(findings[0]!.message).toMatch(/as claimed \(real-time\)/);
+    expect(findings[0]!.message).toMatch(/: real-time \(as claimed\)$/);
     expect(findings[0]!.evidence.changeNotification).toMatchObject({ subscriptionResource: true });
   });
 

@@ -98,13 +98,15 @@ describe('the double-booking race, decided by what the EHR holds', () => {
     }
   }, 60_000);
 
-  it('passes a plain batch vendor on an EHR without overbooking: the EHR refuses the second booking and the vendor says so', async () => {
+  it('fails a plain batch vendor on an EHR without overbooking: the EHR holds one booking, the vendor confirmed the other', async () => {
     const world = await startFreshnessWorld({ behavior: 'batch', syncIntervalMs: 300 });
     try {
       const evidence = await gatherFreshness(world.ctx, raceOnly, world.capability);
       const race = data<RaceData>(evidence.race);
       for (const a of race.attempts) expect(a.ehrAppointmentIds).toHaveLength(1);
-      expect(judge(evidence).find((f) => f.id === 'double-booking-race')!.status).toBe('pass');
+      expect(race.attempts.some((a) => a.confirmedNotHeld && a.ehrBlockHeld)).toBe(true);
+      expect(judge(evidence).find((f) => f.id === 'double-booking-race')!.status).toBe('fail');
+      expect(await activeRunAppointments(world)).toBe(0);
     } finally {
       await world.close();
     }
