@@ -11,7 +11,13 @@ export interface EhrProxy {
   close(): Promise<void>;
 }
 
-export async function startEhrProxy(target: string, options: { refuseSubscriptions?: boolean } = {}): Promise<EhrProxy> {
+export interface ProxyOptions {
+  refuseSubscriptions?: boolean;
+  /** Runs before a request is passed on: lets a test make the EHR change under the vendor's feet. */
+  beforeForward?: (method: string, path: string, body: Buffer) => Promise<void>;
+}
+
+export async function startEhrProxy(target: string, options: ProxyOptions = {}): Promise<EhrProxy> {
   const targetUrl = new URL(target);
   const seen: string[] = [];
   let origin = '';
@@ -26,6 +32,7 @@ export async function startEhrProxy(target: string, options: { refuseSubscriptio
       return;
     }
     try {
+      await options.beforeForward?.(req.method ?? 'GET', path ?? '/', Buffer.concat(chunks));
       const headers: Record<string, string> = {};
       for (const [name, value] of Object.entries(req.headers)) {
         if (typeof value === 'string' && !['host', 'connection', 'content-length'].includes(name)) headers[name] = value;

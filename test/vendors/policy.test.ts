@@ -5,7 +5,7 @@ import { vendorName } from '../../fixtures/vendors/index.js';
 
 describe('vendor policies', () => {
   it('deep: checks the EHR, conditional create, matches patients, answers from the EHR', () => {
-    expect(policyFor({ behavior: 'deep' })).toEqual({ replay: 'ehr', slotCheck: 'ehr', write: 'conditional', queueMs: 0, onRefusal: 'tell', patients: 'match', records: 'ehr' });
+    expect(policyFor({ behavior: 'deep' })).toEqual({ replay: 'ehr', slotCheck: 'ehr', write: 'conditional', queueMs: 0, onRefusal: 'tell', patients: 'match', records: 'ehr', verify: true });
   });
 
   it('shallow: no checks, queued plain writes, a new patient every time', () => {
