@@ -1,7 +1,11 @@
 // `npm run bench`: the speed and accuracy targets of the issues, as ratios measured in one run.
+import { benchCoverage } from './coverage.js';
 import { benchStartup } from './startup.js';
 
-const sections: Array<[string, () => Promise<string[]>]> = [['startup', () => benchStartup()]];
+const sections: Array<[string, () => Promise<string[]>]> = [
+  ['startup', () => benchStartup()],
+  ['coverage', () => benchCoverage()],
+];
 
 for (const [name, run] of sections) {
   try {

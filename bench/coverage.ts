@@ -1,0 +1,267 @@
+// Coverage bench: probing at scale. 200 connections, each its own loopback server (its own host:port) holding
+// an EHR and a vendor facade whose every answer is delayed 100 ms, probed for connection-live through the pool
+// the runner uses. Wall time against the ideal (requests × delay / concurrency), and peak memory, sampled.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { SYSTEMS } from '../src/catalog/systems.js';
+import type { Connection, LoadedPlan } from '../src/model/plan.js';
+import { FhirClient } from '../src/http/fhir-client.js';
+import { gatherConnectionLive, type LiveEvidence } from '../src/probes/connection-live.js';
+import { buildContexts } from '../src/run/connections.js';
+import { PROBE_POOL, probeHost, runPool, type PoolOptions } from '../src/run/pool.js';
+import { MemoryLedger } from '../src/safety/ledger.js';
+
+const TARGET_RATIO = 1.25;
+
+export interface CoverageBenchOptions {
+  connections?: number;
+  delayMs?: number;
+  pool?: Omit<PoolOptions, 'onSettled'>;
+  /** Redraw "n/N connections probed" on stderr; default: when stderr is a terminal. */
+  progress?: boolean;
+  /** Run the servers in this thread (default only where a worker cannot load this file: from TypeScript source). */
+  serversInProcess?: boolean;
+}
+
+export interface CoverageBenchResult {
+  connections: number;
+  live: number;
+  requests: number;
+  delayMs: number;
+  concurrency: number;
+  wallMs: number;
+  idealMs: number;
+  ratio: number;
+  peakRssBytes: number;
+  peakHeapBytes: number;
+}
+
+const STATEMENT = JSON.stringify({
+  resourceType: 'CapabilityStatement',
+  status: 'active',
+  kind: 'instance',
+  fhirVersion: '4.0.1',
+  format: ['json'],
+  software: { name: 'Bench EHR' },
+  rest: [{ mode: 'server', resource: [{ type: 'Slot', interaction: [{ code: 'read' }, { code: 'search-type' }] }] }],
+});
+const SEARCHSET = JSON.stringify({ resourceType: 'Bundle', type: 'searchset', total: 0, entry: [] });
+
+interface SlowServer {
+  origin: string;
+  server: Server;
+}
+
+/** One connection's servers: the EHR at /ehr/fhir and the vendor at /vendor/fhir, every answer after `delayMs`. */
+async function slowServer(delayMs: number, counter: { requests: number }): Promise<SlowServer> {
+  const server = createServer((req, res) => {
+    counter.requests += 1;
+    const body = req.url?.startsWith('/ehr/fhir/metadata') ? STATEMENT : SEARCHSET;
+    setTimeout(() => {
+      res.writeHead(200, { 'content-type': 'application/fhir+json' });
+      res.end(body);
+    }, delayMs);
+  });
+  server.keepAliveTimeout = 30_000;
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
+}
+
+function closeServer(s: SlowServer): Promise<void> {
+  s.server.closeAllConnections();
+  return new Promise((resolve) => s.server.close(() => resolve()));
+}
+
+/** The far side of the probes: the servers, wherever they run, and how many requests they answered. */
+interface ServerFarm {
+  origins: string[];
+  requests(): Promise<number>;
+  close(): Promise<void>;
+}
+
+async function farmHere(count: number, delayMs: number): Promise<ServerFarm> {
+  const counter = { requests: 0 };
+  const servers: SlowServer[] = [];
+  const close = () => Promise.all(servers.map(closeServer)).then(() => undefined);
+  try {
+    for (let i = 0; i < count; i++) servers.push(await slowServer(delayMs, counter));
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  return { origins: servers.map((s) => s.origin), requests: async () => counter.requests, close };
+}
+
+// Real servers are elsewhere: in a worker thread, their work does not queue behind the probes' own event loop.
+const FARM_ROLE = 'ehr-check-coverage-bench-farm';
+type FarmMessage = { type: 'ready'; origins: string[] } | { type: 'requests'; requests: number } | { type: 'closed' } | { type: 'failed'; message: string };
+
+if (!isMainThread && (workerData as { role?: string } | null)?.role === FARM_ROLE) {
+  const { count, delayMs } = workerData as { count: number; delayMs: number };
+  const port = parentPort!;
+  farmHere(count, delayMs).then(
+    (farm) => {
+      port.postMessage({ type: 'ready', origins: farm.origins } satisfies FarmMessage);
+      port.on('message', (message: string) => {
+        if (message === 'requests') void farm.requests().then((requests) => port.postMessage({ type: 'requests', requests } satisfies FarmMessage));
+        if (message === 'close') void farm.close().then(() => port.postMessage({ type: 'closed' } satisfies FarmMessage));
+      });
+    },
+    (error: unknown) => port.postMessage({ type: 'failed', message: String(error) } satisfies FarmMessage),
+  );
+}
+
+async function farmInWorker(count: number, delayMs: number): Promise<ServerFarm> {
+  const worker = new Worker(new URL(import.meta.url), { workerData: { role: FARM_ROLE, count, delayMs } });
+  const next = <T extends FarmMessage['type']>(type: T) =>
+    new Promise<Extract<FarmMessage, { type: T }>>((resolve, reject) => {
+      const onMessage = (m: FarmMessage) => {
+        if (m.type === 'failed') reject(new Error(m.message));
+        else if (m.type === type) resolve(m as Extract<FarmMessage, { type: T }>);
+        else return;
+        worker.off('message', onMessage);
+      };
+      worker.on('message', onMessage);
+      worker.once('error', reject);
+    });
+  const ready = await next('ready').catch(async (error: unknown) => {
+    await worker.terminate();
+    throw error;
+  });
+  return {
+    origins: ready.origins,
+    requests: async () => {
+      const answer = next('requests');
+      worker.postMessage('requests');
+      return (await answer).requests;
+    },
+    close: async () => {
+      const closed = next('closed');
+      worker.postMessage('close');
+      await closed;
+      await worker.terminate();
+    },
+  };
+}
+
+/** Samples RSS and heap every few milliseconds; the high-water marks, when stopped. */
+function memorySampler(everyMs = 10) {
+  const peak = { rss: 0, heap: 0 };
+  const sample = () => {
+    const m = process.memoryUsage();
+    peak.rss = Math.max(peak.rss, m.rss);
+    peak.heap = Math.max(peak.heap, m.heapUsed);
+  };
+  sample();
+  const timer = setInterval(sample, everyMs);
+  return {
+    stop() {
+      clearInterval(timer);
+      sample();
+      return peak;
+    },
+  };
+}
+
+export async function measureCoverage(options: CoverageBenchOptions = {}): Promise<CoverageBenchResult> {
+  const count = options.connections ?? 200;
+  const delayMs = options.delayMs ?? 100;
+  const poolOptions = options.pool ?? PROBE_POOL;
+  const showProgress = options.progress ?? Boolean(process.stderr.isTTY);
+  const inProcess = options.serversInProcess ?? import.meta.url.endsWith('.ts');
+  const farm = inProcess ? await farmHere(count, delayMs) : await farmInWorker(count, delayMs);
+  try {
+    const contexts = benchContexts(farm.origins);
+    // Warm-up outside the clock: the HTTP library loads on first use, and the first exchange pays for it.
+    await warmUp(contexts[0]!.ehr.baseUrl);
+    const before = await farm.requests();
+    const onSettled = (done: number, total: number) => {
+      if (showProgress) process.stderr.write(`\r\x1b[K${done}/${total} connections probed`);
+    };
+
+    const memory = memorySampler();
+    const started = process.hrtime.bigint();
+    let evidence: LiveEvidence[];
+    try {
+      evidence = await runPool(contexts, (ctx) => probeHost(ctx.connection.ehr.fhirBaseUrl), { ...poolOptions, onSettled }, (ctx) => gatherConnectionLive(ctx));
+    } finally {
+      if (showProgress) process.stderr.write('\r\x1b[K');
+    }
+    const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
+    const peak = memory.stop();
+    await Promise.all(contexts.flatMap((ctx) => [ctx.ehr.close(), ctx.vendor.close()]));
+
+    const requests = (await farm.requests()) - before;
+    const concurrency = Math.min(poolOptions.concurrency, count);
+    const idealMs = (requests * delayMs) / concurrency;
+    return {
+      connections: count,
+      live: evidence.filter((e) => e.live).length,
+      requests,
+      delayMs,
+      concurrency,
+      wallMs,
+      idealMs,
+      ratio: wallMs / idealMs,
+      peakRssBytes: peak.rss,
+      peakHeapBytes: peak.heap,
+    };
+  } finally {
+    await farm.close();
+  }
+}
+
+/** One probe context per server, built the way the runner builds them (real FhirClients, own request logs). */
+function benchContexts(origins: string[]) {
+  const connections: Connection[] = origins.map((origin, i) => ({
+    system: SYSTEMS[i % SYSTEMS.length]!.id,
+    ehr: { fhirBaseUrl: `${origin}/ehr/fhir`, sandbox: true, auth: { type: 'none' } },
+    vendor: { kind: 'fhir', baseUrl: `${origin}/vendor/fhir`, auth: { type: 'none' } },
+    schedule: 'Schedule/bench',
+  }));
+  const loaded: LoadedPlan = {
+    file: '/tmp/ehr-check-bench/plan.yaml',
+    plan: {
+      version: 1,
+      buyer: { name: 'Bench buyer', sites: [] },
+      vendor: { name: 'Bench vendor' },
+      connections,
+      checks: { bidirectional: { weight: 40 }, coverage: { weight: 30 }, freshness: { weight: 30, trials: 1, timeoutSeconds: 5, realTimeSeconds: 1, nearRealTimeSeconds: 3 } },
+      gate: {},
+    },
+  };
+  return buildContexts({
+    loaded,
+    runId: 'bench-coverage',
+    ledger: new MemoryLedger('bench-coverage'),
+    allowWrites: false,
+    env: {},
+    signal: new AbortController().signal,
+    progress: () => {},
+  });
+}
+
+async function warmUp(baseUrl: string): Promise<void> {
+  const client = new FhirClient({ baseUrl });
+  try {
+    await client.capabilities();
+  } finally {
+    await client.close();
+  }
+}
+
+const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+
+/** Printable lines for `npm run bench`. */
+export async function benchCoverage(options: CoverageBenchOptions = {}): Promise<string[]> {
+  const r = await measureCoverage(options);
+  const pool = options.pool ?? PROBE_POOL;
+  const ok = r.live === r.connections && r.ratio <= TARGET_RATIO;
+  return [
+    `coverage: ${r.connections} connections (each its own host:port), connection-live through the runner's pool (concurrency ${pool.concurrency}, per host ${pool.perHost}); every answer delayed ${r.delayMs} ms`,
+    `coverage: ${r.live}/${r.connections} live, ${r.requests} requests; wall ${Math.round(r.wallMs)} ms, ideal ${Math.round(r.idealMs)} ms (${r.requests} x ${r.delayMs} ms / ${r.concurrency})`,
+    `coverage: ratio ${r.ratio.toFixed(2)}x (target <= ${TARGET_RATIO.toFixed(2)}x) ${ok ? 'OK' : 'OVER TARGET'}`,
+    `coverage: peak RSS ${mb(r.peakRssBytes)}, peak heap ${mb(r.peakHeapBytes)} (sampled every 10 ms)`,
+  ];
+}
