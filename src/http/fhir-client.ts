@@ -1,6 +1,8 @@
 // The hardened FHIR R4 client every probe uses (contract in ./types.ts). Transport limits live in
 // ./transport.ts, redirects and retries in ./exchange.ts, auth schemes in ./auth/. This file speaks FHIR:
 // URLs under the base, headers, body checks, and the typed read/search/create/update/delete helpers.
+// Bounds: the connect and total timeouts apply to each wire exchange (each redirect hop and retry);
+// retries wait at most `retry.maxWaitMs` in all, and redirects stop after five, so every call is bounded.
 import { STATUS_CODES } from 'node:http';
 import type { Bundle } from '@medplum/fhirtypes';
 import { ProbeError, type ClientOptions, type FhirResponse, type RequestLog, type RequestOptions } from './types.js';
