@@ -90,7 +90,9 @@ export function judgeRace(key: string, data: RaceData, requests: unknown[] = [])
     const why = first?.vendorError?.message ?? first?.ehrError?.message ?? (data.interrupted ? 'the run was interrupted' : 'no attempt could be made');
     return finding(id, key, 'error', TITLES[id], `could not be raced: ${why}`, evidence);
   }
-  const doubled = judged.filter((a) => a.doubleBooked);
+  // A second booking the EHR side made after the vendor's was already in is the EHR's overbooking, not the vendor's.
+  const doubled = judged.filter((a) => a.doubleBooked && !a.vendorBookedFirst);
+  const ehrOverbooked = judged.filter((a) => a.doubleBooked && a.vendorBookedFirst).length;
   if (doubled.length) {
     const a = doubled[0]!;
     return finding(id, key, 'fail', TITLES[id], `${doubled.length} of ${judged.length} race(s) double-booked: the EHR holds ${Math.max(2, a.ehrAppointmentIds.length)} bookings on slot ${a.slot} (${a.order}, vendor answered ${a.vendorStatus})`, evidence);
@@ -105,7 +107,8 @@ export function judgeRace(key: string, data: RaceData, requests: unknown[] = [])
     return finding(id, key, 'warn', TITLES[id], `never double-booked, but ${lostQueued.length} booking(s) the vendor accepted as queued (HTTP 202) never reached the EHR: the patient was told it was on its way`, evidence);
   }
   const outcomes = judged.map((a) => `${a.order}: ${a.vendorBookingHeld ? 'vendor won' : a.ehrBlockHeld ? `EHR won, vendor ${CONFIRMED(a.vendorStatus) ? 'answered' : 'refused with'} ${a.vendorStatus}` : `neither held (vendor ${a.vendorStatus})`}`);
-  return finding(id, key, 'pass', TITLES[id], `the EHR never held two bookings for one slot in ${judged.length} race(s) (${outcomes.join('; ')})`, evidence);
+  const note = ehrOverbooked ? `; in ${ehrOverbooked} the EHR itself accepted an overbooking after the vendor's booking` : '';
+  return finding(id, key, 'pass', TITLES[id], `the vendor never double-booked a slot in ${judged.length} race(s) (${outcomes.join('; ')})${note}`, evidence);
 }
 
 function claimFor(system: string, given: FreshnessClaim | undefined, claims: Manifest | undefined): FreshnessClaim | undefined {

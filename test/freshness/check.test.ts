@@ -110,7 +110,8 @@ const race = (...attempts: RaceAttempt[]): RaceData => ({ attempts, interrupted:
 
 describe('double-booking race', () => {
   it.each([
-    ['EHR wins, vendor refuses', race(attempt({}), attempt({ order: 'vendor-first', vendorStatus: 201, vendorBookingHeld: true, ehrStatus: 409, ehrBlockHeld: false })), 'pass', /never held two bookings/],
+    ['EHR wins, vendor refuses', race(attempt({}), attempt({ order: 'vendor-first', vendorStatus: 201, vendorBookingHeld: true, ehrStatus: 409, ehrBlockHeld: false })), 'pass', /never double-booked/],
+    ['the EHR overbooked after the vendor', race(attempt({ order: 'vendor-first', vendorStatus: 201, vendorBookingHeld: true, ehrAppointmentIds: ['a1', 'a2'], doubleBooked: true, vendorBookedFirst: true })), 'pass', /the EHR itself accepted an overbooking after the vendor's booking/],
     ['two bookings in the EHR', race(attempt({ vendorStatus: 201, vendorBookingHeld: true, ehrAppointmentIds: ['a1', 'a2'], doubleBooked: true })), 'fail', /double-booked: the EHR holds 2 bookings on slot s1/],
     ['confirmed, not held', race(attempt({ vendorStatus: 201, confirmedNotHeld: true })), 'fail', /confirmed \(HTTP 201\) 1 booking\(s\) the EHR does not hold/],
     ['queued, never landed', race(attempt({ vendorStatus: 202, queuedWaitMs: 3000 })), 'warn', /queued \(HTTP 202\) never reached the EHR/],

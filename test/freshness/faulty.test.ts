@@ -83,6 +83,21 @@ describe('the double-booking race, decided by what the EHR holds', () => {
     }
   }, 60_000);
 
+  it('passes the deep vendor on an EHR that accepts overbooking: it never leaves a second booking of its own', async () => {
+    const world = await startFreshnessWorld({ behavior: 'deep' }, { allowOverbooking: true });
+    try {
+      const evidence = await gatherFreshness(world.ctx, { ...raceOnly, raceAttempts: 6 }, world.capability);
+      const race = data<RaceData>(evidence.race);
+      expect(race.attempts).toHaveLength(6);
+      // Any second booking on a slot is the EHR side booking after the vendor's was already in.
+      for (const a of race.attempts) if (a.doubleBooked) expect(a.vendorBookedFirst).toBe(true);
+      expect(judge(evidence).find((f) => f.id === 'double-booking-race')!.status).toBe('pass');
+      expect(await activeRunAppointments(world)).toBe(0);
+    } finally {
+      await world.close();
+    }
+  }, 60_000);
+
   it('fails a batch vendor that reports the EHR’s refusal as booked, on an EHR without overbooking', async () => {
     const world = await startFreshnessWorld({ behavior: 'batch', syncIntervalMs: 300, faults: ['ignore-conflicts'] });
     try {

@@ -5,7 +5,7 @@
 import { monotonicNow, watchForChange } from '../../freshness/poll.js';
 import { BOOKING_IDENTIFIER_SYSTEM } from '../../safety/types.js';
 import type { ConnectionContext } from '../context.js';
-import { bookingRequest, bookViaVendor, ehrBookingsOnSlot, ehrAppointmentsByKey, ACTIVE_APPOINTMENT, runKey, type Slot } from '../ehr-ops.js';
+import { bookingRequest, bookViaVendor, ehrBookingsOnSlot, ehrAppointmentsByKey, ACTIVE_APPOINTMENT, runKey, type Appointment, type Slot } from '../ehr-ops.js';
 import { describeError, sleep } from '../outcome.js';
 import { removeBookings } from './lag-trials.js';
 import { ehrHoldsBooking, type SlotPool } from './slots.js';
@@ -82,6 +82,9 @@ async function raceOnce(ctx: ConnectionContext, run: RaceRun, plan: (typeof ORDE
     const ehrHeld = (await ehrAppointmentsByKey(ctx, ehrKey)).some((a) => ACTIVE_APPOINTMENT.has(a.status));
     const ehrBlockHeld = method === 'slot-update' ? ehr.status !== null && ehr.status < 300 : ehrHeld;
     const doubleBooked = onSlot.length >= 2 || (method === 'slot-update' && ehrBlockHeld && vendorBookingHeld);
+    // On an EHR that accepts overbooking, the EHR side may book after the vendor's booking was already in:
+    // that second booking is the EHR's own doing, which no vendor can prevent. The EHR's timestamps tell.
+    const vendorBookedFirst = doubleBooked && method === 'ehr-appointment' && bookedBefore(onSlot, vendorKey, ehrKey);
     return {
       order: plan.order,
       offsetMs: Math.abs(plan.vendorDelayMs - plan.ehrDelayMs),
@@ -96,6 +99,7 @@ async function raceOnce(ctx: ConnectionContext, run: RaceRun, plan: (typeof ORDE
       vendorBookingHeld,
       ehrBlockHeld,
       doubleBooked,
+      vendorBookedFirst,
       confirmedNotHeld: (vendor.status === 200 || vendor.status === 201) && !vendorBookingHeld,
     };
   } finally {
@@ -119,6 +123,17 @@ async function takeSlotInEhr(ctx: ConnectionContext, slot: Slot, patientId: stri
   const res = await ctx.ehr.update({ ...slot, status: 'busy', meta: undefined }, version ? { ifMatch: `W/"${version}"` } : {});
   await ctx.ledger.done(seq, { status: res.status, id: slot.id });
   return res.status;
+}
+
+/** Whether the EHR recorded the booking with key `first` strictly before the one with key `second`. */
+function bookedBefore(onSlot: Appointment[], first: string, second: string): boolean {
+  const at = (key: string) => {
+    const found = onSlot.find((a) => a.identifier?.some((i) => i.system === BOOKING_IDENTIFIER_SYSTEM && i.value === key));
+    return typeof found?.meta?.lastUpdated === 'string' ? Date.parse(found.meta.lastUpdated) : Number.NaN;
+  };
+  const a = at(first);
+  const b = at(second);
+  return Number.isFinite(a) && Number.isFinite(b) && a < b;
 }
 
 async function after<T>(ms: number, action: () => Promise<T>): Promise<T> {

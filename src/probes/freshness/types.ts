@@ -57,6 +57,8 @@ export interface RaceAttempt {
   /** The EHR-side block held (a Slot update that succeeded, or the EHR-side Appointment is active). */
   ehrBlockHeld: boolean;
   doubleBooked: boolean;
+  /** The double booking came from the EHR side booking after the vendor's booking was in (an overbooking EHR). */
+  vendorBookedFirst?: boolean;
   /** The vendor confirmed (200/201) a booking the EHR does not hold. */
   confirmedNotHeld: boolean;
 }
