@@ -73,6 +73,7 @@ export function judgeIdempotent(d: IdempotencyData): [Finding['status'], string]
   const n = d.ehrBookings.filter((b) => b.status !== 'cancelled' && b.status !== 'entered-in-error').length;
   if (n === 1 && d.slotBookings <= 1) return ['pass', `the repeated booking left exactly one Appointment in the EHR (replay answered ${d.replayStatus})`];
   if (n === 0) return ['fail', 'after two bookings with the same key the EHR holds no Appointment for it'];
+  if (n === 1) return ['fail', `the key left one Appointment, but its slot now holds ${d.slotBookings} active bookings in the EHR (replay answered ${d.replayStatus})`];
   return ['fail', `repeating the same booking key left ${n} Appointments in the EHR (replay answered ${d.replayStatus})`];
 }
 
