@@ -30,7 +30,7 @@ export default async function cleanupCommand(opts: { plan: string; runId?: strin
       // Only sandboxes were ever written to; a production EHR is never touched, even by cleanup.
       if (!ctx.connection.ehr.sandbox) continue;
       const mine = entries.filter((e) => e.connection === ctx.key);
-      const result = await cleanupConnection(ctx.ehr, runId, mine);
+      const result = await cleanupConnection(ctx.ehr, runId, mine, ctx.vendor);
       removed += result.summary.removed;
       left.push(...result.summary.leftover.map((l) => `${ctx.key}: ${l}`));
       await Promise.all([ctx.ehr.close(), ctx.vendor.close()]);

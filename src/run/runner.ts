@@ -173,7 +173,7 @@ async function cleanupAll(contexts: ConnectionContext[], ledger: Ledger): Promis
   const parts = await Promise.all(
     contexts.map((ctx) => {
       const mine = entries.filter((e) => e.connection === ctx.key);
-      return mine.length === 0 ? emptyCleanup() : cleanupConnection(ctx.ehr, ledger.runId, mine);
+      return mine.length === 0 ? emptyCleanup() : cleanupConnection(ctx.ehr, ledger.runId, mine, ctx.vendor);
     }),
   );
   return mergeCleanups(parts);

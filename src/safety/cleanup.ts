@@ -16,6 +16,8 @@ interface Found {
 }
 
 const ACTIVE = new Set(['proposed', 'pending', 'booked', 'arrived', 'checked-in', 'waitlist']);
+/** How a vendor's own record reads while a booking waits in its queue (DESIGN §5: 202 accepted, entered later). */
+const QUEUED = new Set(['proposed', 'pending', 'waitlist']);
 
 async function search(ehr: FhirClient, type: string, query: Record<string, string>): Promise<Found[]> {
   const found = await ehr.searchAll<{ resourceType: string; id: string }>(type, query, { maxPages: 20 });
@@ -33,12 +35,34 @@ async function remove(ehr: FhirClient, r: Found): Promise<boolean> {
   return cancelled.status < 300;
 }
 
-/** Cleans one connection's part of a run. Never throws: what could not be undone is listed as leftover. */
-export async function cleanupConnection(ehr: FhirClient, runId: string, entries: readonly LedgerEntry[]): Promise<CleanupResult> {
+/**
+ * A booking the vendor queued (202) may be written to the EHR after this cleanup. The vendor's own record
+ * (DESIGN §5) says whether one is still waiting; without the vendor, any 202 the EHR does not account for is.
+ */
+async function stillQueued(vendor: FhirClient | undefined, identifier: string, answered202: number, inEhr: number): Promise<boolean> {
+  if (!vendor) return inEhr < answered202;
+  const records = await vendor.searchAll<{ resourceType?: string; status?: string }>('Appointment', { identifier }, { maxPages: 2 });
+  return records.some((r) => r.resourceType === 'Appointment' && QUEUED.has(r.status ?? ''));
+}
+
+/**
+ * Cleans one connection's part of a run. Never throws: what could not be undone is listed as leftover.
+ * `vendor`, when given, is asked about bookings it queued that have not reached the EHR yet.
+ */
+export async function cleanupConnection(ehr: FhirClient, runId: string, entries: readonly LedgerEntry[], vendor?: FhirClient): Promise<CleanupResult> {
   const leftover: string[] = [];
   const writes: WriteRecord[] = [];
   const targets = new Map<string, Found>();
-  const add = (r: Found) => targets.set(`${r.resourceType}/${r.id}`, r);
+  // The ledger entry that led to each target: a record the vendor wrote for us is found by our identifier.
+  const sources = new Map<string, LedgerEntry>();
+  const add = (r: Found, source?: LedgerEntry) => {
+    const key = `${r.resourceType}/${r.id}`;
+    targets.set(key, r);
+    const known = sources.get(key);
+    if (source && (!known || (known.target === 'ehr' && source.target === 'vendor'))) sources.set(key, source);
+  };
+  // Per booking identifier the vendor answered 202: how many times, and how many Appointments the EHR holds.
+  const queued = new Map<string, { answered202: number; inEhr: number }>();
   const attempt = async <T>(what: string, run: () => Promise<T>): Promise<T | undefined> => {
     try {
       return await run();
@@ -50,9 +74,14 @@ export async function cleanupConnection(ehr: FhirClient, runId: string, entries:
 
   // 1. What the ledger says was created, and what carries a run identifier (the vendor's writes on our behalf).
   for (const e of entries) {
-    if (e.result?.id && e.resourceType !== 'Slot' && (e.action.startsWith('create') || e.action === 'book' || e.action === 'subscribe')) add({ resourceType: e.resourceType, id: e.result.id });
+    if (e.result?.id && e.resourceType !== 'Slot' && (e.action.startsWith('create') || e.action === 'book' || e.action === 'subscribe')) add({ resourceType: e.resourceType, id: e.result.id }, e);
     if (e.identifier && e.resourceType !== 'Slot') {
-      for (const r of (await attempt(`search ${e.resourceType} ${e.identifier}`, () => search(ehr, e.resourceType, { identifier: e.identifier! }))) ?? []) add(r);
+      const found = await attempt(`search ${e.resourceType} ${e.identifier}`, () => search(ehr, e.resourceType, { identifier: e.identifier! }));
+      for (const r of found ?? []) add(r, e);
+      if (e.target === 'vendor' && e.action === 'book' && e.result?.status === 202) {
+        const q = queued.get(e.identifier) ?? { answered202: 0, inEhr: 0 };
+        queued.set(e.identifier, { answered202: q.answered202 + 1, inEhr: Math.max(q.inEhr, found?.length ?? 0) });
+      }
     }
   }
   // 2. Anything else carrying the run tag (a vendor may copy our tag onto records the ledger never saw).
@@ -71,8 +100,13 @@ export async function cleanupConnection(ehr: FhirClient, runId: string, entries:
   for (const r of ordered) {
     const ok = await attempt(`remove ${r.resourceType}/${r.id}`, () => remove(ehr, r));
     if (ok === false) leftover.push(`${r.resourceType}/${r.id}: the EHR refused to remove it`);
-    const entry = entries.find((e) => e.result?.id === r.id);
-    writes.push({ connection: entry?.connection ?? '', target: entry?.target ?? 'vendor', action: entry?.action ?? 'found-by-tag', resourceType: r.resourceType, id: r.id, removed: ok === true });
+    const entry = entries.find((e) => e.result?.id === r.id) ?? sources.get(`${r.resourceType}/${r.id}`);
+    writes.push({ connection: entry?.connection ?? entries[0]?.connection ?? '', target: entry?.target ?? 'vendor', action: entry?.action ?? 'found-by-tag', resourceType: r.resourceType, id: r.id, removed: ok === true });
+  }
+  // Bookings the vendor still holds in its queue reach the EHR after this: not undone yet, so not clean.
+  for (const [identifier, q] of queued) {
+    const pending = await attempt(`ask the vendor about queued booking ${identifier}`, () => stillQueued(vendor, identifier, q.answered202, q.inEhr));
+    if (pending) leftover.push(`booking ${identifier}: queued by the vendor (HTTP 202) and not in the EHR yet; run \`ehr-check cleanup\` again once it has been entered`);
   }
   // 3. Slots back to the status they had before the run touched them (the earliest record wins).
   const firstSeen = new Map<string, string>();

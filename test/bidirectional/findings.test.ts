@@ -152,6 +152,9 @@ describe('write-lands', () => {
     expect(e.ehrBookings).toEqual([{ id: expect.any(String), status: 'booked', slot: `Slot/${e.slotId}`, patient: `Patient/${e.patientId}` }]);
     expect(e.slotBookings).toBe(1);
     expectRemoved(s, [e.ehrBookings[0].id, e.patientId]);
+    // The report's list of writes names who wrote each record: the booking was the vendor's, made for us.
+    expect(s.run.report.writes).toContainEqual({ connection: 'epic', target: 'vendor', action: 'book', resourceType: 'Appointment', id: e.ehrBookings[0].id, removed: true });
+    expect(s.run.report.writes).toContainEqual({ connection: 'epic', target: 'ehr', action: 'create-patient', resourceType: 'Patient', id: e.patientId, removed: true });
     await expectEhrRestored(s);
   });
 
@@ -284,7 +287,9 @@ describe('patient-matched', () => {
     expect(f.status).toBe('fail');
     expect(ev(f)).toMatchObject({ vendorStatus: 201, ehrPatients: 2 });
     expect(f.message).toBe('registering a patient the EHR already had created 1 duplicate record(s)');
-    // the duplicate carried the run's identifier, so cleanup found and removed it too
+    // the duplicate carried the run's identifier, so cleanup found and removed it too, as the vendor's write
+    const registered = s.run.report.writes?.filter((w) => w.action === 'register-patient') ?? [];
+    expect(registered).toEqual([{ connection: 'epic', target: 'vendor', action: 'register-patient', resourceType: 'Patient', id: expect.any(String), removed: true }]);
     await expectEhrRestored(s);
   });
 
