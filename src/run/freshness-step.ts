@@ -7,6 +7,7 @@ import type { ConnectionContext } from '../probes/context.js';
 import { gatherFreshness, type FreshnessEvidence } from '../probes/freshness.js';
 import type { LiveEvidence } from '../probes/connection-live.js';
 import { roiPanel } from '../roi.js';
+import { notLiveReason } from './not-live.js';
 
 export type FreshnessOutcome = FreshnessEvidence;
 
@@ -31,7 +32,7 @@ export const freshnessStep = {
             key: r.ctx.key,
             system: r.ctx.connection.system,
             probes: r.evidence,
-            notLiveReason: r.live.live ? undefined : 'the connection is not live (see connection-live)',
+            notLiveReason: notLiveReason(r.live),
             claim: claimed && (claimed.freshness || claimed.mechanism) ? { freshness: claimed.freshness, mechanism: claimed.mechanism } : undefined,
           };
         }),

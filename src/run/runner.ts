@@ -13,6 +13,7 @@ import { cleanupConnection, mergeCleanups, type CleanupResult } from '../safety/
 import type { Ledger } from '../safety/types.js';
 import { resolveGateSpec, scoreReport, type JudgedCheck } from '../scoring.js';
 import { buildContexts, discoverSchedule } from './connections.js';
+import { notLiveReason } from './not-live.js';
 import { freshnessStep, type FreshnessOutcome } from './freshness-step.js';
 import { certifyEhrSystems, ehrCertifiedColumn } from './ehr-certification.js';
 import { PROBE_POOL, probeHost, runPool } from './pool.js';
@@ -88,7 +89,7 @@ export async function evaluate(options: RunOptions): Promise<Report> {
       system: r.ctx.connection.system,
       buyerRuns: buyerSystems.has(catalog.canonical(r.ctx.connection.system)),
       probes: r.bidirectional,
-      notLiveReason: r.live.live ? undefined : 'the connection is not live (see connection-live)',
+      notLiveReason: notLiveReason(r.live),
       certification: { claimed: Boolean(claimed), claims: checkClaims(claimed, vendorName, r.ctx.connection.system, registry, now, catalog.same) },
     };
   });
