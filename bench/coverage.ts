@@ -280,7 +280,7 @@ export async function benchCoverage(options: CoverageBenchOptions = {}): Promise
   const ok = r.live === r.connections && r.ratio <= TARGET_RATIO;
   const runs = r.runRatios.length > 1 ? ` (median of ${r.runRatios.length} runs: ${r.runRatios.map((x) => `${x.toFixed(2)}x`).join(', ')})` : '';
   return [
-    `coverage: ${r.connections} connections (each its own host:port), connection-live through the runner's pool (concurrency ${pool.concurrency}, per host ${pool.perHost}); every answer delayed ${r.delayMs} ms`,
+    `coverage: ${r.connections} connections (each its own host:port), connection-live through the runner's pool (concurrency ${pool.concurrency}, per host ${pool.perHost}, starts ${pool.launchIntervalMs ?? 0} ms apart); every answer delayed ${r.delayMs} ms`,
     `coverage: ${r.live}/${r.connections} live, ${r.requests} requests; wall ${Math.round(r.wallMs)} ms, ideal ${Math.round(r.idealMs)} ms (${r.requests} x ${r.delayMs} ms / ${r.concurrency})`,
     `coverage: ratio ${r.ratio.toFixed(2)}x${runs} (target <= ${TARGET_RATIO.toFixed(2)}x) ${ok ? 'OK' : 'OVER TARGET'}`,
     `coverage: peak RSS ${mb(r.peakRssBytes)}, peak heap ${mb(r.peakHeapBytes)} (sampled every 10 ms)`,

@@ -7,6 +7,8 @@ import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { coverage } from '../../checks/coverage.js';
+import type { LiveEvidence } from '../../src/probes/connection-live.js';
 import { CAPABILITY_FILES, loadCapability, type CapabilityFile } from '../capability/real-world.js';
 import { closeServers, connection, FHIR_PATH, probeOne, sendJson, serveEhr, serveVendor } from './world.js';
 
@@ -220,5 +222,41 @@ describe('connection-live names the cause when a connection breaks', () => {
     expect(finding.status).toBe('fail');
     expect(finding.evidence.cause).toBe('wrong-version');
     expect(finding.message).toMatch(/^EHR metadata: wrong FHIR version .*; vendor Slot search: cannot connect/);
+  });
+});
+
+describe('connection-live judged on hand-built evidence: every cause has its status', () => {
+  const ok = { ok: true, status: 200 };
+  const judge = (part: 'ehrMetadata' | 'ehrAuth' | 'vendorSearch', cause: string) => {
+    const live: LiveEvidence = {
+      live: false,
+      ehrMetadata: { ok: true, fhirVersion: '4.0.1', software: 'EHR' },
+      ehrAuth: ok,
+      vendorSearch: ok,
+      ehrWritable: true,
+      requests: [],
+      [part]: { ok: false, cause, message: `detail of ${cause}` },
+    };
+    return coverage.judge({ sites: [], connections: [{ key: 'epic', system: 'epic', live }], claimedSystems: [], claimedSystemCount: null, unknownClaimedNames: [], certified: {}, displayName: (id) => id })
+      .find((f) => f.id === 'connection-live')!;
+  };
+
+  it.each([
+    ['ehrMetadata', 'dns', 'error', 'EHR metadata: host name does not resolve (detail of dns)'],
+    ['ehrMetadata', 'connect', 'error', 'EHR metadata: cannot connect (detail of connect)'],
+    ['ehrMetadata', 'tls', 'error', 'EHR metadata: TLS handshake or certificate failed (detail of tls)'],
+    ['ehrMetadata', 'timeout', 'error', 'EHR metadata: no answer in time (detail of timeout)'],
+    ['ehrMetadata', 'not-fhir', 'fail', 'EHR metadata: not a FHIR server (detail of not-fhir)'],
+    ['ehrMetadata', 'wrong-version', 'fail', 'EHR metadata: wrong FHIR version (detail of wrong-version)'],
+    ['ehrAuth', 'auth', 'fail', 'EHR authentication: credentials refused (detail of auth)'],
+    ['ehrAuth', 'config', 'error', 'EHR authentication: plan configuration (detail of config)'],
+    ['ehrAuth', 'rate-limited', 'error', 'EHR authentication: rate-limited (detail of rate-limited)'],
+    ['vendorSearch', 'http', 'fail', 'vendor Slot search: HTTP error (detail of http)'],
+    ['vendorSearch', 'too-large', 'fail', 'vendor Slot search: answer too large (detail of too-large)'],
+  ] as const)('%s %s → %s', (part, cause, status, message) => {
+    const f = judge(part, cause);
+    expect(f.status).toBe(status);
+    expect(f.message).toBe(message);
+    expect(f.evidence.cause).toBe(cause);
   });
 });

@@ -122,7 +122,7 @@ describe('bench/coverage (small and quick: shape only, timing belongs to the ben
   it('probes every connection and prints wall time, ideal, ratio and peak memory', async () => {
     const lines = await benchCoverage({ connections: 12, delayMs: 20, serversInProcess: true, progress: false });
     expect(lines).toHaveLength(4);
-    expect(lines[0]).toMatch(/^coverage: 12 connections \(each its own host:port\), connection-live through the runner's pool \(concurrency \d+, per host \d+\); every answer delayed 20 ms$/);
+    expect(lines[0]).toMatch(/^coverage: 12 connections \(each its own host:port\), connection-live through the runner's pool \(concurrency \d+, per host \d+, starts \d+ ms apart\); every answer delayed 20 ms$/);
     // Three requests per connection: EHR metadata, the authorised search, the vendor's Slot search.
     expect(lines[1]).toMatch(/^coverage: 12\/12 live, 36 requests; wall \d+ ms, ideal 60 ms \(36 x 20 ms \/ 12\)$/);
     expect(lines[2]).toMatch(/^coverage: ratio \d+\.\d\dx \(median of 3 runs: \d+\.\d\dx, \d+\.\d\dx, \d+\.\d\dx\) \(target <= 1\.25x\) (OK|OVER TARGET)$/);
