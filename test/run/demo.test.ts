@@ -1,0 +1,81 @@
+// `ehr-check demo --json -` through the built CLI: three reference vendors on embedded sandboxes, no network.
+// One run is shared by every assertion (the demo takes about half a minute); the terminal view is the same
+// pure formatter the plain `demo` prints with, applied to the reports that run produced.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { validateReport } from '../../src/contracts/validate.js';
+import type { Finding, Report } from '../../src/model/report.js';
+import { formatCompareTerminal } from '../../src/report/compare.js';
+import { formatTerminal } from '../../src/report/terminal.js';
+import { runCli, type CliResult } from '../helpers/cli.js';
+
+const NAMES = { deep: 'Deepwater Scheduling', shallow: 'Shallowbrook Voice AI', batch: 'Batchwell Automation' } as const;
+
+describe('ehr-check demo --json -', () => {
+  let result: CliResult;
+  let reports: Report[];
+  const byVendor = (id: keyof typeof NAMES) => reports.find((r) => r.vendor.name === NAMES[id])!;
+  const failing = (r: Report): Finding[] => r.checks.flatMap((c) => c.findings).filter((f) => f.status === 'fail');
+
+  beforeAll(async () => {
+    result = await runCli(['demo', '--json', '-'], { timeoutMs: 90_000 });
+    reports = result.code === 0 ? (JSON.parse(result.stdout) as Report[]) : [];
+  }, 100_000);
+
+  it('exits 0 and prints one JSON document on stdout: the three reports', () => {
+    expect(result.stderr).not.toMatch(/^ehr-check: /m);
+    expect(result.code).toBe(0);
+    expect(reports.map((r) => r.vendor.name).sort()).toEqual(Object.values(NAMES).sort());
+    // progress went to stderr, nothing else shared stdout with the JSON
+    expect(result.stdout.trimStart().startsWith('[')).toBe(true);
+    expect(result.stderr).toMatch(/starting embedded EHR sandboxes and reference vendors/);
+  });
+
+  it('writes reports that validate against the report schema, each complete and cleaned up', () => {
+    expect(reports).toHaveLength(3);
+    for (const report of reports) {
+      expect(() => validateReport(report), report.vendor.name).not.toThrow();
+      expect(report.partial, report.vendor.name).toBeUndefined();
+      expect(report.cleanup.leftover, report.vendor.name).toEqual([]);
+      expect(report.checks.map((c) => c.id)).toEqual(['bidirectional', 'coverage', 'freshness']);
+      expect(new Set(reports.map((r) => r.runId)).size).toBe(3);
+    }
+  });
+
+  it('ranks deep above batch, and batch at or above shallow, by score', () => {
+    const [deep, batch, shallow] = [byVendor('deep'), byVendor('batch'), byVendor('shallow')];
+    expect(deep.score).not.toBeNull();
+    expect(deep.score!).toBeGreaterThan(batch.score!);
+    expect(batch.score!).toBeGreaterThanOrEqual(shallow.score!);
+    expect(deep.gate.passed).toBe(true);
+    expect(batch.gate.passed).toBe(false);
+    expect(shallow.gate.passed).toBe(false);
+    expect(failing(deep)).toEqual([]);
+  });
+
+  it('fails the shallow and batch vendors on what their design gets wrong, read from their EHRs', () => {
+    const shallow = failing(byVendor('shallow')).map((f) => f.id);
+    expect(shallow).toEqual(expect.arrayContaining(['write-idempotent', 'conflict-refused', 'patient-matched', 'double-booking-race', 'required-systems']));
+    const batch = failing(byVendor('batch')).map((f) => f.id);
+    expect(batch).toEqual(expect.arrayContaining(['write-idempotent', 'conflict-refused', 'certification', 'double-booking-race', 'required-systems']));
+    // the evidence says why, in EHR terms
+    const dup = byVendor('shallow').checks[0]!.findings.find((f) => f.id === 'patient-matched')!;
+    expect(dup.evidence).toMatchObject({ ehrPatients: 2 });
+    const cert = byVendor('batch').checks[0]!.findings.find((f) => f.id === 'certification')!;
+    expect(cert.evidence).toMatchObject({ claims: [{ listingId: 'BW-3003', state: 'lapsed', listingStatus: 'suspended' }] });
+  });
+
+  it('names each non-deep vendor’s failing findings in its terminal view and in the comparison', () => {
+    for (const id of ['shallow', 'batch'] as const) {
+      const report = byVendor(id);
+      const view = formatTerminal(report, { color: false });
+      expect(view).toContain(NAMES[id]);
+      for (const f of failing(report)) {
+        // the finding's row: its id, then (for a connection finding) the connection, then the failed status
+        expect(view, `${id}: ${f.id}`).toMatch(new RegExp(`${f.id}\\s+│\\s+${f.connection ?? '\\(run\\)'}\\s+│\\s+✖ fail`));
+      }
+    }
+    const compare = formatCompareTerminal(reports, { color: false });
+    expect(compare).toMatch(/1\. PASS\s+Deepwater Scheduling/);
+    expect(compare).toMatch(/write-idempotent\s+│ ★ ✔ pass 2\/2\s+│ ✖ fail\s+│ ✖ fail/);
+  });
+});
