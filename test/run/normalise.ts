@@ -76,7 +76,7 @@ export function normaliseReport(report: Report, options: NormaliseOptions = {}):
 
   const { checks, roi, ...rest } = report;
   // The cost panel quotes measured lags in its basis ("epic: 0.01 s").
-  const top = { ...(walk(rest, '', false, false) as Record<string, unknown>), roi: walk(roi, '', true, false) };
+  const top: Record<string, unknown> = { ...(walk(rest, '', false, false) as Record<string, unknown>), roi: walk(roi, '', true, false) };
   const normalisedChecks = checks.map((check) => ({
     ...(walk({ ...check, findings: [] }, '', false, false) as object),
     findings: check.findings.map(finding),

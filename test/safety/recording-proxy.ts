@@ -33,7 +33,7 @@ export async function startRecordingProxy(targetOrigin: string): Promise<Recordi
     for (const [name, value] of Object.entries(req.headers)) {
       if (!HOP_BY_HOP.has(name) && typeof value === 'string') headers[name] = value;
     }
-    const body = req.method === 'GET' || req.method === 'HEAD' ? undefined : await readBody(req);
+    const body = req.method === 'GET' || req.method === 'HEAD' ? undefined : new Uint8Array(await readBody(req));
     const answer = await fetch(`${targetOrigin}${req.url ?? '/'}`, { method: req.method, headers, body, redirect: 'manual', signal: AbortSignal.timeout(15_000) });
     let text = await answer.text();
     if (!(req.url ?? '').includes('.well-known/smart-configuration')) text = text.split(targetOrigin).join(origin);
