@@ -135,14 +135,18 @@ export async function gatherConnectionLive(ctx: ConnectionContext): Promise<Live
 
 /**
  * `/metadata` is open on FHIR servers: read it without credentials, so "does it speak R4" is not muddled with
- * "does the token work". Only a server that refuses an anonymous read gets the credentials.
+ * "does the token work". A server that refuses an anonymous read (401, or a sign-in page) gets the credentials.
  */
 async function readMetadata(ctx: ConnectionContext): Promise<unknown> {
   if (ctx.connection.ehr.auth.type === 'none') return ctx.ehr.capabilities();
-  const res = await ctx.ehr.request({ path: 'metadata', headers: { authorization: '' } });
-  if (res.status === 401 || res.status === 403) return ctx.ehr.capabilities();
-  if (res.status < 200 || res.status >= 300 || res.body === undefined) return ctx.ehr.capabilities();
-  return res.body;
+  try {
+    const res = await ctx.ehr.request({ path: 'metadata', headers: { authorization: '' } });
+    if (res.status >= 200 && res.status < 300 && res.body !== undefined) return res.body;
+  } catch (error) {
+    // No answer at all is the answer: asking again with a token would only wait as long again.
+    if (NO_ANSWER.has(describeError(error).kind)) throw error;
+  }
+  return ctx.ehr.capabilities();
 }
 
 /** The auth schemes that find their token endpoint through SMART discovery, when the plan gives no tokenUrl. */

@@ -131,6 +131,20 @@ describe('connection-live names the cause when a connection breaks', () => {
     expect(right.finding.status).toBe('pass');
   });
 
+  it('metadata behind a sign-in page for anonymous readers is read again with the credentials', async () => {
+    const ehr = await serveEhr({ metadata: R4_MINIMAL, bearer: 'the-right-token-5150', metadataBehindLogin: true });
+    const vendor = await serveVendor();
+    const conn = connection('epic', `${ehr.origin}${FHIR_PATH}`, `${vendor.origin}${FHIR_PATH}`, { type: 'bearer', tokenEnv: 'EHR_TOKEN' });
+    const { live, finding } = await probeOne(conn, { env: { EHR_TOKEN: 'the-right-token-5150' } });
+    expect(finding.status).toBe('pass');
+    expect(live.ehrMetadata).toEqual({ ok: true, fhirVersion: '4.0.1', software: 'Loopback EHR' });
+    expect(ehr.seen.map((s) => [s.line, s.authorization ?? null])).toEqual([
+      [`GET ${FHIR_PATH}/metadata`, null],
+      [`GET ${FHIR_PATH}/metadata`, 'Bearer the-right-token-5150'],
+      [`GET ${FHIR_PATH}/Slot?_count=1`, 'Bearer the-right-token-5150'],
+    ]);
+  });
+
   it('an HTML sign-in page where FHIR was expected fails with cause not-fhir', async () => {
     const ehr = await serveEhr({ metadata: R4_MINIMAL, loginPage: true });
     const vendor = await serveVendor();

@@ -83,6 +83,8 @@ export interface EhrOptions {
   loginPage?: boolean;
   /** Never answer. */
   hang?: boolean;
+  /** Without the bearer token, /metadata answers a sign-in page (200 HTML), as some portals do. */
+  metadataBehindLogin?: boolean;
   /** `POST /token` issues this access token to anyone (stands in for the EHR's authorization server). */
   issueToken?: string;
 }
@@ -99,6 +101,9 @@ export function serveEhr(options: EhrOptions): Promise<TestServer> {
       return sendJson(res, 200, { access_token: options.issueToken, token_type: 'Bearer', expires_in: 300 }, 'application/json');
     }
     const path = url.pathname.slice(FHIR_PATH.length);
+    if (path === '/metadata' && options.metadataBehindLogin && req.headers.authorization !== `Bearer ${options.bearer}`) {
+      return sendJson(res, 200, LOGIN_PAGE, 'text/html');
+    }
     if (path === '/metadata') return sendJson(res, 200, typeof options.metadata === 'string' ? options.metadata : JSON.stringify(options.metadata));
     if (path === '/.well-known/smart-configuration') {
       return options.smart === undefined ? sendJson(res, 404, { error: 'not found' }, 'application/json') : sendJson(res, 200, options.smart, 'application/json');
