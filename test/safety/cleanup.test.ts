@@ -108,9 +108,10 @@ describe('interrupted and killed runs of the built CLI', () => {
     const out = join(dir, 'report.json');
     const cli = startCli(['run', '--plan', plan, '--allow-writes', '--json', out], { cwd: dir });
     await cli.waitForStderr(/freshness/, 45_000);
-    // Wait until the trial has blocked its slot in the EHR (bidirectional probes put theirs back already).
-    const dirty = await waitUntil(() => changedSlots(world, before), (changed) => changed.length > 0, 15_000);
-    expect(dirty.ok, 'a freshness trial changed a slot in the EHR').toBe(true);
+    // Wait until the EHR visibly holds the run's changes: the booking of the bidirectional probes (removed only
+    // by the final cleanup) and the slot the freshness trial blocked.
+    const dirty = await waitUntil(() => changedSlots(world, before), (changed) => changed.length >= 2, 15_000);
+    expect(dirty.ok, 'the run changed slots in the EHR').toBe(true);
     const [runId] = (await ledgers(dir)).open;
     expect(runId).toMatch(/^ehrc-\d{8}T\d{6}Z-[0-9a-f]{6}$/);
     // Test patients of the bidirectional probes are still there until cleanup.
