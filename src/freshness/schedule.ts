@@ -9,6 +9,8 @@
 // Randomised start offsets: a vendor that syncs on a fixed timer would look fast or slow depending on where
 // the change falls in its cycle; a seeded uniform offset before each change samples that phase fairly and
 // keeps the run reproducible.
+import { mulberry32 } from '../seeded-random.js';
+export { mulberry32, seedFrom } from '../seeded-random.js';
 
 export interface PollPlan {
   minIntervalMs: number;
@@ -52,28 +54,6 @@ export function offsetWindowMs(timeoutMs: number): number {
 export function startOffsets(seed: number, count: number, windowMs: number): number[] {
   const next = mulberry32(seed);
   return Array.from({ length: count }, () => Math.floor(next() * windowMs));
-}
-
-/** A 32-bit seed from text (FNV-1a), e.g. from the run id and connection, so reruns can be reproduced. */
-export function seedFrom(text: string): number {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    hash ^= text.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193);
-  }
-  return hash >>> 0;
-}
-
-/** Small, well-mixed PRNG over [0, 1): enough for spreading trial starts, not for anything secret. */
-export function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function clamp(value: number, low: number, high: number): number {
