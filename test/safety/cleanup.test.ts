@@ -132,6 +132,11 @@ describe('interrupted and killed runs of the built CLI', () => {
     expect(() => validateReport(report)).not.toThrow();
     expect(report.cleanup.leftover).toEqual([]);
     expect(report.cleanup.removed).toBeGreaterThan(0);
+    // What the interruption cut short is reported as not measured, never as a verdict.
+    for (const f of report.checks.find((c) => c.id === 'freshness')!.findings) {
+      expect(f.status, f.id).toBe('error');
+      expect(f.message, f.id).toMatch(/interrupted/);
+    }
     await expectClean(world, runId, before);
     expect(await ledgers(dir)).toEqual({ open: [], cleaned: [runId] });
   }, 90_000);
