@@ -89,6 +89,7 @@ export function judgeConflict(d: ConflictData): [Finding['status'], string] {
 }
 
 export function judgePatient(d: PatientMatchData): [Finding['status'], string] {
+  if (d.ehrPatients === 1 && d.vendorStatus >= 300) return ['warn', `the vendor refused to register the patient (HTTP ${d.vendorStatus}): no duplicate in the EHR, but no match either`];
   if (d.ehrPatients === 1) return ['pass', `the patient was matched by identifier (vendor answered ${d.vendorStatus}); the EHR holds one record`];
   if (d.ehrPatients > 1) return ['fail', `registering a patient the EHR already had created ${d.ehrPatients - 1} duplicate record(s)`];
   return ['error', 'the EHR no longer holds the patient the probe created'];

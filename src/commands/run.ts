@@ -61,6 +61,8 @@ export default async function runCommand(opts: RunCommandOptions, io: Io): Promi
   validateNumbers(opts);
   const { loadPlan } = await import('../contracts/load.js');
   const loaded = await loadPlan(opts.plan, { cwd: io.cwd });
+  const { chooseOperator } = await import('../operator/choose.js');
+  const operator = await chooseOperator({ script: opts.operatorScript, io, ehrBaseUrls: loaded.plan.connections.map((c) => c.ehr.fhirBaseUrl) });
   const { FileLedger, ledgerDirFor } = await import('../safety/ledger.js');
   const { newRunId } = await import('../run/run-id.js');
   const { watchInterrupts } = await import('../run/interrupt.js');
@@ -85,6 +87,7 @@ export default async function runCommand(opts: RunCommandOptions, io: Io): Promi
       signal: watch.signal,
       progress,
       toolVersion: toolVersion(),
+      operator,
     });
   } finally {
     progress.done();

@@ -7,8 +7,8 @@ import {
   createTestPatient,
   ehrAppointmentsByKey,
   ehrBookingsOnSlot,
-  ehrFreeSlots,
   ehrPatientsByIdentifier,
+  existingPatient,
   freeSlotInEhr,
   probeWindow,
   runKey,
@@ -17,6 +17,9 @@ import {
   type Appointment,
   type Slot,
 } from './ehr-ops.js';
+import type { FindingId } from '../model/report.js';
+import { bookableSlots, ehrFreeSlotView, personChange, plannedSkip, probeWithOperator, readingWindow, slotReadingSkip, slotsNeedAPerson } from '../operator/ehr-steps.js';
+import type { OperatorStepRecord } from '../operator/types.js';
 import { pollUntil, probe, type ProbeOutcome } from './outcome.js';
 
 export interface BookingSeen {
@@ -30,6 +33,9 @@ export interface ReadThroughData {
   window: { start: string; end: string };
   ehrFree: string[];
   vendorFree: string[];
+  /** `operator`: a person read the EHR's free slots off its screen (the EHR offers no Slot search). */
+  readBy?: 'operator';
+  operatorSteps?: OperatorStepRecord[];
 }
 
 export interface WriteData {
@@ -50,11 +56,14 @@ export interface IdempotencyData extends WriteData {
 
 export interface ConflictData {
   slotId: string;
+  /** `slot-update`, `ehr-appointment`, or `operator` (a person blocked it in the EHR's screens). */
   blockedBy: string;
   vendorStatus: number;
   vendorMessage?: string;
   ehrBookings: BookingSeen[];
   slotBookings: number;
+  /** The person's block and unblock, when the EHR's API could not make the slot busy. */
+  operatorSteps?: OperatorStepRecord[];
 }
 
 export interface PatientMatchData {
@@ -86,11 +95,12 @@ function seen(a: Appointment): BookingSeen {
 /** Books `slot` through the vendor and reads back what the EHR holds, following a 202 for up to `queueWaitMs`. */
 async function bookAndReadBack(ctx: ConnectionContext, slot: Slot, patientId: string, key: string, settings: BidirectionalSettings, alreadyHeld = 0) {
   const answer = await bookViaVendor(ctx, slot, patientId, key);
-  let bookings = await ehrAppointmentsByKey(ctx, key);
+  const hint = { slot, patientId };
+  let bookings = await ehrAppointmentsByKey(ctx, key, hint);
   let queuedLandedAfterMs: number | null | undefined;
   if (answer.status === 202) {
     // A queued booking is followed up: wait (bounded) for it to reach the EHR, beyond what it already held.
-    const waited = await pollUntil(() => ehrAppointmentsByKey(ctx, key), (found) => found.length > alreadyHeld, {
+    const waited = await pollUntil(() => ehrAppointmentsByKey(ctx, key, hint), (found) => found.length > alreadyHeld, {
       timeoutMs: settings.queueWaitMs,
       firstDelayMs: 100,
       maxDelayMs: 1000,
@@ -103,22 +113,27 @@ async function bookAndReadBack(ctx: ConnectionContext, slot: Slot, patientId: st
 }
 
 export async function gatherBidirectional(ctx: ConnectionContext, settings: BidirectionalSettings): Promise<BidirectionalEvidence> {
-  const window = probeWindow();
   let ehrFree: Slot[] = [];
-  const readThrough = await probe(ctx, async () => {
-    ehrFree = await ehrFreeSlots(ctx, window);
-    const vendor = await vendorFreeSlots(ctx, window);
-    return { window, ehrFree: ehrFree.map((s) => s.id), vendorFree: vendor.slotIds };
-  });
+  let vendorFree = new Set<string>();
+  const readThrough: ProbeOutcome<ReadThroughData> =
+    plannedSkip(ctx, 'read-through', 'checked') ??
+    (await probeWithOperator(ctx, async (): Promise<ReadThroughData> => {
+      // Where a person reads the EHR's schedule, the vendor is asked right after, for the same few days.
+      const view = await ehrFreeSlotView(ctx, readingWindow(ctx, probeWindow()));
+      const vendor = await vendorFreeSlots(ctx, view.window);
+      ehrFree = view.resources ?? bookableSlots(view.slots, vendor.slots, ctx.schedule);
+      vendorFree = new Set(vendor.slotIds);
+      const byPerson = view.by === 'operator' ? { readBy: 'operator' as const, operatorSteps: view.steps } : {};
+      return { window: view.window, ehrFree: view.slots.map((s) => s.id), vendorFree: vendor.slotIds, ...byPerson };
+    }));
 
-  const skipped = { kind: 'skipped', reason: ctx.writesBlockedReason ?? 'writes are not allowed on this connection' } as const;
-  if (!ctx.writesAllowed) {
-    return { connection: ctx.key, writesAllowed: false, readThrough, writeLands: skipped, writeIdempotent: skipped, conflictRefused: skipped, patientMatched: skipped };
-  }
+  // What this EHR cannot support (or nobody can do) is skipped first: allowing writes would not change it.
+  const writesOff = ctx.writesAllowed ? undefined : ({ kind: 'skipped', reason: ctx.writesBlockedReason ?? 'writes are not allowed on this connection' } as const);
+  const noSlots = slotReadingSkip(ctx) ?? (slotsNeedAPerson(ctx) && readThrough.kind === 'skipped' ? { kind: 'skipped' as const, reason: `the EHR's free slots were not read: ${readThrough.reason}` } : undefined);
+  const skipOf = (id: FindingId, needsSlot: boolean) => plannedSkip(ctx, id, 'checked') ?? writesOff ?? (needsSlot ? noSlots : undefined);
 
   // Slots the vendor also shows as free, so a refusal can't be blamed on a stale view; take them from the end
   // of the window, away from slots other probes or people are likely to touch.
-  const vendorFree = new Set(readThrough.kind === 'ok' ? readThrough.data.vendorFree : []);
   const candidates = ehrFree.filter((s) => vendorFree.has(s.id)).reverse();
   const pool = candidates.length >= 2 ? candidates : [...ehrFree].reverse();
   const takeSlot = (): Slot => {
@@ -130,38 +145,40 @@ export async function gatherBidirectional(ctx: ConnectionContext, settings: Bidi
   let patientId = '';
   let bookingKey = '';
   let bookedSlot: Slot | undefined;
-  const writeLands = await probe(ctx, async (): Promise<WriteData> => {
+  const writeLands = skipOf('write-lands', true) ?? (await probe(ctx, async (): Promise<WriteData> => {
     patientId = (await createTestPatient(ctx, 'patient')).id;
     bookedSlot = takeSlot();
     bookingKey = runKey(ctx.runId, 'booking');
     const { answer, bookings, queuedLandedAfterMs } = await bookAndReadBack(ctx, bookedSlot, patientId, bookingKey, settings);
     const onSlot = await ehrBookingsOnSlot(ctx, bookedSlot.id);
     return { slotId: bookedSlot.id, patientId, vendorStatus: answer.status, ehrBookings: bookings.map((b) => seen(b)), slotBookings: onSlot.length, queuedLandedAfterMs };
-  });
+  }));
 
-  const writeIdempotent = await probe(ctx, async (): Promise<IdempotencyData> => {
+  const writeIdempotent = skipOf('write-idempotent', true) ?? (await probe(ctx, async (): Promise<IdempotencyData> => {
     if (!bookedSlot || !patientId) throw new Error('the first booking could not be made, so there is nothing to repeat');
-    const held = (await ehrAppointmentsByKey(ctx, bookingKey)).length;
+    const held = (await ehrAppointmentsByKey(ctx, bookingKey, { slot: bookedSlot, patientId })).length;
     const { answer, bookings, queuedLandedAfterMs } = await bookAndReadBack(ctx, bookedSlot, patientId, bookingKey, settings, held);
     const onSlot = await ehrBookingsOnSlot(ctx, bookedSlot.id);
     return { slotId: bookedSlot.id, patientId, vendorStatus: writeLands.kind === 'ok' ? writeLands.data.vendorStatus : 0, replayStatus: answer.status, ehrBookings: bookings.map((b) => seen(b)), slotBookings: onSlot.length, queuedLandedAfterMs };
-  });
+  }));
 
-  const conflictRefused = await probe(ctx, async (): Promise<ConflictData> => {
+  const conflictRefused = skipOf('conflict-refused', true) ?? (await probeWithOperator(ctx, async (): Promise<ConflictData> => {
     if (!patientId) patientId = (await createTestPatient(ctx, 'patient')).id;
     const slot = takeSlot();
-    const blocked = await blockSlotInEhr(ctx, slot, patientId);
+    const byPerson = ctx.methods?.['conflict-refused']?.method === 'operator';
+    const blocked = byPerson ? await blockByPerson(ctx, slot) : await blockSlotInEhr(ctx, slot, patientId);
     if (blocked.status >= 300) throw new Error(`could not make slot ${slot.id} busy in the EHR (HTTP ${blocked.status})`);
     const key = runKey(ctx.runId, 'conflict');
     const { answer, bookings } = await bookAndReadBack(ctx, { ...slot, status: 'busy' }, patientId, key, settings);
     const onSlot = await ehrBookingsOnSlot(ctx, slot.id);
     const message = typeof answer.body === 'object' && answer.body?.resourceType === 'OperationOutcome' ? answer.body.issue?.[0]?.diagnostics ?? answer.body.issue?.[0]?.details?.text : undefined;
     if (blocked.method === 'slot-update') await freeSlotInEhr(ctx, slot.id, blocked).catch(() => undefined);
-    return { slotId: slot.id, blockedBy: blocked.method, vendorStatus: answer.status, vendorMessage: message, ehrBookings: bookings.map((b) => seen(b)), slotBookings: onSlot.length };
-  });
+    const steps = blocked.method === 'operator' ? { operatorSteps: [...blocked.steps, await freeByPerson(ctx, slot)] } : {};
+    return { slotId: slot.id, blockedBy: blocked.method, vendorStatus: answer.status, vendorMessage: message, ehrBookings: bookings.map((b) => seen(b)), slotBookings: onSlot.length, ...steps };
+  }));
 
-  const patientMatched = await probe(ctx, async (): Promise<PatientMatchData> => {
-    const existing = await createTestPatient(ctx, 'existing-patient');
+  const patientMatched = skipOf('patient-matched', false) ?? (await probe(ctx, async (): Promise<PatientMatchData> => {
+    const existing = await existingPatient(ctx);
     const [system, value] = existing.identifier.split('|');
     const seq = await ctx.ledger.intend({ connection: ctx.key, target: 'vendor', action: 'register-patient', resourceType: 'Patient', identifier: existing.identifier });
     const answer = await ctx.vendor.create<{ id?: string; [key: string]: unknown }>(
@@ -171,7 +188,23 @@ export async function gatherBidirectional(ctx: ConnectionContext, settings: Bidi
     await ctx.ledger.done(seq, { status: answer.status, id: answer.body?.id });
     const found = await ehrPatientsByIdentifier(ctx, existing.identifier);
     return { identifier: existing.identifier, vendorStatus: answer.status, ehrPatients: found.length };
-  });
+  }));
 
-  return { connection: ctx.key, writesAllowed: true, readThrough, writeLands, writeIdempotent, conflictRefused, patientMatched };
+  return { connection: ctx.key, writesAllowed: ctx.writesAllowed, readThrough, writeLands, writeIdempotent, conflictRefused, patientMatched };
+}
+
+/** A person blocks the slot in the EHR's screens (the EHR's API cannot make it busy). */
+async function blockByPerson(ctx: ConnectionContext, slot: Slot): Promise<{ method: 'operator'; status: number; steps: OperatorStepRecord[] }> {
+  const change = await personChange(ctx, { kind: 'block-slot', slot });
+  return { method: 'operator', status: 200, steps: [change.record] };
+}
+
+/** A person frees the slot again; a failure is kept as evidence, and the run's cleanup asks once more. */
+async function freeByPerson(ctx: ConnectionContext, slot: Slot): Promise<OperatorStepRecord> {
+  try {
+    return (await personChange(ctx, { kind: 'free-slot', slot })).record;
+  } catch (error) {
+    const at = new Date().toISOString();
+    return { kind: 'free-slot', by: ctx.operator?.kind ?? 'none', outcome: 'failed', askedAt: at, slot: slot.id, message: error instanceof Error ? error.message : String(error) };
+  }
 }

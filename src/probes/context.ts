@@ -1,6 +1,10 @@
 // What every probe gets for one connection. Probes gather evidence only; checks judge it.
+import type { FindingMethod } from '../capability/methods.js';
+import type { CapabilitySummary } from '../capability/reader.js';
 import type { FhirClient } from '../http/fhir-client.js';
 import type { Connection } from '../model/plan.js';
+import type { FindingId } from '../model/report.js';
+import type { Operator } from '../operator/types.js';
 import type { Ledger } from '../safety/types.js';
 
 export interface ConnectionContext {
@@ -23,4 +27,12 @@ export interface ConnectionContext {
   signal: AbortSignal;
   /** Progress line for humans (TTY) or CI logs; never evidence. */
   progress(message: string): void;
+  /** What the EHR's CapabilityStatement declares; set once connection-live has read it. */
+  capability?: CapabilitySummary;
+  /** How each finding can be judged on this EHR (api, operator, impossible); absent: everything by API. */
+  methods?: Record<FindingId, FindingMethod>;
+  /** Who makes the EHR-side changes its API cannot make: a person at a terminal, a script, or nobody. */
+  operator?: Operator;
+  /** The last reading of free slots a person made, reused by later probes of the run (operator.ts). */
+  slotReading?: { window: { start: string; end: string }; slotIds: string[]; at: number };
 }

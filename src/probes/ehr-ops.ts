@@ -1,6 +1,7 @@
 // The handful of EHR and vendor operations the probes share: find free slots, make tagged test records,
 // book through the vendor, read back what the EHR holds, block and free a slot. Every write goes through the
 // ledger first (DESIGN §8) and carries the run tag and the HTEST label.
+import { searchable, supports } from '../capability/reader.js';
 import type { FhirResponse } from '../http/types.js';
 import {
   BOOKING_IDENTIFIER_SYSTEM,
@@ -82,6 +83,8 @@ export async function ehrFreeSlots(ctx: ConnectionContext, window: Window): Prom
 export interface VendorSlotsAnswer {
   status: number;
   slotIds: string[];
+  /** The vendor's free slots themselves (start, end, schedule), for booking one the EHR's API cannot describe. */
+  slots: Slot[];
   durationMs: number;
 }
 
@@ -89,11 +92,8 @@ export interface VendorSlotsAnswer {
 export async function vendorFreeSlots(ctx: ConnectionContext, window: Window): Promise<VendorSlotsAnswer> {
   const started = Date.now();
   const slots = await ctx.vendor.searchAll<Slot>('Slot', slotQuery(requireSchedule(ctx), window, 'free'), { maxPages: 40 });
-  return {
-    status: 200,
-    slotIds: slots.filter((s) => s.resourceType === 'Slot' && (s.status ?? 'free') === 'free').map((s) => s.id),
-    durationMs: Date.now() - started,
-  };
+  const free = slots.filter((s) => s.resourceType === 'Slot' && (s.status ?? 'free') === 'free');
+  return { status: 200, slotIds: free.map((s) => s.id), slots: free, durationMs: Date.now() - started };
 }
 
 export async function readSlot(ctx: ConnectionContext, id: string): Promise<Slot> {
@@ -118,7 +118,9 @@ export async function createTestPatient(ctx: ConnectionContext, label: string): 
     birthDate: '1970-01-01',
   };
   const seq = await ctx.ledger.intend({ connection: ctx.key, target: 'ehr', action: 'create-patient', resourceType: 'Patient', identifier });
-  const res = await ctx.ehr.create<{ id?: string }>(patient as { id?: string }, { ifNoneExist: `identifier=${identifier}` });
+  // Conditional create where the EHR offers it (a retried create cannot duplicate); a plain create elsewhere.
+  const conditional = ctx.capability?.resources.Patient?.conditionalCreate ?? true;
+  const res = await ctx.ehr.create<{ id?: string }>(patient as { id?: string }, conditional ? { ifNoneExist: `identifier=${identifier}` } : {});
   await ctx.ledger.done(seq, { status: res.status, id: res.body?.id });
   if (res.status >= 300 || !res.body?.id) throw new Error(`the EHR refused to create a test patient (HTTP ${res.status})`);
   return { id: res.body.id, identifier };
@@ -150,9 +152,61 @@ export async function bookViaVendor(ctx: ConnectionContext, slot: Slot, patientI
   return res;
 }
 
-/** Appointments the EHR holds for a booking KEY, whatever their status. */
-export async function ehrAppointmentsByKey(ctx: ConnectionContext, key: string): Promise<Appointment[]> {
-  return ctx.ehr.searchAll<Appointment>('Appointment', { identifier: `${BOOKING_IDENTIFIER_SYSTEM}|${key}` }, { maxPages: 5 });
+/** What is known of a booking besides its KEY: an EHR that cannot search by identifier is searched by these. */
+export interface BookingHint {
+  slot: Pick<Slot, 'id' | 'start'>;
+  patientId: string;
+}
+
+export type BookingRoute = 'identifier' | 'patient-date' | 'slot';
+
+/** How this EHR's bookings are found, best way first (src/capability/methods.ts); identifier when unknown. */
+export function bookingRoute(ctx: ConnectionContext): BookingRoute | undefined {
+  const cap = ctx.capability;
+  if (!cap?.ok) return 'identifier';
+  if (searchable(cap, 'Appointment', 'identifier')) return 'identifier';
+  if (searchable(cap, 'Appointment', 'patient') && searchable(cap, 'Appointment', 'date')) return 'patient-date';
+  if (searchable(cap, 'Appointment', 'slot')) return 'slot';
+  return undefined;
+}
+
+/**
+ * Appointments the EHR holds for a booking KEY, whatever their status: by `Appointment?identifier=` where the EHR
+ * allows it; else by the patient and the slot's date, or by the slot, keeping the ones that carry the KEY (or,
+ * carrying no run key at all, are on the slot for the patient).
+ */
+export async function ehrAppointmentsByKey(ctx: ConnectionContext, key: string, hint?: BookingHint): Promise<Appointment[]> {
+  const route = bookingRoute(ctx);
+  if (route === 'identifier') return ctx.ehr.searchAll<Appointment>('Appointment', { identifier: `${BOOKING_IDENTIFIER_SYSTEM}|${key}` }, { maxPages: 5 });
+  if (!route) throw new Error("the EHR's API cannot search Appointments: a booking cannot be found");
+  if (!hint) throw new Error(`the EHR cannot search Appointments by identifier, and booking ${key} has no slot and patient to search by`);
+  const query = route === 'slot' ? { slot: `Slot/${hint.slot.id}` } : { patient: `Patient/${hint.patientId}`, date: hint.slot.start.slice(0, 10) };
+  const found = await ctx.ehr.searchAll<Appointment>('Appointment', query, { maxPages: 5 });
+  const keyOf = (a: Appointment) => a.identifier?.find((i) => i.system === BOOKING_IDENTIFIER_SYSTEM)?.value;
+  const forPatient = (a: Appointment) => a.participant?.some((p) => p.actor?.reference === `Patient/${hint.patientId}`);
+  const onSlot = (a: Appointment) => a.slot?.some((r) => r.reference === `Slot/${hint.slot.id}` || r.reference?.endsWith(`/Slot/${hint.slot.id}`));
+  return found.filter((a) => keyOf(a) === key || (keyOf(a) === undefined && onSlot(a) && forPatient(a)));
+}
+
+/** Whether the EHR's API can take back a booking the run caused (delete, or update to cancelled). */
+export function canRemoveAppointments(ctx: ConnectionContext): boolean {
+  const cap = ctx.capability;
+  return !cap?.ok || supports(cap, 'Appointment', 'delete') || supports(cap, 'Appointment', 'update');
+}
+
+/** Whether the EHR's API reads a Slot (its status) by id. */
+export function canReadSlots(ctx: ConnectionContext): boolean {
+  const cap = ctx.capability;
+  return !cap?.ok || supports(cap, 'Slot', 'read');
+}
+
+/**
+ * Whether a slot is still free as far as the EHR's API can tell: its status where Slot can be read, else no
+ * active booking on it (`Appointment?slot=`).
+ */
+export async function ehrSlotLooksFree(ctx: ConnectionContext, slot: Pick<Slot, 'id'>): Promise<boolean> {
+  if (canReadSlots(ctx)) return (await readSlot(ctx, slot.id)).status === 'free';
+  return (await ehrBookingsOnSlot(ctx, slot.id)).length === 0;
 }
 
 /** Active Appointments the EHR holds on one slot. */
@@ -161,9 +215,31 @@ export async function ehrBookingsOnSlot(ctx: ConnectionContext, slotId: string):
   return found.filter((a) => ACTIVE_APPOINTMENT.has(a.status));
 }
 
-/** Patients the EHR holds with an identifier (system|value). */
+/**
+ * Patients the EHR holds with an identifier (system|value). An EHR that cannot search Patient by identifier is
+ * searched by the test patient's name and birth date, keeping the records that carry the identifier.
+ */
 export async function ehrPatientsByIdentifier(ctx: ConnectionContext, identifier: string): Promise<Array<{ id: string }>> {
-  return ctx.ehr.searchAll<{ id: string }>('Patient', { identifier }, { maxPages: 5 });
+  const cap = ctx.capability;
+  if (!cap?.ok || searchable(cap, 'Patient', 'identifier')) return ctx.ehr.searchAll<{ id: string }>('Patient', { identifier }, { maxPages: 5 });
+  const name = searchable(cap, 'Patient', 'family') ? 'family' : 'name';
+  const found = await ctx.ehr.searchAll<{ id: string; identifier?: Array<{ system?: string; value?: string }> }>('Patient', { [name]: 'Testpatient', birthdate: '1970-01-01' }, { maxPages: 5 });
+  return found.filter((p) => p.identifier?.some((i) => `${i.system}|${i.value}` === identifier));
+}
+
+/**
+ * A patient the EHR already holds, for the vendor to register again: a tagged test patient where the EHR's API
+ * creates patients, else one of the EHR's own (synthetic, in a sandbox) found by search.
+ */
+export async function existingPatient(ctx: ConnectionContext): Promise<TestPatient> {
+  const cap = ctx.capability;
+  if (!cap?.ok || supports(cap, 'Patient', 'create')) return createTestPatient(ctx, 'existing-patient');
+  const found = await ctx.ehr.searchAll<{ id?: string; identifier?: Array<{ system?: string; value?: string }> }>('Patient', { _count: '20' }, { maxPages: 1 });
+  for (const patient of found) {
+    const id = patient.identifier?.find((i) => i.system && i.value);
+    if (patient.id && id) return { id: patient.id, identifier: `${id.system}|${id.value}` };
+  }
+  throw new Error('the EHR offers no Patient create, and no patient with an identifier was found to register again');
 }
 
 export type ChangeMethod = 'slot-update' | 'ehr-appointment';
@@ -181,7 +257,7 @@ export async function blockSlotInEhr(ctx: ConnectionContext, slot: Slot, patient
   const identifier = `${BOOKING_IDENTIFIER_SYSTEM}|${key}`;
   const seq2 = await ctx.ledger.intend({ connection: ctx.key, target: 'ehr', action: 'book', resourceType: 'Appointment', identifier, slot: { id: slot.id, previousStatus: slot.status } });
   const booked = await ctx.ehr.create(bookingRequest(ctx, slot, patientId, key));
-  await ctx.ledger.done(seq2, { status: booked.status, id: booked.body?.id });
+  await ctx.ledger.done(seq2, { status: booked.status, id: booked.status < 300 ? booked.body?.id : undefined });
   return { method: 'ehr-appointment', appointmentId: booked.body?.id, status: booked.status };
 }
 

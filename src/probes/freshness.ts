@@ -7,8 +7,10 @@ import { formatLag } from '../freshness/lag.js';
 import { offsetWindowMs, seedFrom } from '../freshness/schedule.js';
 import type { FindingId } from '../model/report.js';
 import type { ConnectionContext } from './context.js';
-import { createTestPatient, ehrFreeSlots, probeWindow, vendorFreeSlots } from './ehr-ops.js';
+import { bookableSlots, ehrFreeSlotView, plannedSkip, probeWithOperator, readingWindow, slotReadingSkip } from '../operator/ehr-steps.js';
+import { createTestPatient, probeWindow, vendorFreeSlots } from './ehr-ops.js';
 import { measureEhrToVendor, measureVendorToEhr, type TrialRun } from './freshness/lag-trials.js';
+import { measureEhrToVendorByPerson } from './freshness/operator-trials.js';
 import { raceForSlots, type EhrTakeMethod } from './freshness/race.js';
 import { SlotPool, trimRequests } from './freshness/slots.js';
 import type { ChangeNotificationContext, FreshnessEvidence, FreshnessProbeSettings } from './freshness/types.js';
@@ -25,7 +27,9 @@ export async function gatherFreshness(ctx: ConnectionContext, settings: Freshnes
     ...(capability ? { changeNotification: changeNotificationOf(capability) } : {}),
   };
   // What this EHR's API cannot do is not measured: the finding says why (allowing writes would not help).
-  const notByApi = unmeasurable(capability);
+  if (capability && !ctx.capability) ctx.capability = capability;
+  if (capability?.ok && !ctx.methods) ctx.methods = planFindingMethods(capability);
+  const notByApi = unmeasurable(ctx);
   const planned = { ehrToVendor: notByApi('ehr-to-vendor-lag'), vendorToEhr: notByApi('vendor-to-ehr-lag'), race: notByApi('double-booking-race') };
   if (!ctx.writesAllowed) {
     const skipped = { kind: 'skipped' as const, reason: ctx.writesBlockedReason ?? 'writes are not allowed on this connection' };
@@ -35,7 +39,7 @@ export async function gatherFreshness(ctx: ConnectionContext, settings: Freshnes
     return { ...base, ehrToVendor: planned.ehrToVendor, vendorToEhr: planned.vendorToEhr, race: planned.race };
   }
   const seed = settings.seed ?? seedFrom(`${ctx.runId}/${ctx.key}`);
-  const prepared = await probe(ctx, () => prepare(ctx, seed));
+  const prepared = await probeWithOperator(ctx, () => prepare(ctx, seed));
   if (prepared.kind !== 'ok') {
     const failed = trimmed(prepared) as ProbeOutcome<never>;
     return { ...base, ehrToVendor: planned.ehrToVendor ?? failed, vendorToEhr: planned.vendorToEhr ?? failed, race: planned.race ?? failed };
@@ -52,7 +56,8 @@ export async function gatherFreshness(ctx: ConnectionContext, settings: Freshnes
     progress: (direction, i) => ctx.progress(`freshness ${direction}: trial ${i + 1}/${settings.trials}, at most ${timeLeft((settings.trials - i) * perTrialMs)} left`),
   };
 
-  const ehrToVendor = planned.ehrToVendor ?? trimmed(await probe(ctx, () => measureEhrToVendor(ctx, run)));
+  const byPerson = ctx.methods?.['ehr-to-vendor-lag']?.method === 'operator';
+  const ehrToVendor = planned.ehrToVendor ?? trimmed(await probeWithOperator(ctx, () => (byPerson ? measureEhrToVendorByPerson(ctx, run) : measureEhrToVendor(ctx, run))));
   const vendorToEhr = planned.vendorToEhr ?? trimmed(await probe(ctx, () => measureVendorToEhr(ctx, run)));
   const race = planned.race ?? trimmed(
     await probe(ctx, () =>
@@ -69,10 +74,14 @@ export async function gatherFreshness(ctx: ConnectionContext, settings: Freshnes
   return { ...base, ehrToVendor, vendorToEhr, race };
 }
 
-/** The slots free on both sides in the probed window, and a tagged test patient to book for. */
+/**
+ * The slots free on both sides in the probed window, and a tagged test patient to book for. Where the EHR offers
+ * no Slot search, its free slots are the ones a person read off its screen (each is re-checked when taken).
+ */
 async function prepare(ctx: ConnectionContext, seed: number): Promise<{ pool: SlotPool; patientId: string }> {
-  const window = probeWindow();
-  const [ehrFree, vendor] = await Promise.all([ehrFreeSlots(ctx, window), vendorFreeSlots(ctx, window)]);
+  const window = readingWindow(ctx, probeWindow());
+  const [view, vendor] = await Promise.all([ehrFreeSlotView(ctx, window, { reuse: true }), vendorFreeSlots(ctx, window)]);
+  const ehrFree = view.resources ?? bookableSlots(view.slots, vendor.slots, ctx.schedule);
   const vendorFree = new Set(vendor.slotIds);
   const candidates = ehrFree.filter((slot) => vendorFree.has(slot.id));
   if (candidates.length === 0) {
@@ -82,18 +91,13 @@ async function prepare(ctx: ConnectionContext, seed: number): Promise<{ pool: Sl
   return { pool: new SlotPool(candidates, seed), patientId: patient.id };
 }
 
-/** A skip for each finding this EHR's CapabilityStatement says cannot be measured by API (src/capability/methods.ts). */
-function unmeasurable(capability?: CapabilitySummary): (id: FindingId) => { kind: 'skipped'; reason: string } | undefined {
-  const methods = capability?.ok ? planFindingMethods(capability) : undefined;
-  // Every trial starts from a slot the EHR itself shows as free, so it needs Slot search on the EHR.
-  const noSlotSearch = capability?.ok && !capability.resources.Slot?.interactions.includes('search-type');
-  return (id) => {
-    const m = methods?.[id];
-    if (m?.method === 'impossible') return { kind: 'skipped', reason: `cannot be measured on this EHR: ${m.reason}` };
-    if (m?.method === 'operator') return { kind: 'skipped', reason: `needs a person at the EHR, which timed trials do not use: ${m.reason}` };
-    if (noSlotSearch) return { kind: 'skipped', reason: 'not measured: the EHR offers no Slot search, so no trial can start from a slot the EHR shows as free' };
-    return undefined;
-  };
+/**
+ * A skip for each finding this EHR's CapabilityStatement says cannot be measured (src/capability/methods.ts), or
+ * that needs a person when nobody can be asked: to make the change, or, on an EHR without Slot search, to read
+ * which slots are free (every trial starts from a slot the EHR itself holds free).
+ */
+function unmeasurable(ctx: ConnectionContext): (id: FindingId) => { kind: 'skipped'; reason: string } | undefined {
+  return (id) => plannedSkip(ctx, id, 'measured') ?? slotReadingSkip(ctx);
 }
 
 /** How the race takes a slot on the EHR side: an EHR-side Appointment where the API allows it. */

@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import { FhirClient, createRequestLog } from '../http/fhir-client.js';
 import type { ClientOptions } from '../http/types.js';
 import type { Connection, LoadedPlan } from '../model/plan.js';
+import type { Operator } from '../operator/types.js';
 import type { ConnectionContext } from '../probes/context.js';
 import type { Ledger } from '../safety/types.js';
 
@@ -25,6 +26,8 @@ export interface ContextOptions {
   signal: AbortSignal;
   progress(message: string): void;
   client?: Partial<ClientOptions>;
+  /** Who makes the EHR-side changes the EHR's API cannot (shared by every connection). */
+  operator?: Operator;
 }
 
 export function writesBlockedReason(connection: Connection, allowWrites: boolean): string | undefined {
@@ -54,6 +57,7 @@ export function buildContexts(options: ContextOptions): ConnectionContext[] {
       schedule: connection.schedule,
       signal: options.signal,
       progress: (m: string) => options.progress(`[${key}] ${m}`),
+      ...(options.operator && { operator: options.operator }),
     };
   });
 }

@@ -2,13 +2,16 @@
 // Probes gather evidence; checks judge it; nothing here decides a verdict itself.
 import { bidirectional, type BidirectionalInput } from '../../checks/bidirectional.js';
 import { coverage, coverageMatrix, type CoverageConnection } from '../../checks/coverage.js';
+import { planFindingMethods } from '../capability/methods.js';
 import { checkClaims, claimsFor } from '../certification.js';
 import type { LoadedPlan } from '../model/plan.js';
-import type { CheckId, CleanupSummary, CoverageRow, Finding, Report, Status, WriteRecord } from '../model/report.js';
+import type { CheckId, CleanupSummary, CoverageRow, Finding, FindingId, Report, Status, WriteRecord } from '../model/report.js';
 import { REPORT_SCHEMA_VERSION } from '../model/report.js';
 import { gatherBidirectional, type BidirectionalEvidence } from '../probes/bidirectional.js';
 import { gatherConnectionLive, type LiveEvidence } from '../probes/connection-live.js';
 import type { ConnectionContext } from '../probes/context.js';
+import { operatorCleanup } from '../operator/cleanup.js';
+import type { Operator } from '../operator/types.js';
 import { cleanupConnection, mergeCleanups, type CleanupResult } from '../safety/cleanup.js';
 import type { Ledger } from '../safety/types.js';
 import { resolveGateSpec, scoreReport, type JudgedCheck } from '../scoring.js';
@@ -34,6 +37,8 @@ export interface RunOptions {
   toolVersion: string;
   /** Overrides for the clients (timeouts in tests). */
   client?: Parameters<typeof buildContexts>[0]['client'];
+  /** Who makes the EHR-side changes an EHR's API cannot (a terminal, a script); nobody when absent. */
+  operator?: Operator;
 }
 
 interface ConnectionResult {
@@ -63,10 +68,9 @@ export async function evaluate(options: RunOptions): Promise<Report> {
     const live = await gatherConnectionLive(ctx);
     const result: ConnectionResult = { ctx, live };
     if (!live.live || options.signal.aborted) return result;
-    if (live.capability && !live.ehrWritable && ctx.writesAllowed) {
-      ctx.writesAllowed = false;
-      ctx.writesBlockedReason = "the EHR's FHIR API offers no scheduling write (Slot update or Appointment create)";
-    }
+    // What the EHR declares decides how each finding is probed: by API, by a person at the EHR, or not at all.
+    ctx.capability = live.capability;
+    if (live.capability?.ok) ctx.methods = planFindingMethods(live.capability);
     if (wanted('bidirectional') || wanted('coverage')) {
       ctx.progress('bidirectional probes');
       result.bidirectional = await gatherBidirectional(ctx, { queueWaitMs });
@@ -93,7 +97,7 @@ export async function evaluate(options: RunOptions): Promise<Report> {
       certification: { claimed: Boolean(claimed), claims: checkClaims(claimed, vendorName, r.ctx.connection.system, registry, now, catalog.same) },
     };
   });
-  const bidiFindings = bidirectional.judge({ connections: certInput });
+  const bidiFindings = withMethods(bidirectional.judge({ connections: certInput }), results);
   const statusOf = (key: string, id: string): Status | undefined => bidiFindings.find((f) => f.connection === key && f.id === id)?.status;
 
   const claimed = catalog.resolveClaims(manifest);
@@ -125,7 +129,7 @@ export async function evaluate(options: RunOptions): Promise<Report> {
   if (wanted('coverage')) judged.push({ id: 'coverage', title: coverage.title, findings: coverage.judge(coverageInput) });
   let freshnessFindings: Finding[] = [];
   if (wanted('freshness')) {
-    freshnessFindings = freshnessStep.judge(results.map((r) => ({ ctx: r.ctx, live: r.live, evidence: r.freshness })), freshnessSettings, manifest, catalog.same);
+    freshnessFindings = withMethods(freshnessStep.judge(results.map((r) => ({ ctx: r.ctx, live: r.live, evidence: r.freshness })), freshnessSettings, manifest, catalog.same), results);
     judged.push({ id: 'freshness', title: freshnessStep.title, findings: freshnessFindings });
   }
 
@@ -172,13 +176,32 @@ export async function evaluate(options: RunOptions): Promise<Report> {
 async function cleanupAll(contexts: ConnectionContext[], ledger: Ledger): Promise<CleanupResult> {
   const entries = ledger.entries();
   const parts = await Promise.all(
-    contexts.map((ctx) => {
+    contexts.map(async (ctx) => {
       const mine = entries.filter((e) => e.connection === ctx.key);
-      return mine.length === 0 ? emptyCleanup() : cleanupConnection(ctx.ehr, ledger.runId, mine, ctx.vendor);
+      if (mine.length === 0) return emptyCleanup();
+      // What the EHR's API cannot undo, the person at the EHR is asked to, first.
+      const byPerson = await operatorCleanup(ctx, mine);
+      const done = await cleanupConnection(ctx.ehr, ledger.runId, byPerson.entries, ctx.vendor);
+      return { ...done, summary: { ...done.summary, leftover: [...byPerson.leftover, ...done.summary.leftover] } };
     }),
   );
   return mergeCleanups(parts);
 }
+
+/**
+ * How each probed finding was (or could not be) judged on its EHR, in its evidence: the method the EHR's
+ * CapabilityStatement allows (`api`, `operator`, `impossible`), why, and the interactions used.
+ */
+function withMethods(findings: Finding[], results: ConnectionResult[]): Finding[] {
+  const methods = new Map(results.map((r) => [r.ctx.key, r.ctx.methods]));
+  return findings.map((f) => {
+    const planned = f.connection === undefined ? undefined : methods.get(f.connection)?.[f.id as FindingId];
+    if (!planned || !PROBED.has(f.id)) return f;
+    return { ...f, evidence: { method: planned.method, methodReason: planned.reason, via: planned.via, ...f.evidence } };
+  });
+}
+
+const PROBED = new Set(['read-through', 'write-lands', 'write-idempotent', 'conflict-refused', 'patient-matched', 'ehr-to-vendor-lag', 'vendor-to-ehr-lag', 'double-booking-race']);
 
 function emptyCleanup(): CleanupResult {
   const summary: CleanupSummary = { created: 0, removed: 0, leftover: [] };

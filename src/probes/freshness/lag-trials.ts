@@ -10,12 +10,15 @@ import type { ConnectionContext } from '../context.js';
 import {
   blockSlotInEhr,
   bookViaVendor,
+  canReadSlots,
+  canRemoveAppointments,
   ehrAppointmentsByKey,
   ehrBookingsOnSlot,
   freeSlotInEhr,
   readSlot,
   removeAppointment,
   runKey,
+  type BookingHint,
   type ChangeMethod,
   type Slot,
 } from '../ehr-ops.js';
@@ -33,7 +36,7 @@ export interface TrialRun {
 }
 
 /** Collects a direction's samples and turns them into `LagData`. */
-class LagRecorder {
+export class LagRecorder {
   readonly samples: LagSample[] = [];
   readonly slots: string[] = [];
   readonly methods = new Set<string>();
@@ -72,7 +75,7 @@ class LagRecorder {
   }
 }
 
-function offsetsFor(run: TrialRun, salt: number): number[] {
+export function offsetsFor(run: TrialRun, salt: number): number[] {
   return startOffsets(run.seed + salt, run.settings.trials, offsetWindowMs(run.settings.timeoutSeconds * 1000));
 }
 
@@ -143,10 +146,11 @@ export async function measureVendorToEhr(ctx: ConnectionContext, run: TrialRun):
       const { result: answer, timing } = await timed(() => bookViaVendor(ctx, slot, run.patientId, key));
       statuses.push(answer.status);
       if (!ACCEPTED.has(answer.status)) continue;
-      const seen = await watchForChange(async () => ((await ehrHoldsBooking(ctx, key)) ? 'new' : 'old'), { change: timing, timeoutMs, signal: ctx.signal });
+      const hint = { slot, patientId: run.patientId };
+      const seen = await watchForChange(async () => ((await ehrHoldsBooking(ctx, key, hint)) ? 'new' : 'old'), { change: timing, timeoutMs, signal: ctx.signal });
       const label = answer.status === 202 ? 'book-queued' : 'book';
       const kept = rec.add(seen, () => lagSample(timing, seen.observations, 'vendor-to-ehr', label));
-      await removeBookings(ctx, [key], slot.id);
+      await removeBookings(ctx, [key], slot.id, hint);
       if (!kept) break;
     }
   } finally {
@@ -161,14 +165,18 @@ export async function measureVendorToEhr(ctx: ConnectionContext, run: TrialRun):
   return rec.data({ vendorStatuses: statuses, refused });
 }
 
-/** Removes the EHR Appointments of these booking KEYs; puts the slot back to free if nothing else holds it. */
-export async function removeBookings(ctx: ConnectionContext, keys: string[], slotId?: string): Promise<void> {
+/**
+ * Removes the EHR Appointments of these booking KEYs; puts the slot back to free if nothing else holds it. An EHR
+ * whose API cannot take a booking back keeps it until the run's cleanup, which asks the person at the EHR.
+ */
+export async function removeBookings(ctx: ConnectionContext, keys: string[], slotId?: string, hint?: BookingHint): Promise<void> {
+  if (!canRemoveAppointments(ctx)) return;
   for (const key of keys) {
-    for (const appointment of await ehrAppointmentsByKey(ctx, key)) {
+    for (const appointment of await ehrAppointmentsByKey(ctx, key, hint)) {
       if (appointment.id && appointment.status !== 'cancelled') await removeAppointment(ctx, appointment.id);
     }
   }
-  if (slotId === undefined) return;
+  if (slotId === undefined || !canReadSlots(ctx)) return;
   const slot = await readSlot(ctx, slotId);
   if (slot.status !== 'free' && (await ehrBookingsOnSlot(ctx, slotId)).length === 0) {
     await freeSlotInEhr(ctx, slotId, { method: 'slot-update' });

@@ -70,7 +70,7 @@ async function raceOnce(ctx: ConnectionContext, run: RaceRun, plan: (typeof ORDE
     if (vendor.status === 202) {
       // Queued for later entry: does it land later, as a second booking on a slot the EHR gave away?
       const t = monotonicNow();
-      await watchForChange(async () => ((await ehrHoldsBooking(ctx, vendorKey)) ? 'new' : 'old'), {
+      await watchForChange(async () => ((await ehrHoldsBooking(ctx, vendorKey, { slot, patientId: run.patientId })) ? 'new' : 'old'), {
         change: { sentAt: t, answeredAt: t },
         timeoutMs: run.queueWaitMs,
         signal: ctx.signal,
@@ -78,8 +78,9 @@ async function raceOnce(ctx: ConnectionContext, run: RaceRun, plan: (typeof ORDE
       queuedWaitMs = Math.round(monotonicNow() - t);
     }
     const onSlot = await ehrBookingsOnSlot(ctx, slot.id);
-    const vendorBookingHeld = await ehrHoldsBooking(ctx, vendorKey);
-    const ehrHeld = (await ehrAppointmentsByKey(ctx, ehrKey)).some((a) => ACTIVE_APPOINTMENT.has(a.status));
+    const hint = { slot, patientId: run.patientId };
+    const vendorBookingHeld = await ehrHoldsBooking(ctx, vendorKey, hint);
+    const ehrHeld = (await ehrAppointmentsByKey(ctx, ehrKey, hint)).some((a) => ACTIVE_APPOINTMENT.has(a.status));
     const ehrBlockHeld = method === 'slot-update' ? ehr.status !== null && ehr.status < 300 : ehrHeld;
     const doubleBooked = onSlot.length >= 2 || (method === 'slot-update' && ehrBlockHeld && vendorBookingHeld);
     // On an EHR that accepts overbooking, the EHR side may book after the vendor's booking was already in:
@@ -115,7 +116,8 @@ async function takeSlotInEhr(ctx: ConnectionContext, slot: Slot, patientId: stri
     const identifier = `${BOOKING_IDENTIFIER_SYSTEM}|${key}`;
     const seq = await ctx.ledger.intend({ connection: ctx.key, target: 'ehr', action: 'book', resourceType: 'Appointment', identifier, slot: previous });
     const res = await ctx.ehr.create(bookingRequest(ctx, slot, patientId, key));
-    await ctx.ledger.done(seq, { status: res.status, id: res.body?.id });
+    // A refusal's OperationOutcome may carry an id of its own ("conflict"): only a created booking's id is kept.
+    await ctx.ledger.done(seq, { status: res.status, id: res.status < 300 ? res.body?.id : undefined });
     return res.status;
   }
   const version = slot.meta?.versionId;

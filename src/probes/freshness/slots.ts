@@ -5,7 +5,7 @@ import { mulberry32 } from '../../freshness/schedule.js';
 import type { ChangeTiming } from '../../freshness/lag.js';
 import type { RequestRecord } from '../../model/report.js';
 import type { ConnectionContext } from '../context.js';
-import { ACTIVE_APPOINTMENT, ehrAppointmentsByKey, readSlot, slotWindow, vendorFreeSlots, type Slot } from '../ehr-ops.js';
+import { ACTIVE_APPOINTMENT, canReadSlots, ehrAppointmentsByKey, ehrSlotLooksFree, readSlot, slotWindow, vendorFreeSlots, type BookingHint, type Slot } from '../ehr-ops.js';
 
 /** A trial's precondition could not be met: no slot is free both in the EHR and in the vendor's view. */
 export class NoSlotError extends Error {
@@ -37,8 +37,11 @@ export class SlotPool {
   async take(ctx: ConnectionContext): Promise<Slot> {
     while (this.queue.length > 0) {
       const candidate = this.queue.shift()!;
-      const current = await readSlot(ctx, candidate.id);
-      if (current.status !== 'free') continue;
+      let current = candidate;
+      if (canReadSlots(ctx)) {
+        current = await readSlot(ctx, candidate.id);
+        if (current.status !== 'free') continue;
+      } else if (!(await ehrSlotLooksFree(ctx, candidate))) continue; // no Slot read: no active booking on it
       if ((await vendorSees(ctx, current)) === 'free') return current;
     }
     throw new NoSlotError('no slot left that is free both in the EHR and in the vendor’s view of the probed window');
@@ -52,8 +55,8 @@ export async function vendorSees(ctx: ConnectionContext, slot: Slot): Promise<'f
 }
 
 /** Whether the EHR holds an active Appointment for a booking KEY. */
-export async function ehrHoldsBooking(ctx: ConnectionContext, key: string): Promise<boolean> {
-  return (await ehrAppointmentsByKey(ctx, key)).some((a) => ACTIVE_APPOINTMENT.has(a.status));
+export async function ehrHoldsBooking(ctx: ConnectionContext, key: string, hint?: BookingHint): Promise<boolean> {
+  return (await ehrAppointmentsByKey(ctx, key, hint)).some((a) => ACTIVE_APPOINTMENT.has(a.status));
 }
 
 /** Runs a change and notes when its request went out and when its answer came back. */

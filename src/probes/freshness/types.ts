@@ -1,6 +1,7 @@
 // The evidence the freshness probes gather (re-exported by src/probes/freshness.ts).
 import type { LagEvidence } from '../../model/report.js';
 import type { FreshnessSettings } from '../../model/plan.js';
+import type { OperatorStepRecord } from '../../operator/types.js';
 import type { ProbeOutcome } from '../outcome.js';
 
 export type FreshnessProbeSettings = Pick<FreshnessSettings, 'trials' | 'timeoutSeconds' | 'realTimeSeconds' | 'nearRealTimeSeconds'> & {
@@ -32,6 +33,8 @@ export interface LagData {
   pollErrors: ProbeErrorNote[];
   /** The run was interrupted: these are the trials finished before it. */
   interrupted: boolean;
+  /** ehr-to-vendor by a person: each change they were asked for, with when they were asked and confirmed. */
+  operatorSteps?: OperatorStepRecord[];
 }
 
 export type RaceOrder = 'simultaneous' | 'vendor-first' | 'ehr-first';

@@ -1,0 +1,96 @@
+// Operator-assisted steps: what a probe asks a person at the EHR to do when the EHR's API cannot do it (block a
+// slot, book one, read the schedule screen), and what comes back. A step says in plain words what to do and
+// carries the same facts as data, so a script can answer it as well as a person.
+
+export const STEP_KINDS = ['block-slot', 'free-slot', 'book-slot', 'cancel', 'read-free-slots'] as const;
+export type StepKind = (typeof STEP_KINDS)[number];
+
+export interface OperatorStep {
+  kind: StepKind;
+  /** The connection's report key (`epic`, `epic#2`). */
+  connection: string;
+  /** The connection's EHR FHIR base: the HTTP form of a script may call this host (or loopback), no other. */
+  ehrBaseUrl: string;
+  runId: string;
+  /** What to do in the EHR's own screens, in plain words (no patient names: ids only). */
+  instruction: string;
+  slot?: { id: string; start?: string; end?: string };
+  /** `Schedule/{id}`. */
+  schedule?: string;
+  /** `Patient/{id}`: the run's synthetic test patient. */
+  patient?: string;
+  /** The run's booking key, for a booking the person makes (a reference they may type in). */
+  key?: string;
+  /** The Appointment id to cancel. */
+  appointment?: string;
+  /** The stretch of the schedule to read (read-free-slots). */
+  window?: { start: string; end: string };
+}
+
+export type OperatorKind = 'tty' | 'script' | 'none';
+
+export interface OperatorResult {
+  /** `done`: made (or read) and confirmed. `skipped`: the person or script passed. `failed`: it was tried and went wrong. */
+  outcome: 'done' | 'skipped' | 'failed';
+  by: OperatorKind;
+  /** When the step was put to the person or script, and when they confirmed (wall clock, ISO 8601). */
+  askedAt: string;
+  confirmedAt?: string;
+  /** The same two moments on the monotonic clock the lag maths use (performance.now()). */
+  askedAtMs: number;
+  confirmedAtMs?: number;
+  /** What a reading step read: text a person typed, or a script's JSON (or text) answer. */
+  reading?: unknown;
+  /** Why it was skipped or failed. */
+  message?: string;
+}
+
+export interface Operator {
+  readonly kind: OperatorKind;
+  /** False when nobody can be asked (no terminal, no script): probes skip instead of asking. */
+  readonly available: boolean;
+  /** Why steps cannot be performed, when `available` is false. */
+  readonly unavailableReason?: string;
+  perform(step: OperatorStep, signal?: AbortSignal): Promise<OperatorResult>;
+}
+
+/** A step as it goes into a finding's evidence: ids and times, never the free text a person typed. */
+export interface OperatorStepRecord {
+  kind: StepKind;
+  by: OperatorKind;
+  outcome: OperatorResult['outcome'];
+  askedAt: string;
+  confirmedAt?: string;
+  /** Milliseconds between asking and confirming: the span a person's change happened somewhere in. */
+  tookMs?: number;
+  slot?: string;
+  appointment?: string;
+  message?: string;
+}
+
+export function stepRecord(step: OperatorStep, result: OperatorResult): OperatorStepRecord {
+  const tookMs = result.confirmedAtMs === undefined ? undefined : Math.max(0, Math.round(result.confirmedAtMs - result.askedAtMs));
+  return {
+    kind: step.kind,
+    by: result.by,
+    outcome: result.outcome,
+    askedAt: result.askedAt,
+    ...(result.confirmedAt !== undefined && { confirmedAt: result.confirmedAt }),
+    ...(tookMs !== undefined && { tookMs }),
+    ...(step.slot && { slot: step.slot.id }),
+    ...(step.appointment && { appointment: step.appointment }),
+    ...(result.message !== undefined && { message: result.message }),
+  };
+}
+
+/** A step the person or script passed: the finding that needed it is `skip`, with this reason. */
+export class StepSkipped extends Error {
+  override readonly name = 'StepSkipped';
+}
+
+/** A step that was tried and failed (a command's exit code, an HTTP error, a timeout): the finding is `error`. */
+export class StepFailed extends Error {
+  override readonly name = 'StepFailed';
+}
+
+export const NO_OPERATOR_REASON = 'needs a person at the EHR: run in a terminal, or give --operator-script';

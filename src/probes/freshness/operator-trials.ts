@@ -1,0 +1,84 @@
+// EHR → vendor lag where the EHR's API cannot make the change: a person makes it in the EHR's screens (or the
+// operator script does), the EHR's API shows when it landed, and the vendor is timed from there. Where the EHR
+// offers no Slot search the change is a booking for the run's test patient (an Appointment search shows it),
+// else a block (a Slot search shows it). Each trial is undone by the person again, as in the API trials.
+import { lagSample } from '../../freshness/lag.js';
+import { watchForChange, type WatchResult } from '../../freshness/poll.js';
+import { personChange, slotsNeedAPerson, type ChangeRequest, type PersonChange } from '../../operator/ehr-steps.js';
+import { personChangeTiming } from '../../operator/timing.js';
+import type { OperatorStepRecord } from '../../operator/types.js';
+import type { ConnectionContext } from '../context.js';
+import { runKey, type Slot } from '../ehr-ops.js';
+import { sleep } from '../outcome.js';
+import { LagRecorder, offsetsFor, type TrialRun } from './lag-trials.js';
+import { vendorSees } from './slots.js';
+import type { LagData } from './types.js';
+
+interface Held {
+  slot: Slot;
+  appointmentId?: string;
+}
+
+export async function measureEhrToVendorByPerson(ctx: ConnectionContext, run: TrialRun): Promise<LagData> {
+  const rec = new LagRecorder(run, offsetsFor(run, 1));
+  const steps: OperatorStepRecord[] = [];
+  const timeoutMs = run.settings.timeoutSeconds * 1000;
+  const byBooking = slotsNeedAPerson(ctx);
+  const vendorShows = (slot: Slot, wanted: 'free' | 'not-free') => async () => ((await vendorSees(ctx, slot)) === wanted ? ('new' as const) : ('old' as const));
+  const undoOf = (held: Held): ChangeRequest =>
+    byBooking ? { kind: 'cancel', slot: held.slot, patientId: run.patientId, appointmentId: held.appointmentId } : { kind: 'free-slot', slot: held.slot };
+
+  /** Asks for the change while watching the vendor, then keeps watching it; adds the trial's sample. */
+  const measure = async (request: ChangeRequest, wanted: 'free' | 'not-free', label: string): Promise<{ change: PersonChange; kept: boolean; seen: boolean }> => {
+    const change = await personChange(ctx, { ...request, vendorLook: vendorShows(request.slot, wanted) });
+    steps.push(change.record);
+    const confirmedAt = change.result.confirmedAtMs ?? change.result.askedAtMs;
+    const timing = personChangeTiming(change.result.askedAtMs, confirmedAt, change.ehr);
+    const early = change.vendor.some((o) => o.shows === 'new');
+    // The vendor is given the full timeout from the confirmation: the person's own pace is not the vendor's lag.
+    const after: WatchResult = early
+      ? { observations: [], seen: true, interrupted: false, errors: [] }
+      : await watchForChange(vendorShows(request.slot, wanted), { change: { sentAt: confirmedAt, answeredAt: confirmedAt }, timeoutMs, signal: ctx.signal });
+    const watch: WatchResult = { ...after, observations: [...change.vendor, ...after.observations], seen: early || after.seen };
+    const kept = rec.add(watch, () => lagSample(timing, watch.observations, 'ehr-to-vendor', label));
+    return { change, kept, seen: watch.seen };
+  };
+
+  let held: Held | undefined;
+  try {
+    for (let i = 0; i < run.settings.trials && !ctx.signal.aborted; i++) {
+      run.progress('EHR → vendor (by a person at the EHR)', i);
+      await sleep(rec.offsetsMs[i]!, ctx.signal);
+      if (held && (await vendorSees(ctx, held.slot)) === 'not-free') {
+        const undo = undoOf(held);
+        held = undefined;
+        const { kept } = await measure(undo, 'free', byBooking ? 'operator-cancel' : 'operator-free-slot');
+        if (!kept) break;
+        continue;
+      }
+      if (held) steps.push((await personChange(ctx, undoOf(held))).record);
+      held = undefined;
+      const slot = await run.pool.take(ctx);
+      const label = byBooking ? 'operator-book-slot' : 'operator-block-slot';
+      const request: ChangeRequest = byBooking
+        ? { kind: 'book-slot', slot, patientId: run.patientId, key: runKey(ctx.runId, 'person-booking') }
+        : { kind: 'block-slot', slot };
+      rec.slots.push(slot.id);
+      rec.methods.add(label);
+      const { change, kept, seen } = await measure(request, 'not-free', label);
+      if (byBooking && !change.appointmentId) throw new Error(`the booking made on Slot ${slot.id} could not be found through the EHR's API`);
+      held = { slot, appointmentId: change.appointmentId };
+      if (!kept) break;
+      if (!seen) {
+        const undo = undoOf(held);
+        held = undefined;
+        steps.push((await personChange(ctx, undo)).record);
+      }
+    }
+  } finally {
+    // Best effort; whatever stays is asked for again by the run's cleanup.
+    if (held) await personChange(ctx, undoOf(held)).then((c) => steps.push(c.record), () => undefined);
+  }
+  if (ctx.signal.aborted) rec.interrupted = true;
+  return rec.data({ operatorSteps: steps });
+}
