@@ -4,7 +4,9 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { evaluateOnce, planFor, runBookings, slotStatuses, startWorld, taggedWithRun, type World } from '../bidirectional/world.js';
+import { startSandbox } from '../../fixtures/sandbox/index.js';
+import { startVendor } from '../../fixtures/vendors/index.js';
+import { evaluateOnce, planFor, readEhr, runBookings, searchEhr, slotStatuses, startWorld, taggedWithRun, type World } from '../bidirectional/world.js';
 import { runCli } from '../helpers/cli.js';
 import { startCli, waitUntil } from '../run/cli-process.js';
 import { ledgers, readJson, tempDir, writePlanFile } from '../run/plan-file.js';
@@ -51,6 +53,39 @@ describe('after a normal run', () => {
     // Anything still in the vendor's queue would land within its queue delay: wait past it, then look.
     await new Promise((r) => setTimeout(r, 1_500));
     await expectClean(world, run.runId, before);
+  }, 60_000);
+});
+
+describe('an EHR that offers no Patient create (athenahealth-like)', () => {
+  let world: World;
+  beforeAll(async () => {
+    const sandbox = await startSandbox({ flavor: 'athena' });
+    const vendor = await startVendor({ behavior: 'deep', faults: ['duplicate-patients'], ehrBaseUrl: sandbox.fhirBaseUrl, ehrStaffUrl: sandbox.staffUrl });
+    world = { sandbox, vendor, close: async () => (await vendor.close(), await sandbox.close()) };
+  });
+  afterAll(() => world?.close());
+
+  it('asks the vendor to register one of the EHR’s own patients again, and cleanup leaves every one of them as it was', async () => {
+    const base = world.sandbox.fhirBaseUrl;
+    const seeded = async () => Promise.all(world.sandbox.seeded.patientIds.map((id) => readEhr(base, 'Patient', id)));
+    const before = await seeded();
+    const run = await evaluateOnce(planFor(world), { checks: ['bidirectional'] });
+    // The probe used a patient the EHR already had (found by search), not one of its own.
+    const matched = run.finding('patient-matched');
+    expect(matched.evidence.identifier).toMatch(/^urn:ehr-check:sandbox-mrn\|/);
+    // this EHR refuses every Patient create, the vendor's too: no duplicate, and no match either
+    expect(matched).toMatchObject({ status: 'warn', evidence: { vendorStatus: 405, ehrPatients: 1 } });
+    expect(run.ledger.entries().some((e) => e.action === 'create-patient')).toBe(false);
+    expect(await seeded()).toEqual(before);
+    // This EHR cannot search by _tag: read everything and look at the tags (appointments from its own screens).
+    const patients = await searchEhr<{ meta?: { tag?: Array<{ system?: string; code?: string }> } }>(base, 'Patient', {});
+    expect(patients).toHaveLength(before.length);
+    const ofRun = (tags: Array<{ system?: string; code?: string }> | undefined) => (tags ?? []).some((t) => t.system === 'urn:ehr-check:run' && t.code === run.runId);
+    expect(patients.filter((p) => ofRun(p.meta?.tag))).toEqual([]);
+    const appointments = (await (await fetch(`${world.sandbox.staffUrl}/appointments`)).json()) as Array<{ tags?: Array<{ system?: string; code?: string }> }>;
+    expect(appointments.length).toBeGreaterThan(0);
+    expect(appointments.filter((a) => ofRun(a.tags))).toEqual([]);
+    expect(run.report.writes!.filter((w) => w.resourceType === 'Patient')).toEqual([]);
   }, 60_000);
 });
 
