@@ -4,20 +4,20 @@ import type { ConnectionContext } from './context.js';
 import {
   bookViaVendor,
   blockSlotInEhr,
-  createTestPatient,
   ehrAppointmentsByKey,
   ehrBookingsOnSlot,
   ehrPatientsByIdentifier,
-  existingPatient,
   freeSlotInEhr,
   probeWindow,
   runKey,
   runMeta,
+  testPatient,
   vendorFreeSlots,
   type Appointment,
   type Slot,
 } from './ehr-ops.js';
 import type { FindingId } from '../model/report.js';
+import { PATIENT_IDENTIFIER_SYSTEM } from '../safety/types.js';
 import { bookableSlots, ehrFreeSlotView, personChange, plannedSkip, probeWithOperator, readingWindow, slotReadingSkip, slotsNeedAPerson } from '../operator/ehr-steps.js';
 import type { OperatorStepRecord } from '../operator/types.js';
 import { pollUntil, probe, type ProbeOutcome } from './outcome.js';
@@ -146,7 +146,7 @@ export async function gatherBidirectional(ctx: ConnectionContext, settings: Bidi
   let bookingKey = '';
   let bookedSlot: Slot | undefined;
   const writeLands = skipOf('write-lands', true) ?? (await probe(ctx, async (): Promise<WriteData> => {
-    patientId = (await createTestPatient(ctx, 'patient')).id;
+    patientId = (await testPatient(ctx, 'patient')).id;
     bookedSlot = takeSlot();
     bookingKey = runKey(ctx.runId, 'booking');
     const { answer, bookings, queuedLandedAfterMs } = await bookAndReadBack(ctx, bookedSlot, patientId, bookingKey, settings);
@@ -163,7 +163,7 @@ export async function gatherBidirectional(ctx: ConnectionContext, settings: Bidi
   }));
 
   const conflictRefused = skipOf('conflict-refused', true) ?? (await probeWithOperator(ctx, async (): Promise<ConflictData> => {
-    if (!patientId) patientId = (await createTestPatient(ctx, 'patient')).id;
+    if (!patientId) patientId = (await testPatient(ctx, 'patient')).id;
     const slot = takeSlot();
     const byPerson = ctx.methods?.['conflict-refused']?.method === 'operator';
     const blocked = byPerson ? await blockByPerson(ctx, slot) : await blockSlotInEhr(ctx, slot, patientId);
@@ -178,11 +178,15 @@ export async function gatherBidirectional(ctx: ConnectionContext, settings: Bidi
   }));
 
   const patientMatched = skipOf('patient-matched', false) ?? (await probe(ctx, async (): Promise<PatientMatchData> => {
-    const existing = await existingPatient(ctx);
+    const existing = await testPatient(ctx, 'existing-patient');
     const [system, value] = existing.identifier.split('|');
-    const seq = await ctx.ledger.intend({ connection: ctx.key, target: 'vendor', action: 'register-patient', resourceType: 'Patient', identifier: existing.identifier });
+    // The EHR's own patient also gets a run identifier: a duplicate the vendor makes carries it and is cleaned
+    // up by it, while the original, which lacks it, is never touched.
+    const runIdentifier = existing.found ? { system: PATIENT_IDENTIFIER_SYSTEM, value: runKey(ctx.runId, 'registration') } : undefined;
+    const ledgered = runIdentifier ? `${runIdentifier.system}|${runIdentifier.value}` : existing.identifier;
+    const seq = await ctx.ledger.intend({ connection: ctx.key, target: 'vendor', action: 'register-patient', resourceType: 'Patient', identifier: ledgered });
     const answer = await ctx.vendor.create<{ id?: string; [key: string]: unknown }>(
-      { resourceType: 'Patient', meta: runMeta(ctx.runId), identifier: [{ system, value }], name: [{ family: 'Testpatient', given: ['Ehrcheck'] }], gender: 'unknown', birthDate: '1970-01-01' },
+      { resourceType: 'Patient', meta: runMeta(ctx.runId), identifier: [{ system, value }, ...(runIdentifier ? [runIdentifier] : [])], name: [{ family: 'Testpatient', given: ['Ehrcheck'] }], gender: 'unknown', birthDate: '1970-01-01' },
       { ifNoneExist: `identifier=${existing.identifier}` },
     );
     await ctx.ledger.done(seq, { status: answer.status, id: answer.body?.id });

@@ -103,6 +103,8 @@ export async function readSlot(ctx: ConnectionContext, id: string): Promise<Slot
 export interface TestPatient {
   id: string;
   identifier: string; // system|value
+  /** One of the EHR's own patients (the EHR's API creates none): never the run's to remove. */
+  found?: boolean;
 }
 
 /** A plainly synthetic Patient in the EHR, tagged to the run. */
@@ -228,16 +230,16 @@ export async function ehrPatientsByIdentifier(ctx: ConnectionContext, identifier
 }
 
 /**
- * A patient the EHR already holds, for the vendor to register again: a tagged test patient where the EHR's API
- * creates patients, else one of the EHR's own (synthetic, in a sandbox) found by search.
+ * A patient for the run to book for (or for the vendor to register again): a tagged test patient where the EHR's
+ * API creates patients, else one of the EHR's own (synthetic: it is a sandbox) found by search.
  */
-export async function existingPatient(ctx: ConnectionContext): Promise<TestPatient> {
+export async function testPatient(ctx: ConnectionContext, label: string): Promise<TestPatient> {
   const cap = ctx.capability;
-  if (!cap?.ok || supports(cap, 'Patient', 'create')) return createTestPatient(ctx, 'existing-patient');
+  if (!cap?.ok || supports(cap, 'Patient', 'create')) return createTestPatient(ctx, label);
   const found = await ctx.ehr.searchAll<{ id?: string; identifier?: Array<{ system?: string; value?: string }> }>('Patient', { _count: '20' }, { maxPages: 1 });
   for (const patient of found) {
     const id = patient.identifier?.find((i) => i.system && i.value);
-    if (patient.id && id) return { id: patient.id, identifier: `${id.system}|${id.value}` };
+    if (patient.id && id) return { id: patient.id, identifier: `${id.system}|${id.value}`, found: true };
   }
   throw new Error('the EHR offers no Patient create, and no patient with an identifier was found to register again');
 }

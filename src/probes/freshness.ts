@@ -8,7 +8,7 @@ import { offsetWindowMs, seedFrom } from '../freshness/schedule.js';
 import type { FindingId } from '../model/report.js';
 import type { ConnectionContext } from './context.js';
 import { bookableSlots, ehrFreeSlotView, plannedSkip, probeWithOperator, readingWindow, slotReadingSkip } from '../operator/ehr-steps.js';
-import { createTestPatient, probeWindow, vendorFreeSlots } from './ehr-ops.js';
+import { probeWindow, testPatient, vendorFreeSlots } from './ehr-ops.js';
 import { measureEhrToVendor, measureVendorToEhr, type TrialRun } from './freshness/lag-trials.js';
 import { measureEhrToVendorByPerson } from './freshness/operator-trials.js';
 import { raceForSlots, type EhrTakeMethod } from './freshness/race.js';
@@ -87,7 +87,7 @@ async function prepare(ctx: ConnectionContext, seed: number): Promise<{ pool: Sl
   if (candidates.length === 0) {
     throw new Error(`no slot in ${window.start} .. ${window.end} is free both in the EHR (${ehrFree.length} free) and in the vendor's view (${vendorFree.size} free)`);
   }
-  const patient = await createTestPatient(ctx, 'freshness');
+  const patient = await testPatient(ctx, 'freshness');
   return { pool: new SlotPool(candidates, seed), patientId: patient.id };
 }
 
