@@ -11,6 +11,7 @@ export class Screen {
   private text = '';
   private read = 0;
   private readonly waiters = new Set<() => void>();
+  private readonly timers = new Set<NodeJS.Timeout>();
 
   constructor(private readonly patienceMs = 10_000) {
     this.output = new Writable({
@@ -43,15 +44,25 @@ export class Screen {
       if (find()) return;
       const timer = setTimeout(() => {
         this.waiters.delete(wake);
+        this.timers.delete(timer);
         reject(new Error(`the screen never showed ${String(wanted)}; it ends with:\n${this.shown.slice(-600)}`));
       }, this.patienceMs);
+      this.timers.add(timer);
       const wake = () => {
         if (!find()) return;
         clearTimeout(timer);
+        this.timers.delete(timer);
         this.waiters.delete(wake);
       };
       this.waiters.add(wake);
     });
+  }
+
+  /** Stops waiting: pending waits never settle (the test has what it needs). */
+  close(): void {
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+    this.waiters.clear();
   }
 
   /** Types once the prompt has drawn itself (on the next turn of the event loop). */
