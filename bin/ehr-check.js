@@ -3,6 +3,7 @@
 import { main } from '../dist/src/cli/main.js';
 
 const code = await main(process.argv);
-// On Linux, writes to files, pipes and TTYs are synchronous, so nothing printed is lost by exiting here;
-// exiting also ends any keep-alive socket a probe left open.
+// A pipe whose reader is slower than us (`ehr-check demo --json - | jq`) still holds queued output: exit only
+// once stdout and stderr have taken everything. Exiting also ends any keep-alive socket a probe left open.
+await Promise.all([process.stdout, process.stderr].map((stream) => new Promise((resolve) => stream.write('', resolve))));
 process.exit(code);
