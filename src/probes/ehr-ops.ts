@@ -10,6 +10,9 @@ import {
   RUN_TAG_SYSTEM,
 } from '../safety/types.js';
 import type { ConnectionContext } from './context.js';
+import { bookingRoute, canReadSlots } from './ehr-capability.js';
+
+export { bookingRoute, canReadSlots, canRemoveAppointments, type BookingRoute } from './ehr-capability.js';
 
 export interface Slot {
   resourceType: 'Slot';
@@ -160,18 +163,6 @@ export interface BookingHint {
   patientId: string;
 }
 
-export type BookingRoute = 'identifier' | 'patient-date' | 'slot';
-
-/** How this EHR's bookings are found, best way first (src/capability/methods.ts); identifier when unknown. */
-export function bookingRoute(ctx: ConnectionContext): BookingRoute | undefined {
-  const cap = ctx.capability;
-  if (!cap?.ok) return 'identifier';
-  if (searchable(cap, 'Appointment', 'identifier')) return 'identifier';
-  if (searchable(cap, 'Appointment', 'patient') && searchable(cap, 'Appointment', 'date')) return 'patient-date';
-  if (searchable(cap, 'Appointment', 'slot')) return 'slot';
-  return undefined;
-}
-
 /**
  * Appointments the EHR holds for a booking KEY, whatever their status: by `Appointment?identifier=` where the EHR
  * allows it; else by the patient and the slot's date, or by the slot, keeping the ones that carry the KEY (or,
@@ -188,18 +179,6 @@ export async function ehrAppointmentsByKey(ctx: ConnectionContext, key: string, 
   const forPatient = (a: Appointment) => a.participant?.some((p) => p.actor?.reference === `Patient/${hint.patientId}`);
   const onSlot = (a: Appointment) => a.slot?.some((r) => r.reference === `Slot/${hint.slot.id}` || r.reference?.endsWith(`/Slot/${hint.slot.id}`));
   return found.filter((a) => keyOf(a) === key || (keyOf(a) === undefined && onSlot(a) && forPatient(a)));
-}
-
-/** Whether the EHR's API can take back a booking the run caused (delete, or update to cancelled). */
-export function canRemoveAppointments(ctx: ConnectionContext): boolean {
-  const cap = ctx.capability;
-  return !cap?.ok || supports(cap, 'Appointment', 'delete') || supports(cap, 'Appointment', 'update');
-}
-
-/** Whether the EHR's API reads a Slot (its status) by id. */
-export function canReadSlots(ctx: ConnectionContext): boolean {
-  const cap = ctx.capability;
-  return !cap?.ok || supports(cap, 'Slot', 'read');
 }
 
 /**

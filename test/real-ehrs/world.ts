@@ -5,7 +5,11 @@ import { join } from 'node:path';
 import { startSandbox, type RunningSandbox } from '../../fixtures/sandbox/index.js';
 import type { Flavor } from '../../fixtures/sandbox/types.js';
 import { startVendor, type RunningVendor, type VendorOptions } from '../../fixtures/vendors/index.js';
+import { planFindingMethods } from '../../src/capability/methods.js';
+import { readCapabilityStatement, type CapabilitySummary } from '../../src/capability/reader.js';
+import { createRequestLog, FhirClient } from '../../src/http/fhir-client.js';
 import type { LoadedPlan, Plan } from '../../src/model/plan.js';
+import type { ConnectionContext } from '../../src/probes/context.js';
 import type { CheckId, Finding, FindingId, Report } from '../../src/model/report.js';
 import { loadOperatorScript } from '../../src/operator/script-file.js';
 import { ScriptOperator } from '../../src/operator/script.js';
@@ -113,6 +117,41 @@ export async function evaluateWith(plan: Plan, operator: Operator | undefined, c
     return found;
   };
   return { report, ledger, runId, finding, findings };
+}
+
+/**
+ * A probe context for the world's one connection, as the runner builds it, with the EHR's CapabilityStatement
+ * edited by `narrow` (what a real EHR would not offer) and the methods planned from what is left.
+ */
+export async function contextFor(world: RealWorld, options: { operator?: Operator; narrow?: (cap: CapabilitySummary) => void } = {}): Promise<{ ctx: ConnectionContext; ledger: MemoryLedger; close(): Promise<void> }> {
+  runs += 1;
+  const runId = `real-ctx-${process.pid}-${runs}`;
+  const log = createRequestLog();
+  const ledger = new MemoryLedger(runId);
+  const ehr = new FhirClient({ baseUrl: world.sandbox.fhirBaseUrl, log });
+  const vendor = new FhirClient({ baseUrl: world.vendor.baseUrl, log });
+  const capability = readCapabilityStatement(await ehr.capabilities());
+  options.narrow?.(capability);
+  const ctx: ConnectionContext = {
+    key: world.flavor,
+    connection: {
+      system: world.flavor,
+      ehr: { fhirBaseUrl: world.sandbox.fhirBaseUrl, sandbox: true, auth: { type: 'none' } },
+      vendor: { kind: 'fhir', baseUrl: world.vendor.baseUrl, auth: { type: 'none' } },
+    },
+    ehr,
+    vendor,
+    runId,
+    writesAllowed: true,
+    ledger,
+    schedule: `Schedule/${world.sandbox.seeded.scheduleIds[0]}`,
+    signal: new AbortController().signal,
+    progress: () => {},
+    capability,
+    methods: planFindingMethods(capability),
+    ...(options.operator && { operator: options.operator }),
+  };
+  return { ctx, ledger, close: async () => void (await Promise.all([ehr.close(), vendor.close()])) };
 }
 
 // ---- The EHR as the record of truth, through its staff console and FHIR, with plain fetch ----
