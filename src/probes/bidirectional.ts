@@ -6,12 +6,10 @@ import {
   blockSlotInEhr,
   ehrAppointmentsByKey,
   ehrBookingsOnSlot,
-  ehrPatientsByIdentifier,
   freeSlotInEhr,
   probeWindow,
   runKey,
   runMeta,
-  testPatient,
   vendorFreeSlots,
   type Appointment,
   type Slot,
@@ -21,6 +19,7 @@ import { PATIENT_IDENTIFIER_SYSTEM } from '../safety/types.js';
 import { bookableSlots, ehrFreeSlotView, personChange, plannedSkip, probeWithOperator, readingWindow, slotReadingSkip, slotsNeedAPerson } from '../operator/ehr-steps.js';
 import type { OperatorStepRecord } from '../operator/types.js';
 import { pollUntil, probe, type ProbeOutcome } from './outcome.js';
+import { ehrPatientsByIdentifier, testPatient } from './patients.js';
 
 export interface BookingSeen {
   id?: string;
@@ -56,7 +55,7 @@ export interface IdempotencyData extends WriteData {
 
 export interface ConflictData {
   slotId: string;
-  /** `slot-update`, `ehr-appointment`, or `operator` (a person blocked it in the EHR's screens). */
+  /** `slot-update`, `slot-patch`, `ehr-appointment`, or `operator` (a person blocked it in the EHR's screens). */
   blockedBy: string;
   vendorStatus: number;
   vendorMessage?: string;
@@ -172,7 +171,7 @@ export async function gatherBidirectional(ctx: ConnectionContext, settings: Bidi
     const { answer, bookings } = await bookAndReadBack(ctx, { ...slot, status: 'busy' }, patientId, key, settings);
     const onSlot = await ehrBookingsOnSlot(ctx, slot.id);
     const message = typeof answer.body === 'object' && answer.body?.resourceType === 'OperationOutcome' ? answer.body.issue?.[0]?.diagnostics ?? answer.body.issue?.[0]?.details?.text : undefined;
-    if (blocked.method === 'slot-update') await freeSlotInEhr(ctx, slot.id, blocked).catch(() => undefined);
+    if (blocked.method === 'slot-update' || blocked.method === 'slot-patch') await freeSlotInEhr(ctx, slot.id, blocked).catch(() => undefined);
     const steps = blocked.method === 'operator' ? { operatorSteps: [...blocked.steps, await freeByPerson(ctx, slot)] } : {};
     return { slotId: slot.id, blockedBy: blocked.method, vendorStatus: answer.status, vendorMessage: message, ehrBookings: bookings.map((b) => seen(b)), slotBookings: onSlot.length, ...steps };
   }));

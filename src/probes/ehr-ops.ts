@@ -1,14 +1,9 @@
-// The handful of EHR and vendor operations the probes share: find free slots, make tagged test records,
-// book through the vendor, read back what the EHR holds, block and free a slot. Every write goes through the
+// The handful of EHR and vendor operations the probes share: find free slots, book through the vendor, read
+// back what the EHR holds, block and free a slot (test patients: patients.ts). Every write goes through the
 // ledger first (DESIGN §8) and carries the run tag and the HTEST label.
-import { searchable, supports } from '../capability/reader.js';
+import { supports } from '../capability/reader.js';
 import type { FhirResponse } from '../http/types.js';
-import {
-  BOOKING_IDENTIFIER_SYSTEM,
-  HTEST,
-  PATIENT_IDENTIFIER_SYSTEM,
-  RUN_TAG_SYSTEM,
-} from '../safety/types.js';
+import { BOOKING_IDENTIFIER_SYSTEM, HTEST, RUN_TAG_SYSTEM } from '../safety/types.js';
 import type { ConnectionContext } from './context.js';
 import { bookingRoute, canReadSlots } from './ehr-capability.js';
 
@@ -103,34 +98,6 @@ export async function readSlot(ctx: ConnectionContext, id: string): Promise<Slot
   return ctx.ehr.read<Slot>('Slot', id);
 }
 
-export interface TestPatient {
-  id: string;
-  identifier: string; // system|value
-  /** One of the EHR's own patients (the EHR's API creates none): never the run's to remove. */
-  found?: boolean;
-}
-
-/** A plainly synthetic Patient in the EHR, tagged to the run. */
-export async function createTestPatient(ctx: ConnectionContext, label: string): Promise<TestPatient> {
-  const value = runKey(ctx.runId, label);
-  const identifier = `${PATIENT_IDENTIFIER_SYSTEM}|${value}`;
-  const patient = {
-    resourceType: 'Patient',
-    meta: runMeta(ctx.runId),
-    identifier: [{ system: PATIENT_IDENTIFIER_SYSTEM, value }],
-    name: [{ family: 'Testpatient', given: ['Ehrcheck'], text: 'Ehrcheck Testpatient (synthetic)' }],
-    gender: 'unknown',
-    birthDate: '1970-01-01',
-  };
-  const seq = await ctx.ledger.intend({ connection: ctx.key, target: 'ehr', action: 'create-patient', resourceType: 'Patient', identifier });
-  // Conditional create where the EHR offers it (a retried create cannot duplicate); a plain create elsewhere.
-  const conditional = ctx.capability?.resources.Patient?.conditionalCreate ?? true;
-  const res = await ctx.ehr.create<{ id?: string }>(patient as { id?: string }, conditional ? { ifNoneExist: `identifier=${identifier}` } : {});
-  await ctx.ledger.done(seq, { status: res.status, id: res.body?.id });
-  if (res.status >= 300 || !res.body?.id) throw new Error(`the EHR refused to create a test patient (HTTP ${res.status})`);
-  return { id: res.body.id, identifier };
-}
-
 /** The booking body of DESIGN §5 for one slot and patient. */
 export function bookingRequest(ctx: ConnectionContext, slot: Slot, patientId: string, key: string): Appointment {
   return {
@@ -196,44 +163,33 @@ export async function ehrBookingsOnSlot(ctx: ConnectionContext, slotId: string):
   return found.filter((a) => ACTIVE_APPOINTMENT.has(a.status));
 }
 
-/**
- * Patients the EHR holds with an identifier (system|value). An EHR that cannot search Patient by identifier is
- * searched by the test patient's name and birth date, keeping the records that carry the identifier.
- */
-export async function ehrPatientsByIdentifier(ctx: ConnectionContext, identifier: string): Promise<Array<{ id: string }>> {
+export type ChangeMethod = 'slot-update' | 'slot-patch' | 'ehr-appointment';
+
+/** How this EHR's API changes a Slot's status, if it does: update where offered (or unknown), else patch. */
+function slotWrite(ctx: ConnectionContext): 'slot-update' | 'slot-patch' | undefined {
   const cap = ctx.capability;
-  if (!cap?.ok || searchable(cap, 'Patient', 'identifier')) return ctx.ehr.searchAll<{ id: string }>('Patient', { identifier }, { maxPages: 5 });
-  const name = searchable(cap, 'Patient', 'family') ? 'family' : 'name';
-  const found = await ctx.ehr.searchAll<{ id: string; identifier?: Array<{ system?: string; value?: string }> }>('Patient', { [name]: 'Testpatient', birthdate: '1970-01-01' }, { maxPages: 5 });
-  return found.filter((p) => p.identifier?.some((i) => `${i.system}|${i.value}` === identifier));
+  if (!cap?.ok || supports(cap, 'Slot', 'update')) return 'slot-update';
+  return supports(cap, 'Slot', 'patch') ? 'slot-patch' : undefined;
+}
+
+async function writeSlotStatus(ctx: ConnectionContext, slot: Slot, status: string, how: 'slot-update' | 'slot-patch'): Promise<FhirResponse> {
+  if (how === 'slot-update') return ctx.ehr.update({ ...slot, status, meta: undefined });
+  const patch = [{ op: 'replace', path: '/status', value: status }];
+  return ctx.ehr.request({ method: 'PATCH', path: `Slot/${encodeURIComponent(slot.id)}`, body: patch, headers: { 'content-type': 'application/json-patch+json' } });
 }
 
 /**
- * A patient for the run to book for (or for the vendor to register again): a tagged test patient where the EHR's
- * API creates patients, else one of the EHR's own (synthetic: it is a sandbox) found by search.
- */
-export async function testPatient(ctx: ConnectionContext, label: string): Promise<TestPatient> {
-  const cap = ctx.capability;
-  if (!cap?.ok || supports(cap, 'Patient', 'create')) return createTestPatient(ctx, label);
-  const found = await ctx.ehr.searchAll<{ id?: string; identifier?: Array<{ system?: string; value?: string }> }>('Patient', { _count: '20' }, { maxPages: 1 });
-  for (const patient of found) {
-    const id = patient.identifier?.find((i) => i.system && i.value);
-    if (patient.id && id) return { id: patient.id, identifier: `${id.system}|${id.value}`, found: true };
-  }
-  throw new Error('the EHR offers no Patient create, and no patient with an identifier was found to register again');
-}
-
-export type ChangeMethod = 'slot-update' | 'ehr-appointment';
-
-/**
- * Makes a free slot busy in the EHR, as a change made by the EHR's own staff would: by updating the Slot when
- * the EHR allows it, else by booking it with a tagged EHR-side Appointment. Returns how it was done.
+ * Makes a free slot busy in the EHR, as a change made by the EHR's own staff would: by updating (or patching)
+ * the Slot when the EHR allows it, else by booking it with a tagged EHR-side Appointment. Returns how it was done.
  */
 export async function blockSlotInEhr(ctx: ConnectionContext, slot: Slot, patientId: string): Promise<{ method: ChangeMethod; appointmentId?: string; status: number }> {
-  const seq = await ctx.ledger.intend({ connection: ctx.key, target: 'ehr', action: 'block-slot', resourceType: 'Slot', id: slot.id, slot: { id: slot.id, previousStatus: slot.status } });
-  const updated = await ctx.ehr.update({ ...slot, status: 'busy', meta: undefined });
-  await ctx.ledger.done(seq, { status: updated.status, id: slot.id });
-  if (updated.status < 300) return { method: 'slot-update', status: updated.status };
+  const how = slotWrite(ctx);
+  if (how) {
+    const seq = await ctx.ledger.intend({ connection: ctx.key, target: 'ehr', action: 'block-slot', resourceType: 'Slot', id: slot.id, slot: { id: slot.id, previousStatus: slot.status } });
+    const updated = await writeSlotStatus(ctx, slot, 'busy', how);
+    await ctx.ledger.done(seq, { status: updated.status, id: slot.id });
+    if (updated.status < 300) return { method: how, status: updated.status };
+  }
   const key = runKey(ctx.runId, 'ehr-block');
   const identifier = `${BOOKING_IDENTIFIER_SYSTEM}|${key}`;
   const seq2 = await ctx.ledger.intend({ connection: ctx.key, target: 'ehr', action: 'book', resourceType: 'Appointment', identifier, slot: { id: slot.id, previousStatus: slot.status } });
@@ -247,7 +203,7 @@ export async function freeSlotInEhr(ctx: ConnectionContext, slotId: string, how:
   if (how.method === 'ehr-appointment' && how.appointmentId) return (await removeAppointment(ctx, how.appointmentId)).status;
   const current = await readSlot(ctx, slotId);
   const seq = await ctx.ledger.intend({ connection: ctx.key, target: 'ehr', action: 'free-slot', resourceType: 'Slot', id: slotId, slot: { id: slotId, previousStatus: current.status } });
-  const res = await ctx.ehr.update({ ...current, status: 'free', meta: undefined });
+  const res = await writeSlotStatus(ctx, current, 'free', slotWrite(ctx) ?? 'slot-update');
   await ctx.ledger.done(seq, { status: res.status, id: slotId });
   return res.status;
 }

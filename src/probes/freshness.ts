@@ -8,13 +8,14 @@ import { offsetWindowMs, seedFrom } from '../freshness/schedule.js';
 import type { FindingId } from '../model/report.js';
 import type { ConnectionContext } from './context.js';
 import { bookableSlots, ehrFreeSlotView, plannedSkip, probeWithOperator, readingWindow, slotReadingSkip } from '../operator/ehr-steps.js';
-import { probeWindow, testPatient, vendorFreeSlots } from './ehr-ops.js';
+import { probeWindow, vendorFreeSlots } from './ehr-ops.js';
 import { measureEhrToVendor, measureVendorToEhr, type TrialRun } from './freshness/lag-trials.js';
 import { measureEhrToVendorByPerson } from './freshness/operator-trials.js';
 import { raceForSlots, type EhrTakeMethod } from './freshness/race.js';
 import { SlotPool, trimRequests } from './freshness/slots.js';
 import type { ChangeNotificationContext, FreshnessEvidence, FreshnessProbeSettings } from './freshness/types.js';
 import { probe, type ProbeOutcome } from './outcome.js';
+import { testPatient } from './patients.js';
 
 export type * from './freshness/types.js';
 

@@ -1,0 +1,61 @@
+// The run's patients in the EHR: a plainly synthetic test patient where the EHR's API creates patients, else
+// one of the EHR's own (it is a sandbox), and how the EHR is searched for a patient's records.
+import { searchable, supports } from '../capability/reader.js';
+import { PATIENT_IDENTIFIER_SYSTEM } from '../safety/types.js';
+import type { ConnectionContext } from './context.js';
+import { runKey, runMeta } from './ehr-ops.js';
+
+export interface TestPatient {
+  id: string;
+  identifier: string; // system|value
+  /** One of the EHR's own patients (the EHR's API creates none): never the run's to remove. */
+  found?: boolean;
+}
+
+/** A plainly synthetic Patient in the EHR, tagged to the run. */
+export async function createTestPatient(ctx: ConnectionContext, label: string): Promise<TestPatient> {
+  const value = runKey(ctx.runId, label);
+  const identifier = `${PATIENT_IDENTIFIER_SYSTEM}|${value}`;
+  const patient = {
+    resourceType: 'Patient',
+    meta: runMeta(ctx.runId),
+    identifier: [{ system: PATIENT_IDENTIFIER_SYSTEM, value }],
+    name: [{ family: 'Testpatient', given: ['Ehrcheck'], text: 'Ehrcheck Testpatient (synthetic)' }],
+    gender: 'unknown',
+    birthDate: '1970-01-01',
+  };
+  const seq = await ctx.ledger.intend({ connection: ctx.key, target: 'ehr', action: 'create-patient', resourceType: 'Patient', identifier });
+  // Conditional create where the EHR offers it (a retried create cannot duplicate); a plain create elsewhere.
+  const conditional = ctx.capability?.resources.Patient?.conditionalCreate ?? true;
+  const res = await ctx.ehr.create<{ id?: string }>(patient as { id?: string }, conditional ? { ifNoneExist: `identifier=${identifier}` } : {});
+  await ctx.ledger.done(seq, { status: res.status, id: res.body?.id });
+  if (res.status >= 300 || !res.body?.id) throw new Error(`the EHR refused to create a test patient (HTTP ${res.status})`);
+  return { id: res.body.id, identifier };
+}
+
+/**
+ * Patients the EHR holds with an identifier (system|value). An EHR that cannot search Patient by identifier is
+ * searched by the test patient's name and birth date, keeping the records that carry the identifier.
+ */
+export async function ehrPatientsByIdentifier(ctx: ConnectionContext, identifier: string): Promise<Array<{ id: string }>> {
+  const cap = ctx.capability;
+  if (!cap?.ok || searchable(cap, 'Patient', 'identifier')) return ctx.ehr.searchAll<{ id: string }>('Patient', { identifier }, { maxPages: 5 });
+  const name = searchable(cap, 'Patient', 'family') ? 'family' : 'name';
+  const found = await ctx.ehr.searchAll<{ id: string; identifier?: Array<{ system?: string; value?: string }> }>('Patient', { [name]: 'Testpatient', birthdate: '1970-01-01' }, { maxPages: 5 });
+  return found.filter((p) => p.identifier?.some((i) => `${i.system}|${i.value}` === identifier));
+}
+
+/**
+ * A patient for the run to book for (or for the vendor to register again): a tagged test patient where the EHR's
+ * API creates patients, else one of the EHR's own (synthetic: it is a sandbox) found by search.
+ */
+export async function testPatient(ctx: ConnectionContext, label: string): Promise<TestPatient> {
+  const cap = ctx.capability;
+  if (!cap?.ok || supports(cap, 'Patient', 'create')) return createTestPatient(ctx, label);
+  const found = await ctx.ehr.searchAll<{ id?: string; identifier?: Array<{ system?: string; value?: string }> }>('Patient', { _count: '20' }, { maxPages: 1 });
+  for (const patient of found) {
+    const id = patient.identifier?.find((i) => i.system && i.value);
+    if (patient.id && id) return { id: patient.id, identifier: `${id.system}|${id.value}`, found: true };
+  }
+  throw new Error('the EHR offers no Patient create, and no patient with an identifier was found to register again');
+}
