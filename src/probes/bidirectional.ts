@@ -1,5 +1,7 @@
 // Evidence for the bidirectional check: does the vendor see what the EHR holds, and does what it books land
 // in the EHR exactly once? Every write verdict is read back from the EHR, never taken from the vendor's answer.
+// Each finding is probed as the EHR's CapabilityStatement allows (ctx.methods): by API, with a person at the EHR
+// for what its API cannot do (read its schedule, block a slot), or not at all, with the reason.
 import type { ConnectionContext } from './context.js';
 import {
   bookViaVendor,

@@ -1,13 +1,14 @@
 // Evidence for the freshness check: how long a change takes to cross in each direction, and whether a slot
-// taken in the EHR and booked through the vendor at the same moment ends up double-booked. Never throws:
-// whatever goes wrong becomes an error value in the evidence.
+// taken in the EHR and booked through the vendor at the same moment ends up double-booked. Where the EHR's API
+// cannot make the change, a person at the EHR makes it (src/operator/). Never throws: whatever goes wrong
+// becomes an error value in the evidence.
 import { planFindingMethods } from '../capability/methods.js';
 import type { CapabilitySummary } from '../capability/reader.js';
 import { formatLag } from '../freshness/lag.js';
 import { offsetWindowMs, seedFrom } from '../freshness/schedule.js';
 import type { FindingId } from '../model/report.js';
-import type { ConnectionContext } from './context.js';
 import { bookableSlots, ehrFreeSlotView, plannedSkip, probeWithOperator, readingWindow, slotReadingSkip } from '../operator/ehr-steps.js';
+import type { ConnectionContext } from './context.js';
 import { probeWindow, vendorFreeSlots } from './ehr-ops.js';
 import { measureEhrToVendor, measureVendorToEhr, type TrialRun } from './freshness/lag-trials.js';
 import { measureEhrToVendorByPerson } from './freshness/operator-trials.js';
