@@ -75,11 +75,18 @@ export async function ehrFreeSlotView(ctx: ConnectionContext, window: Window, op
   }
   const last = ctx.slotReading;
   if (options.reuse && last && Date.now() - last.at < READING_REUSE_MS) {
+    // A person who passed on the reading is not asked for it again in the same run.
+    if (last.skipped !== undefined) throw new StepSkipped(last.skipped);
     return { by: 'operator', window: last.window, slots: last.slotIds.map((id) => ({ id })), steps: [] };
   }
   const step = makeStep({ kind: 'read-free-slots', connection: ctx.key, ehrBaseUrl: ctx.connection.ehr.fhirBaseUrl, runId: ctx.runId, schedule: ctx.schedule, window });
   const result = await ctx.operator!.perform(step, ctx.signal);
-  expectDone(step.kind, result);
+  try {
+    expectDone(step.kind, result);
+  } catch (error) {
+    if (error instanceof StepSkipped) ctx.slotReading = { window, slotIds: [], at: Date.now(), skipped: error.message };
+    throw error;
+  }
   let slots: ReadSlot[];
   try {
     slots = readFreeSlots(result.reading);

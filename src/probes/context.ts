@@ -33,6 +33,6 @@ export interface ConnectionContext {
   methods?: Record<FindingId, FindingMethod>;
   /** Who makes the EHR-side changes its API cannot make: a person at a terminal, a script, or nobody. */
   operator?: Operator;
-  /** The last reading of free slots a person made, reused by later probes of the run (operator.ts). */
-  slotReading?: { window: { start: string; end: string }; slotIds: string[]; at: number };
+  /** The last reading of free slots a person made (or why they did not), reused by later probes of the run. */
+  slotReading?: { window: { start: string; end: string }; slotIds: string[]; at: number; skipped?: string };
 }

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadOperatorScript } from '../../src/operator/script-file.js';
 import { ScriptOperator } from '../../src/operator/script.js';
+import type { Operator, StepKind } from '../../src/operator/types.js';
 import { evaluateWith, planFor, startRealWorld, type Evaluation, type RealWorld } from '../real-ehrs/world.js';
 
 describe('an operator script that fails one step and lacks others', () => {
@@ -62,4 +63,25 @@ describe('an operator script that fails one step and lacks others', () => {
     expect(leftover.length).toBeGreaterThan(0);
     expect(leftover).toContainEqual(expect.stringMatching(/the run's booking could not be cancelled in the EHR: the cancel step was not done: the operator script partial\.yaml has no cancel step/));
   });
+});
+
+describe('a reading the person passes on', () => {
+  let world: RealWorld;
+  afterAll(async () => world?.close());
+
+  it('is asked for once per run: every finding that needed it is skipped with that reason', async () => {
+    world = await startRealWorld('epic');
+    const asked: StepKind[] = [];
+    // A script with nothing to answer a reading with: the step is skipped, as a person typing "skip" would.
+    const script = new ScriptOperator({ file: 'empty.yaml', timeoutSeconds: 5, steps: [{ kind: 'cancel', command: 'true' }] }, {});
+    const counting: Operator = { kind: 'script', available: true, perform: (step, signal) => (asked.push(step.kind), script.perform(step, signal)) };
+    const run = await evaluateWith(planFor(world, 'epic', { trials: 1 }), counting);
+    expect(asked).toEqual(['read-free-slots']);
+    const reason = 'the read-free-slots step was not done: the operator script empty.yaml has no read-free-slots step';
+    expect(run.finding('read-through')).toMatchObject({ status: 'skip', message: reason });
+    expect(run.finding('write-lands')).toMatchObject({ status: 'skip', message: `the EHR's free slots were not read: ${reason}` });
+    expect(run.finding('ehr-to-vendor-lag')).toMatchObject({ status: 'skip', message: reason });
+    expect(run.finding('vendor-to-ehr-lag')).toMatchObject({ status: 'skip', message: reason });
+    expect(run.findings.filter((f) => f.status === 'error')).toEqual([]);
+  }, 60_000);
 });
