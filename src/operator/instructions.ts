@@ -20,6 +20,7 @@ const scheduleName = (schedule: string | undefined) => (schedule ? `schedule ${s
 function slotText(step: Pick<OperatorStep, 'slot' | 'schedule'>): string {
   const slot = step.slot;
   if (!slot) return 'the slot';
+  if (!slot.start) return `Slot ${slot.id} of ${scheduleName(step.schedule)}`;
   return `the ${whenText(slot.start)} slot of ${scheduleName(step.schedule)} (Slot ${slot.id})`;
 }
 

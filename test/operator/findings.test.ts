@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadOperatorScript } from '../../src/operator/script-file.js';
 import { ScriptOperator } from '../../src/operator/script.js';
 import type { Operator, StepKind } from '../../src/operator/types.js';
-import { evaluateWith, planFor, startRealWorld, type Evaluation, type RealWorld } from '../real-ehrs/world.js';
+import { consoleSlotStatuses, evaluateWith, planFor, startRealWorld, type Evaluation, type RealWorld } from '../real-ehrs/world.js';
 
 describe('an operator script that fails one step and lacks others', () => {
   let world: RealWorld;
@@ -83,5 +83,42 @@ describe('a reading the person passes on', () => {
     expect(run.finding('ehr-to-vendor-lag')).toMatchObject({ status: 'skip', message: reason });
     expect(run.finding('vendor-to-ehr-lag')).toMatchObject({ status: 'skip', message: reason });
     expect(run.findings.filter((f) => f.status === 'error')).toEqual([]);
+  }, 60_000);
+});
+
+describe('a slot the person could not unblock during the probe', () => {
+  let world: RealWorld;
+  afterAll(async () => world?.close());
+
+  it('is asked for again when the run cleans up, and the EHR ends as it was', async () => {
+    world = await startRealWorld('epic');
+    const dir = await mkdtemp(join(tmpdir(), 'ehrc-ops-'));
+    const free = `node -e "fetch(process.env.EHRC_STAFF_URL + '/slots/' + process.env.EHRC_SLOT_ID + '/free', { method: 'POST' }).then((r) => process.exit(r.ok ? 0 : 1))"`;
+    await writeFile(
+      join(dir, 'flaky.yaml'),
+      [
+        'version: 1',
+        'steps:',
+        '  - kind: read-free-slots',
+        '    http: { method: GET, url: "{{env.EHRC_STAFF_URL}}/slots?schedule={{schedule}}&status=free&start={{window.start}}&end={{window.end}}" }',
+        '  - kind: block-slot',
+        '    http: { method: POST, url: "{{env.EHRC_STAFF_URL}}/slots/{{slot.id}}/block" }',
+        '  - kind: free-slot',
+        // Fails the first time (the person was called away), works the next.
+        `    command: 'test -e "$MARK" || { touch "$MARK"; echo "called away" >&2; exit 1; }; ${free.replace(/'/g, "''")}'`,
+        '  - kind: cancel',
+        '    http: { method: POST, url: "{{env.EHRC_STAFF_URL}}/appointments/{{appointment.id}}/cancel" }',
+        '',
+      ].join('\n'),
+    );
+    const env = { EHRC_STAFF_URL: world.sandbox.staffUrl, PATH: process.env.PATH, MARK: join(dir, 'mark') };
+    const operator = new ScriptOperator(await loadOperatorScript('flaky.yaml', { cwd: dir, env, ehrHosts: [] }), env);
+    const before = await consoleSlotStatuses(world.sandbox);
+    const run = await evaluateWith(planFor(world, 'epic', { trials: 1 }), operator, ['bidirectional']);
+    const conflict = run.finding('conflict-refused');
+    expect(conflict.status).toBe('pass');
+    expect((conflict.evidence.operatorSteps as Array<{ kind: string; outcome: string; message?: string }>).map((s) => [s.kind, s.outcome])).toEqual([['block-slot', 'done'], ['free-slot', 'failed']]);
+    expect(await consoleSlotStatuses(world.sandbox)).toEqual(before);
+    expect(run.report.cleanup.leftover.filter((l) => !l.startsWith('Patient/'))).toEqual([]);
   }, 60_000);
 });

@@ -21,6 +21,7 @@ describe('instructions', () => {
     expect(instructionFor({ ...base, kind: 'free-slot', slot, schedule: 'Schedule/dr-lee' })).toMatch(/^Unblock the Tue 1 Dec 2026 10:30 UTC slot .* then confirm\.$/);
     expect(book.instruction).toMatch(/^Book the Tue 1 Dec 2026 10:30 UTC slot .* for the synthetic test patient Patient\/p 1, with booking reference ehrc-run-1-person-booking-4, then confirm\.$/);
     expect(cancel.instruction).toMatch(/^Cancel Appointment appt-9 on the Tue 1 Dec 2026 10:30 UTC slot/);
+    expect(instructionFor({ ...base, kind: 'free-slot', slot: { id: 'dr-lee-1' }, schedule: 'Schedule/dr-lee' })).toBe('Unblock Slot dr-lee-1 of schedule dr-lee so that it can be booked again, then confirm.');
     expect(read.instruction).toBe('Open schedule dr-lee from Mon 30 Nov 2026 09:00 UTC to Fri 4 Dec 2026 09:00 UTC and list the ids of the slots it shows as free.');
   });
 });
