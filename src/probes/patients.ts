@@ -47,11 +47,13 @@ export async function ehrPatientsByIdentifier(ctx: ConnectionContext, identifier
 
 /**
  * A patient for the run to book for (or for the vendor to register again): a tagged test patient where the EHR's
- * API creates patients, else one of the EHR's own (synthetic: it is a sandbox) found by search.
+ * API creates and deletes patients, else one of the EHR's own (synthetic: it is a sandbox) found by search.
  */
 export async function testPatient(ctx: ConnectionContext, label: string): Promise<TestPatient> {
   const cap = ctx.capability;
-  if (!cap?.ok || supports(cap, 'Patient', 'create')) return createTestPatient(ctx, label);
+  // Create only where the run can also remove what it created (DESIGN §8): a test patient the EHR's API cannot
+  // delete would outlive the run, so such an EHR lends one of its own.
+  if (!cap?.ok || (supports(cap, 'Patient', 'create') && supports(cap, 'Patient', 'delete'))) return createTestPatient(ctx, label);
   const found = await ctx.ehr.searchAll<{ id?: string; identifier?: Array<{ system?: string; value?: string }> }>('Patient', { _count: '20' }, { maxPages: 1 });
   for (const patient of found) {
     const id = patient.identifier?.find((i) => i.system && i.value);
