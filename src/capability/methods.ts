@@ -19,7 +19,8 @@
 //   shows it landing, which is the moment the lag is timed from: by Slot search, or by Appointment search by
 //   patient and date or by slot (a person's booking carries no run identifier); else impossible.
 // - double-booking-race: a person cannot act "at the same moment" as the vendor, so api with API injection
-//   and booking search, else impossible.
+//   (a rival EHR-side Appointment where the API creates one, else a Slot update) and booking search, else
+//   impossible.
 // - patient-matched: a second Patient is looked for by identifier (api), seeding the existing patient by
 //   Patient create when offered, else using one found by search; by name and birth date as a fallback.
 // - certification, required-systems, claim-integrity: judged from the plan, manifest and registry files.
@@ -57,6 +58,7 @@ export function planFindingMethods(cap: CapabilitySummary): Record<FindingId, Fi
   const bookings = bookingSearch(cap);
   const noBookings = bookings === undefined ? impossible(whyBookingsUnseen(cap)) : undefined;
   const change = injection(cap);
+  const rival = raceRival(cap);
   const slots = slotView(cap);
 
   const byBookings = (reason: (b: Route) => string): FindingMethod =>
@@ -83,8 +85,8 @@ export function planFindingMethods(cap: CapabilitySummary): Record<FindingId, Fi
     'ehr-to-vendor-lag': ehrToVendorLag(change, slots ?? personBookingSearch(cap)),
     'double-booking-race':
       noBookings ??
-      (change
-        ? api(`the slot is blocked by ${change.says} while the vendor books it; ${bookings!.says} counts the bookings`, [change.via, bookings!.via])
+      (rival
+        ? api(`the slot is taken by ${rival.says} while the vendor books it; ${bookings!.says} counts the bookings`, [rival.via, bookings!.via])
         : impossible(
             "a person cannot act at the same moment as the vendor: the race needs the EHR change made by API (Slot update or patch, or Appointment create), which this EHR does not offer",
           )),
@@ -134,6 +136,13 @@ function whyBookingsUnseen(cap: CapabilitySummary): string {
 }
 
 /** Making a slot busy on the EHR's side by API. */
+/** The race's EHR side: a rival booking where the API takes one (two bookings compete, as at a front desk), else a Slot update. */
+function raceRival(cap: CapabilitySummary): Route | undefined {
+  if (supports(cap, 'Appointment', 'create')) return { via: 'Appointment:create', says: 'an EHR-side Appointment' };
+  if (supports(cap, 'Slot', 'update')) return { via: 'Slot:update', says: 'Slot update' };
+  return undefined;
+}
+
 function injection(cap: CapabilitySummary): Route | undefined {
   if (supports(cap, 'Slot', 'update')) return { via: 'Slot:update', says: 'Slot update' };
   if (supports(cap, 'Slot', 'patch')) return { via: 'Slot:patch', says: 'Slot patch' };

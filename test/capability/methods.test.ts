@@ -20,12 +20,12 @@ describe('planFindingMethods: the matrix per real CapabilityStatement', () => {
 });
 
 describe('planFindingMethods: how and why', () => {
-  it('Oracle secure injects by Slot patch and finds bookings by patient and date', () => {
+  it('Oracle secure injects by Slot patch, races with an EHR-side Appointment, and finds bookings by patient and date', () => {
     const p = plan('oracle-health-millennium-r4.json');
     expect(p['read-through'].via).toEqual(['Slot:search-type(schedule.actor,start)']);
     expect(p['read-through'].reason).toContain("free ones picked by each Slot's status");
     expect(p['conflict-refused'].via).toEqual(['Slot:patch', 'Appointment:search-type(patient,date)']);
-    expect(p['double-booking-race'].via).toEqual(['Slot:patch', 'Appointment:search-type(patient,date)']);
+    expect(p['double-booking-race'].via).toEqual(['Appointment:create', 'Appointment:search-type(patient,date)']);
     expect(p['ehr-to-vendor-lag'].via).toEqual(['Slot:patch']);
     expect(p['patient-matched'].via).toEqual(['Patient:search-type(identifier)', 'Patient:create']);
   });
