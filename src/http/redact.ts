@@ -34,7 +34,8 @@ export function redactUrl(raw: string): string {
 }
 
 // Shapes of credentials worth hiding even when this client never saw the value (e.g. a server echoing one).
-const BEARER = /\b(Bearer|Basic)\s+[A-Za-z0-9\-._~+/]+=*/gi;
+// Eight characters at least, so prose such as "the bearer token" survives; a known value is scrubbed exactly anyway.
+const BEARER = /\b(Bearer|Basic)\s+[A-Za-z0-9\-._~+/]{8,}=*/gi;
 const JWT = /\beyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g;
 
 /** Known secret values, removed from any text before it leaves the HTTP layer. */

@@ -74,3 +74,11 @@ describe('request log', () => {
     await client.close();
   });
 });
+
+describe('credential shapes in prose', () => {
+  it('hides an echoed bearer credential but keeps ordinary words', () => {
+    const scrubber = new SecretScrubber();
+    expect(scrubber.scrub('server said: Authorization: Bearer abcdEFGH1234.xyz')).not.toContain('abcdEFGH1234');
+    expect(scrubber.scrub('it should hold the bearer token')).toBe('it should hold the bearer token');
+  });
+});
