@@ -19,7 +19,7 @@ export const freshnessStep = {
   },
 
   judge(
-    results: Array<{ ctx: ConnectionContext; live: LiveEvidence; evidence?: FreshnessOutcome }>,
+    results: Array<{ ctx: ConnectionContext; live: LiveEvidence; evidence?: FreshnessOutcome; crash?: string }>,
     settings: FreshnessSettings,
     manifest: Manifest | undefined,
     same: (a: string, b: string) => boolean,
@@ -32,7 +32,7 @@ export const freshnessStep = {
             key: r.ctx.key,
             system: r.ctx.connection.system,
             probes: r.evidence,
-            notLiveReason: notLiveReason(r.live),
+            notLiveReason: r.crash ?? notLiveReason(r.live),
             claim: claimed && (claimed.freshness || claimed.mechanism) ? { freshness: claimed.freshness, mechanism: claimed.mechanism } : undefined,
           };
         }),

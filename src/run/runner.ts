@@ -46,6 +46,8 @@ interface ConnectionResult {
   live: LiveEvidence;
   bidirectional?: BidirectionalEvidence;
   freshness?: FreshnessOutcome;
+  /** A probe that threw (a bug, not a finding): what it left unprobed is `error`, and cleanup still runs. */
+  crash?: string;
 }
 
 export async function evaluate(options: RunOptions): Promise<Report> {
@@ -67,17 +69,25 @@ export async function evaluate(options: RunOptions): Promise<Report> {
     if (!ctx.schedule) ctx.schedule = await discoverSchedule(ctx);
     const live = await gatherConnectionLive(ctx);
     const result: ConnectionResult = { ctx, live };
-    if (!live.live || options.signal.aborted) return result;
-    // What the EHR declares decides how each finding is probed: by API, by a person at the EHR, or not at all.
-    ctx.capability = live.capability;
-    if (live.capability?.ok) ctx.methods = planFindingMethods(live.capability);
-    if (wanted('bidirectional') || wanted('coverage')) {
-      ctx.progress('bidirectional probes');
-      result.bidirectional = await gatherBidirectional(ctx, { queueWaitMs });
-    }
-    if (wanted('freshness') && !options.signal.aborted) {
-      ctx.progress(`freshness: ${freshnessSettings.trials} trial(s) each way`);
-      result.freshness = await freshnessStep.gather(ctx, freshnessSettings, live.capability);
+    if (!live.live) return result;
+    if (options.signal.aborted) return { ...result, crash: 'the run was interrupted before these probes' };
+    try {
+      // What the EHR declares decides how each finding is probed: by API, by a person at the EHR, or not at all.
+      ctx.capability = live.capability;
+      if (live.capability?.ok) ctx.methods = planFindingMethods(live.capability);
+      if (wanted('bidirectional') || wanted('coverage')) {
+        ctx.progress('bidirectional probes');
+        result.bidirectional = await gatherBidirectional(ctx, { queueWaitMs });
+      }
+      if (wanted('freshness') && options.signal.aborted) result.crash = 'the run was interrupted before these probes';
+      else if (wanted('freshness')) {
+        ctx.progress(`freshness: ${freshnessSettings.trials} trial(s) each way`);
+        result.freshness = await freshnessStep.gather(ctx, freshnessSettings, live.capability);
+      }
+    } catch (error) {
+      // Probes turn every expected failure into evidence; reaching here is a bug. Keep the run (and its
+      // cleanup) going, and say so on the findings left unprobed.
+      result.crash = `the probes stopped on an internal error (${error instanceof Error ? error.message : String(error)})`;
     }
     return result;
   });
@@ -93,7 +103,7 @@ export async function evaluate(options: RunOptions): Promise<Report> {
       system: r.ctx.connection.system,
       buyerRuns: buyerSystems.has(catalog.canonical(r.ctx.connection.system)),
       probes: r.bidirectional,
-      notLiveReason: notLiveReason(r.live),
+      notLiveReason: r.crash ?? notLiveReason(r.live),
       certification: { claimed: Boolean(claimed), claims: checkClaims(claimed, vendorName, r.ctx.connection.system, registry, now, catalog.same) },
     };
   });
@@ -129,7 +139,7 @@ export async function evaluate(options: RunOptions): Promise<Report> {
   if (wanted('coverage')) judged.push({ id: 'coverage', title: coverage.title, findings: coverage.judge(coverageInput) });
   let freshnessFindings: Finding[] = [];
   if (wanted('freshness')) {
-    freshnessFindings = withMethods(freshnessStep.judge(results.map((r) => ({ ctx: r.ctx, live: r.live, evidence: r.freshness })), freshnessSettings, manifest, catalog.same), results);
+    freshnessFindings = withMethods(freshnessStep.judge(results.map((r) => ({ ctx: r.ctx, live: r.live, evidence: r.freshness, crash: r.crash })), freshnessSettings, manifest, catalog.same), results);
     judged.push({ id: 'freshness', title: freshnessStep.title, findings: freshnessFindings });
   }
 
