@@ -16,6 +16,8 @@ export function describeError(error: unknown): { kind: string; message: string }
 
 /** Runs one probe, keeping the requests it made as evidence and turning any failure into an error value. */
 export async function probe<T>(ctx: ConnectionContext, body: () => Promise<T>): Promise<ProbeOutcome<T>> {
+  // After SIGINT no new probe starts: the run goes straight to cleanup and its partial report.
+  if (ctx.signal.aborted) return { kind: 'error', error: { kind: 'interrupted', message: 'the run was interrupted before this probe' }, requests: [] };
   const mark = ctx.ehr.log.records.length;
   const vendorMark = ctx.vendor.log === ctx.ehr.log ? mark : ctx.vendor.log.records.length;
   const requests = () =>
