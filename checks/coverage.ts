@@ -140,7 +140,11 @@ export function judgeClaimIntegrity(input: CoverageInput): Finding {
   if (verified.length === 0) return finding('claim-integrity', undefined, 'fail', TITLES['claim-integrity'], `${numbers}: no claimed system could be verified`, evidence);
   if (refuted.length > 0) return finding('claim-integrity', undefined, 'fail', TITLES['claim-integrity'], `${numbers}; bookings did not land in the EHR for: ${refuted.map(input.displayName).join(', ')}`, evidence);
   if (testedUnverified.length > 0) return finding('claim-integrity', undefined, 'warn', TITLES['claim-integrity'], `${numbers}; tested but not verified: ${testedUnverified.map(input.displayName).join(', ')}`, evidence);
-  return finding('claim-integrity', undefined, 'pass', TITLES['claim-integrity'], `${numbers}; every claim that was tested held up`, evidence);
+  // "90+ systems" on a slide proves nothing: a claim counts only as far as it was shown to work.
+  if (verified.length < claimedCount) {
+    return finding('claim-integrity', undefined, 'warn', TITLES['claim-integrity'], `${numbers}: every claim tested held up, but ${claimedCount - verified.length} claimed system(s) were not shown to work`, evidence);
+  }
+  return finding('claim-integrity', undefined, 'pass', TITLES['claim-integrity'], `${numbers}: every claimed system was shown to work`, evidence);
 }
 
 /** The coverage matrix: every system claimed, run by the buyer, or connected, against what was seen. */

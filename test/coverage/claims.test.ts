@@ -162,7 +162,24 @@ describe('required-systems and claim-integrity on hand-built evidence', () => {
       message: 'all 2 site(s) have a live connection whose bookings land in the EHR',
       evidence: { counts: { verified: 2, 'read-only': 0, unreachable: 0, 'claimed-only': 0, absent: 0 } },
     });
-    expect(judgeClaimIntegrity(input)).toMatchObject({ status: 'pass', message: '2 verified of 2 claimed; every claim that was tested held up', evidence: { ratio: 1, claimedButUnverified: [] } });
+    expect(judgeClaimIntegrity(input)).toMatchObject({ status: 'pass', message: '2 verified of 2 claimed: every claimed system was shown to work', evidence: { ratio: 1, claimedButUnverified: [] } });
+  });
+
+  it('a claim wider than what was shown is a warn, even when everything tested held', async () => {
+    const catalog = await systemCatalog();
+    const input = await scenario({
+      sites: [{ name: 'Main Hospital', system: 'epic' }],
+      connections: [conn('epic', true, 'pass', 'pass')],
+      claimedSystems: ['epic', 'meditech'],
+      claimedSystemCount: 92,
+      unknownClaimedNames: [],
+      displayName: catalog.displayName,
+    });
+    expect(judgeClaimIntegrity(input)).toMatchObject({
+      status: 'warn',
+      message: '1 verified of 92 claimed: every claim tested held up, but 91 claimed system(s) were not shown to work',
+      evidence: { claimedCount: 92, verifiedCount: 1, claimedButUnverified: ['meditech'], testedButUnverified: [], refuted: [] },
+    });
   });
 
   it('only read-only gaps make required-systems a warn', async () => {
