@@ -27,11 +27,6 @@ export class InputError extends EhrCheckError {
   }
 }
 
-/** A command that exists in the design but whose issue has not landed: exit 2, never a fake result. */
-export class NotYetAvailableError extends EhrCheckError {
-  override readonly exitCode = EXIT.usage;
-}
-
 /** The evaluation could not be carried out (e.g. no connection reachable): exit 3. */
 export class CannotEvaluateError extends EhrCheckError {
   override readonly exitCode = EXIT.cannotEvaluate;
