@@ -44,19 +44,35 @@ const TITLES = {
   'claim-integrity': 'Claimed systems against verified ones',
 } as const;
 
-/** A connection's coverage state: verified only when it is live and a booking landed in the EHR. */
+/**
+ * A connection's coverage state: verified only when it is live and a booking landed in the EHR; `read-only` when
+ * a booking was judged and did not land; `untested` when no booking was judged there (writes off, or the EHR's
+ * API cannot take one): that says nothing about the vendor either way.
+ */
 export function connectionState(c: CoverageConnection): Exclude<SiteState, 'claimed-only' | 'absent'> {
   if (!c.live.live) return 'unreachable';
-  return c.writeLands === 'pass' || c.writeLands === 'warn' ? 'verified' : 'read-only';
+  if (c.writeLands === 'pass' || c.writeLands === 'warn') return 'verified';
+  return c.writeLands === 'fail' ? 'read-only' : 'untested';
 }
 
-const RANK: Record<SiteState, number> = { verified: 4, 'read-only': 3, unreachable: 2, 'claimed-only': 1, absent: 0 };
+// A connection that might still prove to work ranks above one shown not to: "a second connection covers it".
+const RANK: Record<SiteState, number> = { verified: 5, 'read-only': 3, untested: 4, unreachable: 2, 'claimed-only': 1, absent: 0 };
 
 /** The best state over all connections to a system (a second, working connection covers it). */
 export function systemState(system: string, input: CoverageInput): SiteState {
   const states = input.connections.filter((c) => c.system === system).map(connectionState);
   if (states.length > 0) return states.sort((a, b) => RANK[b] - RANK[a])[0]!;
   return input.claimedSystems.includes(system) ? 'claimed-only' : 'absent';
+}
+
+/**
+ * Whether a site's state is a judgement about the vendor. `untested` never is; `unreachable` is only when every
+ * connection to the system was reached and found wrong (connection-live `fail`), not when none could be reached.
+ */
+function siteJudged(system: string, state: SiteState, input: CoverageInput): boolean {
+  if (state === 'untested') return false;
+  if (state !== 'unreachable') return true;
+  return input.connections.filter((c) => c.system === system).every((c) => liveStatus(c.live) === 'fail');
 }
 
 /** Causes that mean the endpoint could not be reached or talked to: nothing can be judged, so `error`. */
@@ -79,6 +95,26 @@ const CAUSE_WORDS: Record<string, string> = {
   config: 'plan configuration',
 };
 
+function failedParts(l: LiveEvidence): Array<[string, EndpointCheck]> {
+  const parts: Array<[string, EndpointCheck | undefined]> = [
+    ['EHR metadata', l.ehrMetadata],
+    ['EHR SMART configuration', l.smartConfiguration],
+    ['EHR authentication', l.ehrAuth],
+    ['vendor Slot search', l.vendorSearch],
+  ];
+  return parts.filter((p): p is [string, EndpointCheck] => p[1] !== undefined && !p[1].ok && !p[1].skipped);
+}
+
+// Reached it and it is wrong (not R4, refused, not FHIR) → fail; could not reach or talk to it at all → error.
+const decisivePart = (failed: Array<[string, EndpointCheck]>) => failed.find(([, e]) => !NO_VERDICT_CAUSES.has(e.cause ?? '')) ?? failed[0];
+
+/** connection-live's status: pass when live, fail when reached and wrong, error when it could not be talked to. */
+export function liveStatus(l: LiveEvidence): Status {
+  if (l.live) return 'pass';
+  const decisive = decisivePart(failedParts(l));
+  return decisive && !NO_VERDICT_CAUSES.has(decisive[1].cause ?? '') ? 'fail' : 'error';
+}
+
 function judgeLive(c: CoverageConnection): Finding {
   const l = c.live;
   const evidence: Record<string, unknown> = { ehrMetadata: l.ehrMetadata };
@@ -92,29 +128,26 @@ function judgeLive(c: CoverageConnection): Finding {
     const message = l.ehrWritable ? what : `${what}; the EHR's API is read-only for scheduling`;
     return finding('connection-live', c.key, 'pass', TITLES['connection-live'], `${message}${certNote}`, evidence);
   }
-  const parts: Array<[string, EndpointCheck | undefined]> = [
-    ['EHR metadata', l.ehrMetadata],
-    ['EHR SMART configuration', l.smartConfiguration],
-    ['EHR authentication', l.ehrAuth],
-    ['vendor Slot search', l.vendorSearch],
-  ];
-  const failed = parts.filter((p): p is [string, EndpointCheck] => p[1] !== undefined && !p[1].ok && !p[1].skipped);
-  // Reached it and it is wrong (not R4, refused, not FHIR) → fail; could not reach or talk to it at all → error.
-  const decisive = failed.find(([, e]) => !NO_VERDICT_CAUSES.has(e.cause ?? '')) ?? failed[0];
-  const status: Status = decisive && !NO_VERDICT_CAUSES.has(decisive[1].cause ?? '') ? 'fail' : 'error';
+  const failed = failedParts(l);
+  const decisive = decisivePart(failed);
+  const status = liveStatus(l);
   const message = failed.map(([what, e]) => `${what}: ${CAUSE_WORDS[e.cause ?? ''] ?? e.cause ?? 'failed'} (${e.message ?? e.cause})`).join('; ');
   return finding('connection-live', c.key, status, TITLES['connection-live'], message || 'not live', { ...evidence, cause: decisive?.[1].cause ?? null });
 }
 
 export function judgeRequiredSystems(input: CoverageInput): Finding {
   const sites = input.sites.map((s) => ({ name: s.name, system: s.system, state: systemState(s.system, input) }));
-  const worst = Math.min(...sites.map((s) => RANK[s.state]));
   const counts = Object.fromEntries((Object.keys(RANK) as SiteState[]).map((k) => [k, sites.filter((s) => s.state === k).length]));
   const evidence = { sites, counts };
-  const problems = sites.filter((s) => s.state !== 'verified').map((s) => `${s.name} (${input.displayName(s.system)}): ${s.state}`);
-  if (worst === RANK.verified) return finding('required-systems', undefined, 'pass', TITLES['required-systems'], `all ${sites.length} site(s) have a live connection whose bookings land in the EHR`, evidence);
-  if (worst === RANK['read-only']) return finding('required-systems', undefined, 'warn', TITLES['required-systems'], `partial coverage: ${problems.join('; ')}`, evidence);
-  return finding('required-systems', undefined, 'fail', TITLES['required-systems'], `not covered: ${problems.join('; ')}`, evidence);
+  const open = sites.filter((s) => s.state !== 'verified');
+  const problems = open.map((s) => `${s.name} (${input.displayName(s.system)}): ${s.state}`).join('; ');
+  const judgedGaps = open.filter((s) => siteJudged(s.system, s.state, input));
+  if (open.length === 0) return finding('required-systems', undefined, 'pass', TITLES['required-systems'], `all ${sites.length} site(s) have a live connection whose bookings land in the EHR`, evidence);
+  // Only what was judged decides: a site nobody could test is neither covered nor uncovered.
+  if (judgedGaps.some((s) => s.state !== 'read-only')) return finding('required-systems', undefined, 'fail', TITLES['required-systems'], `not covered: ${problems}`, evidence);
+  if (judgedGaps.length > 0) return finding('required-systems', undefined, 'warn', TITLES['required-systems'], `partial coverage: ${problems}`, evidence);
+  const verified = sites.length - open.length;
+  return finding('required-systems', undefined, 'skip', TITLES['required-systems'], `not judged: ${problems}; ${verified} of ${sites.length} site(s) verified`, evidence);
 }
 
 export function judgeClaimIntegrity(input: CoverageInput): Finding {
@@ -137,8 +170,12 @@ export function judgeClaimIntegrity(input: CoverageInput): Finding {
   };
   const numbers = `${verified.length} verified of ${claimedCount} claimed`;
   if (claimedCount === 0) return finding('claim-integrity', undefined, 'skip', TITLES['claim-integrity'], 'the vendor claims no systems (no manifest, or an empty one)', evidence);
-  if (verified.length === 0) return finding('claim-integrity', undefined, 'fail', TITLES['claim-integrity'], `${numbers}: no claimed system could be verified`, evidence);
   if (refuted.length > 0) return finding('claim-integrity', undefined, 'fail', TITLES['claim-integrity'], `${numbers}; bookings did not land in the EHR for: ${refuted.map(input.displayName).join(', ')}`, evidence);
+  // Nothing shown either way (no booking judged, or no claimed system connected): not judged, not refuted.
+  if (verified.length === 0) {
+    const untried = testedUnverified.length > 0 ? `no booking could be judged on ${testedUnverified.map(input.displayName).join(', ')}` : 'no claimed system has a connection in the plan';
+    return finding('claim-integrity', undefined, 'skip', TITLES['claim-integrity'], `${numbers}; not judged: ${untried}`, evidence);
+  }
   if (testedUnverified.length > 0) return finding('claim-integrity', undefined, 'warn', TITLES['claim-integrity'], `${numbers}; tested but not verified: ${testedUnverified.map(input.displayName).join(', ')}`, evidence);
   // "90+ systems" on a slide proves nothing: a claim counts only as far as it was shown to work.
   if (verified.length < claimedCount) {

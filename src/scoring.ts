@@ -6,8 +6,10 @@
 //   and a check where every finding was skipped is null too;
 // - the overall score is the weighted mean of the checks' scores, over checks with a score and weight > 0
 //   (the weights are renormalised over those), on 0..100 rounded to one decimal; null when no check counts;
-// - the grade is read from the rounded score, so "89.95" shown as 90.0 is an A, as the reader would expect.
-import type { CheckId, CheckResult, Finding, Gate, Report, Status } from './model/report.js';
+// - the grade is read from the rounded score, so "89.95" shown as 90.0 is an A, as the reader would expect;
+//   no score, no grade (null): a run where nothing could be judged is not evaluated, never an F.
+// The gate is a pipeline's rule applied to that result; it never changes the score or the grade.
+import type { CheckId, CheckResult, Finding, Gate, Grade, Status } from './model/report.js';
 
 export const FINDING_POINTS: Readonly<Record<'pass' | 'warn' | 'fail', number>> = { pass: 1, warn: 0.5, fail: 0 };
 
@@ -15,8 +17,6 @@ export const FINDING_POINTS: Readonly<Record<'pass' | 'warn' | 'fail', number>> 
 export const STATUS_SEVERITY: readonly Status[] = ['error', 'fail', 'warn', 'pass', 'skip'];
 
 export const DEFAULT_WEIGHTS: Readonly<Record<CheckId, number>> = { bidirectional: 40, coverage: 30, freshness: 30 };
-
-type Grade = Report['grade'];
 
 /** A check's score 0..1, or null when it holds an error or nothing judgeable. */
 export function scoreFindings(findings: readonly Pick<Finding, 'status'>[]): number | null {
@@ -40,8 +40,8 @@ export function overallScore(checks: readonly Pick<CheckResult, 'score' | 'weigh
   return Math.round(mean * 1000) / 10;
 }
 
-export function gradeFor(score: number | null): Grade {
-  if (score === null) return 'F';
+export function gradeFor(score: number | null): Grade | null {
+  if (score === null) return null;
   if (score >= 90) return 'A';
   if (score >= 80) return 'B';
   if (score >= 70) return 'C';
@@ -121,7 +121,7 @@ export interface JudgedCheck {
 export interface ScoredRun {
   checks: CheckResult[];
   score: number | null;
-  grade: Grade;
+  grade: Grade | null;
   gate: Gate;
 }
 

@@ -27,5 +27,12 @@ export function reportRuleProblems(report: Report, file: string): InputProblem[]
       }
     });
   });
+  // The headline must not contradict itself: a grade exactly when there is a score, and a verdict to match.
+  if ((report.grade === null) !== (report.score === null)) {
+    problems.push({ file, field: '/grade', message: report.score === null ? 'a report with no score is not evaluated and has grade null' : 'a scored report needs a grade' });
+  }
+  if (report.verdict && (report.verdict.status === 'graded') !== (report.score !== null)) {
+    problems.push({ file, field: '/verdict/status', message: `"${report.verdict.status}" does not match score ${report.score}` });
+  }
   return problems;
 }

@@ -1,6 +1,6 @@
 // The report's types: DESIGN §6. Stable fields are marked; add fields freely, never rename these within 1.x.
 
-export const REPORT_SCHEMA_VERSION = '1.0';
+export const REPORT_SCHEMA_VERSION = '1.1';
 
 export type Status = 'pass' | 'warn' | 'fail' | 'error' | 'skip';
 export type CheckId = 'bidirectional' | 'coverage' | 'freshness';
@@ -92,7 +92,8 @@ export interface Report {
   buyer: { name: string };
   /** 0..100, or null when nothing could be judged. */
   score: number | null;
-  grade: 'A' | 'B' | 'C' | 'D' | 'F';
+  /** From the score; null (since 1.1) when nothing could be judged: not evaluated is no grade, least of all F. */
+  grade: Grade | null;
   gate: Gate;
   checks: CheckResult[];
   connections: ConnectionSummary[];
@@ -102,7 +103,30 @@ export interface Report {
   coverage?: { matrix: CoverageRow[]; claimedSystemCount: number | null; verifiedCount: number };
   roi?: RoiPanel | null;
   writes?: WriteRecord[];
+  /** Since 1.1; a 1.0 report lacks them, and readers derive them (src/verdict.ts). */
+  verdict?: Verdict;
+  confidence?: Confidence;
   [extra: string]: unknown;
+}
+
+// ---- The headline (1.1): the vendor's result, kept apart from the CI gate ----
+
+export type Grade = 'A' | 'B' | 'C' | 'D' | 'F';
+
+/** The vendor's result: graded (score and grade), or not evaluated, with why (nothing could be judged). */
+export interface Verdict {
+  status: 'graded' | 'not-evaluated';
+  reason: string | null;
+}
+
+/**
+ * How much of the evaluation stands on evidence: `judged` of `total` findings (in checks that weigh something)
+ * count toward the score; `share` is the same by weight, 0..1 (null when no check weighs anything).
+ */
+export interface Confidence {
+  judged: number;
+  total: number;
+  share: number | null;
 }
 
 // ---- Fields added beyond DESIGN §6's stable core (formatters read them when present) ----
@@ -132,7 +156,12 @@ export interface LagEvidence {
   [extra: string]: unknown;
 }
 
-export type SiteState = 'verified' | 'read-only' | 'claimed-only' | 'unreachable' | 'absent';
+/**
+ * A buyer's site against the vendor: `verified` (a booking landed in the EHR), `read-only` (live, but a booking
+ * did not land), `untested` (live, but no booking was judged: writes off, or the EHR cannot take one),
+ * `unreachable` (no live connection), `claimed-only` (claimed, no connection given), `absent` (neither).
+ */
+export type SiteState = 'verified' | 'read-only' | 'untested' | 'unreachable' | 'claimed-only' | 'absent';
 
 /** One row of the coverage matrix: a system against what was claimed and what was seen. */
 export interface CoverageRow {

@@ -43,8 +43,9 @@ export function compareReports(input: readonly Report[]): Comparison {
   };
 
   row('Verdict', 'Score', reports.map((r) => ({ text: scoreText(r), key: r.score })), 'higher');
-  row('Verdict', 'Grade', reports.map((r) => ({ text: r.grade, key: GRADE_RANK[r.grade] ?? 0 })), 'higher');
-  row('Verdict', 'Gate', reports.map((r) => ({ text: `${r.gate.passed ? 'PASS' : 'FAIL'}${r.partial ? ' (partial)' : ''}`, key: r.gate.passed ? 1 : 0, status: r.gate.passed ? 'pass' : 'fail' })), 'higher');
+  row('Verdict', 'Grade', reports.map((r) => (r.grade ? { text: r.grade, key: GRADE_RANK[r.grade] ?? 0 } : { text: 'not evaluated', key: null })), 'higher');
+  // The gate is each pipeline's own rule, shown apart from the vendor's grade.
+  row('Verdict', 'CI gate', reports.map((r) => ({ text: `${r.gate.passed ? 'passed' : 'failed'}${r.partial ? ' (partial)' : ''}`, key: r.gate.passed ? 1 : 0, status: r.gate.passed ? 'pass' : 'fail' })), 'higher');
 
   const checkIds = [...new Set(reports.flatMap((r) => r.checks.map((c) => c.id)))];
   for (const id of checkIds) {

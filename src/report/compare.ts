@@ -5,7 +5,7 @@ import Table from 'cli-table3';
 import type { Report, Status } from '../model/report.js';
 import { compareReports, type CompareCell, type CompareRow } from './compare-rows.js';
 import { escapeHtml as h, plainText } from './escape.js';
-import { scoreText, verdictWord } from './facts.js';
+import { GATE_LABEL, headline } from './headline.js';
 import { htmlPage, pill } from './html-page.js';
 
 export const BEST_MARK = '★';
@@ -32,10 +32,13 @@ export function formatCompareTerminal(reports: readonly Report[], options: { col
     }
     table.push([plainText(row.label), ...row.cells.map((cell) => terminalCell(cell, c))]);
   }
-  const lines = ranked.map(
-    (r, i) => `${i + 1}. ${verdictWord(r) === 'PASS' ? c.green('PASS') : c.red('FAIL')}  ${c.bold(plainText(r.vendor.name))}  ${scoreText(r)}  grade ${r.grade}` +
-      `${r.partial ? c.yellow('  (partial)') : ''}  ${c.dim(plainText(r.runId))}`,
-  );
+  // The vendor's result first, coloured by its grade; the gate after it, coloured by its own result.
+  const lines = ranked.map((r, i) => {
+    const head = headline(r);
+    const color = { good: c.green, fair: c.yellow, poor: c.red, none: c.bold }[head.band];
+    const gate = `${GATE_LABEL} ${head.gate.passed ? c.green(head.gate.word) : c.red(head.gate.word)}`;
+    return `${i + 1}. ${c.bold(plainText(r.vendor.name))}  ${color(head.result)}  ${gate}${r.partial ? c.yellow('  (partial)') : ''}  ${c.dim(plainText(r.runId))}`;
+  });
   return `${c.bold(`Vendors compared (${ranked.length}), best score first`)}\n${lines.join('\n')}\n\n${table.toString()}\n${c.dim(`${BEST_MARK} marks the best value in each row.`)}\n`;
 }
 
@@ -49,9 +52,10 @@ export function formatCompareHtml(reports: readonly Report[]): string {
   const { reports: ranked, rows } = compareReports(reports);
   const cards = ranked.map(
     (r, i) =>
-      `<div class="card" data-testid="vendor-card"><h3><span>${i + 1}. ${h(r.vendor.name)}</span>${pill(r.gate.passed ? 'pass' : 'fail', verdictWord(r))}</h3>` +
-      `<div style="display:flex;gap:14px;align-items:center;margin-top:8px"><div class="grade grade-${h(r.grade)}" style="width:56px;height:56px;font-size:30px">${h(r.grade)}</div>` +
-      `<div><b style="font-size:1.4rem">${h(scoreText(r))}</b><div class="muted">${h(r.buyer.name)} · ${h(r.startedAt.slice(0, 10))}${r.partial ? ' · partial' : ''}</div></div></div></div>`,
+      `<div class="card" data-testid="vendor-card"><h3><span>${i + 1}. ${h(r.vendor.name)}</span></h3>` +
+      `<div style="display:flex;gap:14px;align-items:center;margin-top:8px"><div class="grade grade-${h(r.grade ?? 'none')}" style="width:56px;height:56px;font-size:30px">${h(r.grade ?? '—')}</div>` +
+      `<div><b style="font-size:1.4rem">${h(headline(r).result)}</b><div class="muted">${h(r.buyer.name)} · ${h(r.startedAt.slice(0, 10))}${r.partial ? ' · partial' : ''}</div></div></div>` +
+      `<p style="margin:10px 0 0">${GATE_LABEL} ${pill(r.gate.passed ? 'pass' : 'fail', r.gate.passed ? 'passed' : 'failed')}</p></div>`,
   );
   const head = `<tr><th></th>${ranked.map((r, i) => `<th class="vendor">${i + 1}. ${h(r.vendor.name)}<br><code class="muted">${h(r.runId)}</code></th>`).join('')}</tr>`;
   const body: string[] = [];

@@ -57,18 +57,25 @@ section { margin-top: 32px; }
 .panel { border: 1px solid var(--line); border-radius: 10px; padding: 18px 20px; background: #fff; }
 
 .verdict { display: grid; grid-template-columns: auto 1fr auto; gap: 24px; align-items: center; padding: 24px 28px; border-radius: 14px; border: 2px solid; }
-.verdict-pass { background: var(--pass-bg); border-color: var(--pass); }
-.verdict-fail { background: var(--fail-bg); border-color: var(--fail); }
+/* The header is tinted by the vendor's grade; the gate below it by its own result. */
+.band-good { background: var(--pass-bg); border-color: var(--pass); }
+.band-fair { background: var(--warn-bg); border-color: #d4a72c; }
+.band-poor { background: var(--fail-bg); border-color: var(--fail); }
+.band-none { background: var(--skip-bg); border-color: var(--skip); }
 .grade { width: 112px; height: 112px; border-radius: 50%; display: flex; align-items: center; justify-content: center; font-size: 64px; font-weight: 800; color: #fff; background: var(--g); border: 4px solid var(--g); }
-.grade-A { --g: #1a7f37; } .grade-B { --g: #4c9a2a; } .grade-C { --g: #bf8700; } .grade-D { --g: #d1570f; } .grade-F { --g: #cf222e; }
-.verdict-word { font-size: 44px; font-weight: 800; letter-spacing: 0.06em; line-height: 1; }
-.verdict-pass .verdict-word { color: var(--pass); } .verdict-fail .verdict-word { color: var(--fail); }
-.verdict h1 { font-size: 1.7rem; margin-top: 6px; }
+.grade-A { --g: #1a7f37; } .grade-B { --g: #4c9a2a; } .grade-C { --g: #bf8700; } .grade-D { --g: #d1570f; } .grade-F { --g: #cf222e; } .grade-none { --g: #8c959f; }
+.verdict-label { font-size: 0.85rem; font-weight: 700; letter-spacing: 0.08em; text-transform: uppercase; color: var(--muted); }
+.verdict h1 { font-size: 1.9rem; margin-top: 4px; }
 .verdict p { margin: 6px 0 0; }
+.verdict .basis { font-weight: 600; }
 .score-big { text-align: center; }
 .score-big .num { font-size: 40px; font-weight: 800; line-height: 1; }
-.gate { margin-top: 14px; }
+.gate { margin-top: 14px; padding: 10px 16px; border-radius: 10px; border: 1px solid; }
+.gate-passed { background: var(--pass-bg); border-color: #aceebb; } .gate-passed b { color: var(--pass); }
+.gate-failed { background: var(--fail-bg); border-color: #ffcecb; } .gate-failed b { color: var(--fail); }
+.gate-label { font-size: 0.8rem; font-weight: 700; letter-spacing: 0.08em; text-transform: uppercase; color: var(--muted); margin-right: 6px; }
 .gate ul { margin: 6px 0 0; padding-left: 20px; }
+.gate-note { font-size: 0.8rem; color: var(--muted); margin-top: 4px; }
 .banner { margin-top: 14px; padding: 10px 14px; border-radius: 8px; background: var(--warn-bg); border: 1px solid var(--warn); color: #4d3800; font-weight: 600; }
 
 .cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(240px, 1fr)); gap: 14px; margin-top: 20px; }

@@ -2,7 +2,8 @@
 // what matters most, then each check with its findings and evidence, lag charts, coverage, cost, writes.
 import { FINDINGS_BY_CHECK, type CheckResult, type Finding, type Report } from '../model/report.js';
 import { escapeHtml as h } from './escape.js';
-import { checkScoreText, cleanupSentence, lagViews, scoreText, topProblems, unscoredNote, verdictWord, writeGroups } from './facts.js';
+import { checkScoreText, cleanupSentence, lagViews, topProblems, unscoredNote, writeGroups } from './facts.js';
+import { GATE_LABEL, headline } from './headline.js';
 import { evidenceHtml } from './html-evidence.js';
 import { lagFigure } from './html-lag-chart.js';
 import { htmlPage, pill } from './html-page.js';
@@ -31,31 +32,51 @@ export function formatHtml(report: Report): string {
       `started ${h(report.startedAt)} · finished ${h(report.finishedAt)}</footer>`,
     '</main>',
   ];
-  return htmlPage(`ehr-check: ${report.vendor.name} — ${verdictWord(report)} ${scoreText(report)}`, body.filter(Boolean).join('\n'));
+  const head = headline(report);
+  return htmlPage(`ehr-check: ${report.vendor.name} — ${head.result}; ${GATE_LABEL} ${head.gate.word}`, body.filter(Boolean).join('\n'));
 }
 
+/**
+ * The vendor's result (grade, score, how much stands on evidence; or "not evaluated" and why), tinted by the
+ * grade; then the CI gate in its own box, coloured by its own result, so neither can be read as the other.
+ */
 function verdictHeader(report: Report): string {
-  const verdict = verdictWord(report);
+  const head = headline(report);
   const when = report.startedAt.slice(0, 16).replace('T', ' ');
   const n = report.connections.length;
   const note = unscoredNote(report);
-  const gate = report.gate.reasons.length
-    ? `<div class="gate"><b>Gate ${report.gate.passed ? 'passed' : 'failed'}</b>${report.gate.minScore !== null ? ` (minimum ${h(report.gate.minScore)})` : ''}:` +
-      `<ul>${report.gate.reasons.map((r) => `<li>${h(r)}</li>`).join('')}</ul></div>`
-    : `<div class="gate"><b>Gate passed</b>${report.gate.minScore !== null ? `: score at least ${h(report.gate.minScore)}` : ''}` +
-      `${report.gate.require.length ? `; required: ${report.gate.require.map(h).join(', ')}` : ''}.</div>`;
+  const grade = head.grade ?? 'none';
+  const label = head.evaluated ? `Vendor result · grade ${h(head.grade)}` : 'Vendor result · not evaluated';
+  const detail = head.evaluated
+    ? head.basis ? `<p class="basis" data-testid="basis">${h(capitalise(head.basis))}.</p>` : ''
+    : `<p class="basis" data-testid="not-evaluated"><b>Not evaluated:</b> ${h(head.reason)}.</p>`;
   const partial = report.partial
     ? '<div class="banner" data-testid="partial-banner">Partial report: the run was interrupted. Findings it did not reach are marked skipped; the score covers only what was judged.</div>'
     : '';
   return (
-    `<header class="verdict verdict-${verdict.toLowerCase()}" data-testid="verdict">` +
-    `<div class="grade grade-${h(report.grade)}" aria-label="grade ${h(report.grade)}">${h(report.grade)}</div>` +
-    `<div><div class="verdict-word">${verdict}</div><h1>${h(report.vendor.name)}</h1>` +
-    `<p>Evaluated for <b>${h(report.buyer.name)}</b> · ${h(when)} UTC · ${n} connection${n === 1 ? '' : 's'}</p></div>` +
-    `<div class="score-big"><div class="num">${report.score === null ? '—' : h(Math.round(report.score * 10) / 10)}</div><div class="muted">score / 100</div>${note ? `<div class="muted" style="max-width:180px;font-size:0.8rem">${h(note)}</div>` : ''}</div>` +
-    `</header>${gate}${partial}`
+    `<header class="verdict band-${head.band}" data-testid="verdict">` +
+    `<div class="grade grade-${h(grade)}" aria-label="${head.evaluated ? `grade ${h(head.grade)}` : 'not evaluated'}">${head.evaluated ? h(head.grade) : '—'}</div>` +
+    `<div><div class="verdict-label">${label}</div><h1>${h(report.vendor.name)}</h1>` +
+    `<p>Evaluated for <b>${h(report.buyer.name)}</b> · ${h(when)} UTC · ${n} connection${n === 1 ? '' : 's'}</p>${detail}</div>` +
+    `<div class="score-big"><div class="num">${report.score === null ? '—' : h(Math.round(report.score * 10) / 10)}</div><div class="muted">${report.score === null ? 'no score' : 'score / 100'}</div>${note ? `<div class="muted" style="max-width:180px;font-size:0.8rem">${h(note)}</div>` : ''}</div>` +
+    `</header>${gateBox(report)}${partial}`
   );
 }
+
+function gateBox(report: Report): string {
+  const gate = headline(report).gate;
+  const state = gate.passed ? 'passed' : 'failed';
+  const why = gate.passed
+    ? ` <span>(${h(gate.terms)})</span>`
+    : gate.reasons.length === 1 ? ` — ${h(gate.reasons[0])}` : `<ul>${gate.reasons.map((r) => `<li>${h(r)}</li>`).join('')}</ul>`;
+  return (
+    `<div class="gate gate-${state}" data-testid="gate"><span class="gate-label">${GATE_LABEL}</span> ` +
+    `<b>${gate.passed ? '✔' : '✖'} ${state}</b>${why}` +
+    `<div class="gate-note">The pipeline’s rule for this run (plan gate, --fail-under, --require); it does not change the vendor’s grade.</div></div>`
+  );
+}
+
+const capitalise = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 
 function summaryCards(report: Report): string {
   const cards = report.checks.map((check) => {

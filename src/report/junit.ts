@@ -1,10 +1,13 @@
 // JUnit XML for CI servers: one <testsuite> per check, one <testcase> per finding and connection.
 // fail → <failure>, error → <error>, skip → <skipped>; warn passes, with the concern in <system-out>.
+// Then the CI gate, as its own suite with one test case, apart from the findings: a CI server shows whether
+// the pipeline's rule held without the reader mistaking it for a finding (or the vendor's grade for it).
 import type { CheckResult, Finding, Report } from '../model/report.js';
 import { escapeXml as x } from './escape.js';
+import { GATE_LABEL, headline } from './headline.js';
 
 export function formatJUnit(report: Report): string {
-  const suites = report.checks.map((check) => suite(check, report.startedAt));
+  const suites = [...report.checks.map((check) => suite(check, report.startedAt)), gateSuite(report)];
   const total = (pick: (c: Counts) => number) => suites.reduce((sum, s) => sum + pick(s.counts), 0);
   const name = `ehr-check: ${report.vendor.name}`;
   return [
@@ -42,6 +45,31 @@ function suite(check: CheckResult, timestamp: string): { xml: string; counts: Co
     `      <property name="weight" value="${x(check.weight)}"/>`,
     '    </properties>',
     ...check.findings.map((f) => testcase(check, f)),
+    '  </testsuite>',
+  ].join('\n');
+  return { xml, counts };
+}
+
+function gateSuite(report: Report): { xml: string; counts: Counts } {
+  const head = headline(report);
+  const gate = report.gate;
+  const counts: Counts = { tests: 1, failures: gate.passed ? 0 : 1, errors: 0, skipped: 0 };
+  const result = head.evaluated ? `${head.result}${head.basis ? ` (${head.basis})` : ''}` : `not evaluated: ${head.reason}`;
+  const out = `Vendor result: ${result}. ${head.gate.text}`;
+  const open = `    <testcase classname="ehr-check.gate" name="${x(GATE_LABEL)}" time="0.000"`;
+  const body = gate.passed
+    ? `      <system-out>${x(out)}</system-out>`
+    : `      <failure message="${x(head.gate.reasons.join('; '))}" type="gate">${x(out)}</failure>`;
+  const xml = [
+    `  <testsuite name="gate" tests="1" failures="${counts.failures}" errors="0" skipped="0" timestamp="${x(report.startedAt.replace(/Z$/, ''))}">`,
+    '    <properties>',
+    `      <property name="minScore" value="${gate.minScore === null ? 'none' : x(gate.minScore)}"/>`,
+    `      <property name="require" value="${x(gate.require.join(','))}"/>`,
+    `      <property name="vendorResult" value="${x(head.evaluated ? head.result : 'not evaluated')}"/>`,
+    '    </properties>',
+    `${open}>`,
+    body,
+    '    </testcase>',
     '  </testsuite>',
   ].join('\n');
   return { xml, counts };

@@ -10,17 +10,22 @@ import {
   formatNumber,
   lagPercentile,
   lagViews,
-  scoreText,
   unscoredNote,
-  verdictWord,
 } from './facts.js';
+import { GATE_LABEL, headline } from './headline.js';
 
 const ICON: Record<Status, string> = { pass: '✅', warn: '⚠️', fail: '❌', error: '💥', skip: '⏭️' };
 
 export function formatMarkdown(report: Report): string {
-  const verdict = verdictWord(report);
+  // The vendor's result in the heading; the gate on its own line, with its own mark.
+  const head = headline(report);
   const lines: string[] = [
-    `### ${verdict === 'PASS' ? '✅' : '❌'} ehr-check: ${verdict} — ${md(report.vendor.name)} scored ${scoreText(report)} (grade ${report.grade})`,
+    `### ehr-check: ${md(report.vendor.name)} — ${head.evaluated ? head.result : 'not evaluated'}`,
+    '',
+    head.evaluated ? (head.basis ? `${md(head.basis.charAt(0).toUpperCase() + head.basis.slice(1))}.` : 'No findings.') : `**Not evaluated:** ${md(head.reason ?? '')}.`,
+    '',
+    `**${GATE_LABEL}: ${head.gate.passed ? '✅ passed' : '❌ failed'}**${head.gate.passed ? ` (${md(head.gate.terms)})` : ''}`,
+    ...(head.gate.passed ? [] : head.gate.reasons.map((r) => `- ${md(r)}`)),
     '',
     `Buyer **${md(report.buyer.name)}** · run \`${report.runId.replace(/`/g, "'")}\` · ${report.startedAt.slice(0, 10)} · ` +
       `${report.connections.length} connection${report.connections.length === 1 ? '' : 's'}`,
@@ -28,9 +33,6 @@ export function formatMarkdown(report: Report): string {
   const note = unscoredNote(report);
   if (note) lines.push('', `> Note: the ${md(note)}.`);
   if (report.partial) lines.push('', '> ⚠️ **Partial report:** the run was interrupted; findings it did not reach are skipped.');
-  if (report.gate.reasons.length > 0) {
-    lines.push('', `**Gate ${report.gate.passed ? 'passed' : 'failed'}:**`, ...report.gate.reasons.map((r) => `- ${md(r)}`));
-  }
 
   lines.push('', '| Check | Status | Score | Weight | Findings |', '| --- | --- | ---: | ---: | --- |');
   for (const check of report.checks) {

@@ -13,13 +13,12 @@ import {
   formatNumber,
   lagPercentile,
   lagViews,
-  scoreText,
   STATUS_SYMBOL,
   topProblems,
   unscoredNote,
-  verdictWord,
   writeGroups,
 } from './facts.js';
+import { GATE_LABEL, headline, type GradeBand } from './headline.js';
 
 export interface TerminalOptions {
   color: boolean;
@@ -39,10 +38,10 @@ const STATUS_COLOR: Record<Status, 'green' | 'yellow' | 'red' | 'magenta' | 'gra
 export function formatTerminal(report: Report, options: TerminalOptions): string {
   const c = new Chalk({ level: options.color ? 1 : 0 });
   const width = Math.max(60, options.width ?? 100);
-  const verdict = verdictLine(report, c, width);
-  if (options.quiet) return `${verdict}\n`;
+  const top = headlineLines(report, c, width);
+  if (options.quiet) return `${top}\n`;
 
-  const blocks: string[] = [verdict + '\n' + context(report, c, width)];
+  const blocks: string[] = [top + '\n' + context(report, c, width)];
   for (const check of report.checks) blocks.push(checkBlock(check, c, width));
   if (report.coverage?.matrix.length) blocks.push(coverageBlock(report, c));
   const lags = lagBlock(report, c);
@@ -53,16 +52,23 @@ export function formatTerminal(report: Report, options: TerminalOptions): string
   return blocks.join('\n\n') + '\n';
 }
 
-function verdictLine(report: Report, c: ChalkInstance, width: number): string {
-  const word = verdictWord(report);
-  const badge = word === 'PASS' ? c.bold.green(word) : c.bold.red(word);
+const BAND_COLOR: Record<GradeBand, 'green' | 'yellow' | 'red' | null> = { good: 'green', fair: 'yellow', poor: 'red', none: null };
+
+/**
+ * Two lines: the vendor's result ("Acme: grade A, 93.3/100 · based on all 22 findings", or "Acme: NOT EVALUATED —
+ * why"), coloured by the grade; then the CI gate on its own line, coloured by its own result.
+ */
+function headlineLines(report: Report, c: ChalkInstance, width: number): string {
+  const head = headline(report);
+  const color = BAND_COLOR[head.band];
+  const vendor = c.bold(plainText(report.vendor.name));
+  const result = head.evaluated ? (color ? c.bold[color](head.result) : c.bold(head.result)) : c.bold('NOT EVALUATED');
+  const detail = head.evaluated ? (head.basis ? ` · ${head.basis}` : '') : ` — ${plainText(head.reason ?? '')}`;
   const partial = report.partial ? c.yellow('  (partial: run interrupted)') : '';
-  const line = `${badge}  ${c.bold(plainText(report.vendor.name))}  ${scoreText(report)}  grade ${c.bold(report.grade)}${partial}`;
-  const reasons = report.gate.reasons.map(plainText);
-  if (word === 'PASS' || reasons.length === 0) return line;
-  const more = reasons.length > 1 ? ` (+${reasons.length - 1} more)` : '';
-  const plainLength = line.replace(/\u001b\[[0-9;]*m/g, '').length;
-  return `${line}  ${c.dim(clip(`gate: ${reasons[0]}${more}`, width - plainLength - 2))}`;
+  const gate = head.gate;
+  const gateWord = gate.passed ? c.bold.green(gate.word) : c.bold.red(gate.word);
+  const gateText = gate.passed ? `${gateWord} (${plainText(gate.terms)})` : `${gateWord} — ${gate.reasons.map(plainText).join('; ')}`;
+  return [wrap(`${vendor}: ${result}${detail}${partial}`, width), wrap(`${c.bold(GATE_LABEL)}: ${gateText}`, width)].join('\n');
 }
 
 function context(report: Report, c: ChalkInstance, width: number): string {
@@ -72,7 +78,6 @@ function context(report: Report, c: ChalkInstance, width: number): string {
   ];
   const note = unscoredNote(report);
   if (note) lines.push(`Note: ${note}`);
-  if (!report.gate.passed && report.gate.reasons.length > 0) lines.push(`Gate failed: ${report.gate.reasons.map(plainText).join('; ')}`);
   return c.dim(lines.map((l) => wrap(l, width)).join('\n'));
 }
 
@@ -160,10 +165,6 @@ function reasonsBlock(report: Report, c: ChalkInstance, width: number): string {
     return wrap(`  ${i + 1}. ${c[STATUS_COLOR[s]](STATUS_SYMBOL[s])} ${c.bold(plainText(findingLabel(finding)))} — ${plainText(finding.message)}`, width, '     ');
   });
   return `${c.bold('Top reasons')}\n${lines.join('\n')}`;
-}
-
-function clip(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, Math.max(0, max - 1))}…`;
 }
 
 /** Word-wraps one line to the width (ANSI codes count as zero columns). */

@@ -15,6 +15,7 @@ import type { Operator } from '../operator/types.js';
 import { cleanupConnection, mergeCleanups, type CleanupResult } from '../safety/cleanup.js';
 import type { Ledger } from '../safety/types.js';
 import { resolveGateSpec, scoreReport, type JudgedCheck } from '../scoring.js';
+import { confidenceOf, verdictOf } from '../verdict.js';
 import { buildContexts, discoverSchedule } from './connections.js';
 import { notLiveReason } from './not-live.js';
 import { freshnessStep, type FreshnessOutcome } from './freshness-step.js';
@@ -180,6 +181,8 @@ export async function evaluate(options: RunOptions): Promise<Report> {
     writes: cleanup.writes,
   };
   if (options.signal.aborted) report.partial = true;
+  report.verdict = verdictOf(report);
+  report.confidence = confidenceOf(report.checks);
   return report;
 }
 

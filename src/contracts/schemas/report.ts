@@ -89,7 +89,7 @@ export const REPORT_SCHEMA: JsonSchema = {
     vendor: { type: 'object', properties: { name: STRING }, required: ['name'] },
     buyer: { type: 'object', properties: { name: STRING }, required: ['name'] },
     score: { type: ['number', 'null'], minimum: 0, maximum: 100, description: 'an overall score 0..100, or null' },
-    grade: { enum: ['A', 'B', 'C', 'D', 'F'] },
+    grade: { enum: ['A', 'B', 'C', 'D', 'F', null], description: 'a grade A..F, or null (1.1) when not evaluated' },
     gate: {
       type: 'object',
       properties: {
@@ -126,6 +126,20 @@ export const REPORT_SCHEMA: JsonSchema = {
       required: ['matrix', 'claimedSystemCount', 'verifiedCount'],
     },
     roi: { type: ['object', 'null'] },
+    // 1.1: the vendor's result apart from the gate, and how much of it stands on evidence.
+    verdict: {
+      type: 'object',
+      properties: {
+        status: { enum: ['graded', 'not-evaluated'], description: 'graded or not-evaluated' },
+        reason: { type: ['string', 'null'] },
+      },
+      required: ['status', 'reason'],
+    },
+    confidence: {
+      type: 'object',
+      properties: { judged: COUNT, total: COUNT, share: { type: ['number', 'null'], minimum: 0, maximum: 1 } },
+      required: ['judged', 'total', 'share'],
+    },
     writes: {
       type: 'array',
       items: {
