@@ -22,7 +22,7 @@ export default async function assertCommand(opts: AssertOptions, io: Io): Promis
 
   const paint = new Chalk({ level: wantsColor(io, undefined) ? 1 : 0 });
   const verdict = gate.passed ? paint.green.bold('PASS') : paint.red.bold('FAIL');
-  const score = report.score === null ? 'not evaluated (no score)' : `score ${formatScore(report.score)}/100 (${report.grade})`;
+  const score = report.score === null ? 'no score (not evaluated)' : `score ${formatScore(report.score)}/100 (${report.grade})`;
   io.out(`${verdict}  gate ${gate.passed ? 'passed' : 'failed'}: ${report.vendor.name}, ${score}\n`);
   const minimum = gate.minScore === null ? 'no minimum score' : `minimum ${formatScore(gate.minScore)}`;
   const required = gate.require.length > 0 ? `required: ${gate.require.join(', ')}` : 'no check required';

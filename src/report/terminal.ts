@@ -64,11 +64,11 @@ function headlineLines(report: Report, c: ChalkInstance, width: number): string 
   const vendor = c.bold(plainText(report.vendor.name));
   const result = head.evaluated ? (color ? c.bold[color](head.result) : c.bold(head.result)) : c.bold('NOT EVALUATED');
   const detail = head.evaluated ? (head.basis ? ` · ${head.basis}` : '') : ` — ${plainText(head.reason ?? '')}`;
-  const partial = report.partial ? c.yellow('  (partial: run interrupted)') : '';
+  const partial = report.partial ? c.yellow(' (partial: run interrupted)') : '';
   const gate = head.gate;
   const gateWord = gate.passed ? c.bold.green(gate.word) : c.bold.red(gate.word);
   const gateText = gate.passed ? `${gateWord} (${plainText(gate.terms)})` : `${gateWord} — ${gate.reasons.map(plainText).join('; ')}`;
-  return [wrap(`${vendor}: ${result}${detail}${partial}`, width), wrap(`${c.bold(GATE_LABEL)}: ${gateText}`, width)].join('\n');
+  return [wrap(`${vendor}: ${result}${partial}${detail}`, width), wrap(`${c.bold(GATE_LABEL)}: ${gateText}`, width)].join('\n');
 }
 
 function context(report: Report, c: ChalkInstance, width: number): string {

@@ -1,6 +1,7 @@
 // required-systems and claim-integrity on the issue's scenario: the manifest claims 92 systems and lists six
 // (one by an alias, one the catalog does not know); the plan has four connections, one unreachable and one
-// read-only; the buyer runs three systems. First judged on hand-built evidence, then end to end through
+// where no booking could be tried (untested); the buyer runs three systems. What could not be judged (a site
+// nobody could reach, a booking never tried) never fails the vendor by itself: it leaves the finding skipped. First judged on hand-built evidence, then end to end through
 // evaluate() with embedded EHR sandboxes and deep reference vendors.
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -40,12 +41,13 @@ const SITES = [
 const REQUIRED_SYSTEMS_EVIDENCE = {
   sites: [
     { name: 'Main Hospital', system: 'epic', state: 'verified' },
-    { name: 'Ortho Group', system: 'athenahealth', state: 'read-only' },
+    { name: 'Ortho Group', system: 'athenahealth', state: 'untested' },
     { name: 'Eastside Clinic', system: 'eclinicalworks', state: 'unreachable' },
   ],
-  counts: { verified: 1, 'read-only': 1, unreachable: 1, 'claimed-only': 0, absent: 0 },
+  counts: { verified: 1, 'read-only': 0, untested: 1, unreachable: 1, 'claimed-only': 0, absent: 0 },
 };
-const REQUIRED_SYSTEMS_MESSAGE = 'not covered: Ortho Group (athenahealth (athenaOne)): read-only; Eastside Clinic (eClinicalWorks): unreachable';
+const REQUIRED_SYSTEMS_MESSAGE =
+  'not judged: Ortho Group (athenahealth (athenaOne)): untested; Eastside Clinic (eClinicalWorks): unreachable; 1 of 3 site(s) verified';
 
 const CLAIM_INTEGRITY_EVIDENCE = {
   claimedCount: 92,
@@ -114,12 +116,12 @@ describe('required-systems and claim-integrity on hand-built evidence', () => {
   it('the issue scenario: exact evidence of both findings', async () => {
     const input = await scenario();
     const required = judgeRequiredSystems(input);
-    expect(required).toEqual({ id: 'required-systems', status: 'fail', title: 'Every system the buyer runs is verifiably connected', message: REQUIRED_SYSTEMS_MESSAGE, evidence: REQUIRED_SYSTEMS_EVIDENCE });
+    expect(required).toEqual({ id: 'required-systems', status: 'skip', title: 'Every system the buyer runs is verifiably connected', message: REQUIRED_SYSTEMS_MESSAGE, evidence: REQUIRED_SYSTEMS_EVIDENCE });
     const claims = judgeClaimIntegrity(input);
     expect(claims).toEqual({ id: 'claim-integrity', status: 'warn', title: 'Claimed systems against verified ones', message: CLAIM_INTEGRITY_MESSAGE, evidence: CLAIM_INTEGRITY_EVIDENCE });
     expect(coverageMatrix(input)).toEqual(MATRIX);
     expect(coverage.judge(input).map((f) => [f.id, f.connection ?? null, f.status])).toEqual([
-      ['required-systems', null, 'fail'],
+      ['required-systems', null, 'skip'],
       ['claim-integrity', null, 'warn'],
       ['connection-live', 'epic', 'pass'],
       ['connection-live', 'athenahealth', 'pass'],
@@ -139,12 +141,40 @@ describe('required-systems and claim-integrity on hand-built evidence', () => {
     expect(judgeRequiredSystems(input).evidence.sites).toContainEqual({ name: 'Ortho Group', system: 'athenahealth', state: 'read-only' });
   });
 
-  it('nothing verified is a fail for both', async () => {
+  it('nothing verified and nothing refuted: a site with no connection fails required-systems; the claims are not judged', async () => {
     const input = await scenario({ connections: [conn('epic', false), conn('athenahealth', true, 'pass', 'skip')] });
-    expect(judgeRequiredSystems(input).status).toBe('fail');
+    // Eastside Clinic runs eClinicalWorks and the plan has no connection to it: absent, a judged gap.
+    expect(judgeRequiredSystems(input)).toMatchObject({ status: 'fail', evidence: { counts: { absent: 0, 'claimed-only': 1 } } });
     const claims = judgeClaimIntegrity(input);
-    expect(claims).toMatchObject({ status: 'fail', message: '0 verified of 92 claimed: no claimed system could be verified' });
-    expect(claims.evidence).toMatchObject({ verifiedCount: 0, verified: [], ratio: 0 });
+    expect(claims).toMatchObject({ status: 'skip', message: '0 verified of 92 claimed; not judged: no booking could be judged on Epic, athenahealth (athenaOne)' });
+    expect(claims.evidence).toMatchObject({ verifiedCount: 0, verified: [], refuted: [], ratio: 0 });
+  });
+
+  it('without writes (every booking skipped), neither finding fails: both are skipped', async () => {
+    const input = await scenario({
+      sites: SITES.slice(0, 2),
+      connections: [conn('epic', true, 'pass', 'skip'), conn('athenahealth', true, 'pass', 'skip')],
+    });
+    expect(judgeRequiredSystems(input)).toMatchObject({
+      status: 'skip',
+      message: 'not judged: Main Hospital (Epic): untested; Ortho Group (athenahealth (athenaOne)): untested; 0 of 2 site(s) verified',
+    });
+    expect(judgeClaimIntegrity(input)).toMatchObject({ status: 'skip', evidence: { verifiedCount: 0, testedButUnverified: ['epic', 'athenahealth'] } });
+    // The same connections with a booking that did not land are judged: required-systems warns, claims fail.
+    const refuted = await scenario({
+      sites: SITES.slice(0, 2),
+      connections: [conn('epic', true, 'pass', 'fail'), conn('athenahealth', true, 'pass', 'fail')],
+    });
+    expect(judgeRequiredSystems(refuted).status).toBe('warn');
+    expect(judgeClaimIntegrity(refuted)).toMatchObject({ status: 'fail', message: '0 verified of 92 claimed; bookings did not land in the EHR for: Epic, athenahealth (athenaOne)' });
+  });
+
+  it('a connection that was reached and found wrong is a judged gap; one that could not be reached is not', async () => {
+    const wrong: LiveEvidence = { ...live(false), ehrMetadata: { ok: false, cause: 'wrong-version', message: 'FHIR 3.0.2, not R4' } };
+    const reachedWrong = await scenario({ sites: SITES.slice(0, 1), connections: [{ key: 'epic', system: 'epic', live: wrong, readThrough: 'error', writeLands: 'error' }] });
+    expect(judgeRequiredSystems(reachedWrong)).toMatchObject({ status: 'fail', message: 'not covered: Main Hospital (Epic): unreachable' });
+    const unreachable = await scenario({ sites: SITES.slice(0, 1), connections: [conn('epic', false, 'error', 'error')] });
+    expect(judgeRequiredSystems(unreachable)).toMatchObject({ status: 'skip', message: 'not judged: Main Hospital (Epic): unreachable; 0 of 1 site(s) verified' });
   });
 
   it('every site verified and every claim held: both pass', async () => {
@@ -160,7 +190,7 @@ describe('required-systems and claim-integrity on hand-built evidence', () => {
     expect(judgeRequiredSystems(input)).toMatchObject({
       status: 'pass',
       message: 'all 2 site(s) have a live connection whose bookings land in the EHR',
-      evidence: { counts: { verified: 2, 'read-only': 0, unreachable: 0, 'claimed-only': 0, absent: 0 } },
+      evidence: { counts: { verified: 2, 'read-only': 0, untested: 0, unreachable: 0, 'claimed-only': 0, absent: 0 } },
     });
     expect(judgeClaimIntegrity(input)).toMatchObject({ status: 'pass', message: '2 verified of 2 claimed: every claimed system was shown to work', evidence: { ratio: 1, claimedButUnverified: [] } });
   });
@@ -182,9 +212,13 @@ describe('required-systems and claim-integrity on hand-built evidence', () => {
     });
   });
 
-  it('only read-only gaps make required-systems a warn', async () => {
+  it('only read-only gaps (a booking tried that did not land) make required-systems a warn', async () => {
     const input = await scenario({ sites: SITES.slice(0, 2) });
+    input.connections[1] = conn('athenahealth', true, 'pass', 'fail');
     expect(judgeRequiredSystems(input)).toMatchObject({ status: 'warn', message: 'partial coverage: Ortho Group (athenahealth (athenaOne)): read-only' });
+    // A read-only gap beside an untested one is still a warn: what was judged decides.
+    const both = await scenario({ sites: SITES.slice(0, 2), connections: [conn('epic', true, 'pass', 'skip'), conn('athenahealth', true, 'pass', 'fail')] });
+    expect(judgeRequiredSystems(both).status).toBe('warn');
   });
 
   it('sites on a system only claimed, or neither claimed nor connected, are claimed-only and absent', async () => {
@@ -198,8 +232,9 @@ describe('required-systems and claim-integrity on hand-built evidence', () => {
         { name: 'Heart Center', system: 'oracle-health', state: 'claimed-only' },
         { name: 'Westside Clinic', system: 'nextgen', state: 'absent' },
       ],
-      counts: { verified: 1, 'read-only': 1, unreachable: 1, 'claimed-only': 1, absent: 1 },
+      counts: { verified: 1, 'read-only': 0, untested: 1, unreachable: 1, 'claimed-only': 1, absent: 1 },
     });
+    expect(required.status).toBe('fail');
     expect(required.message).toContain('Heart Center (Oracle Health (Cerner)): claimed-only; Westside Clinic (NextGen Healthcare): absent');
   });
 
@@ -235,7 +270,7 @@ describe('the issue scenario end to end through evaluate()', () => {
   beforeAll(async () => {
     const connections: Connection[] = [];
     // epic and meditech: a deep vendor on a writable sandbox, writes allowed → verified.
-    // athenahealth: the same, but the plan does not mark the EHR as a sandbox → nothing is written → read-only.
+    // athenahealth: the same, but the plan does not mark the EHR as a sandbox → nothing is written → untested.
     for (const [system, sandbox] of [['epic', true], ['athenahealth', false], ['eclinicalworks', true], ['meditech', true]] as const) {
       if (system === 'eclinicalworks') {
         const port = await deadPort();
@@ -283,7 +318,7 @@ describe('the issue scenario end to end through evaluate()', () => {
 
   it('required-systems: the exact evidence', () => {
     const f = coverageFinding('required-systems');
-    expect(f.status).toBe('fail');
+    expect(f.status).toBe('skip');
     expect(f.message).toBe(REQUIRED_SYSTEMS_MESSAGE);
     expect(f.evidence).toEqual(REQUIRED_SYSTEMS_EVIDENCE);
   });

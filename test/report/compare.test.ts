@@ -42,12 +42,14 @@ describe('formatCompareTerminal', () => {
   it('prints the ranking and a side-by-side table, without colour codes when asked', () => {
     const out = formatCompareTerminal(three(), { color: false });
     expect(out).not.toContain('\u001b');
-    const ranking = out.split('\n').filter((l) => /^\d\. (PASS|FAIL)/.test(l));
+    // The vendor's result first, the CI gate after it: never one word standing for both.
+    const ranking = out.split('\n').filter((l) => /^\d\. /.test(l));
     expect(ranking.map((l) => l.replace(/ {2}r-.*$/, ''))).toEqual([
-      '1. PASS  Northwind Voice AI  100/100  grade A',
-      '2. FAIL  Nightly Sync Scheduling  53.3/100  grade F',
-      '3. FAIL  QuickBook Assist  46.3/100  grade F',
+      '1. Northwind Voice AI  grade A, 100/100  CI gate passed',
+      '2. Nightly Sync Scheduling  grade F, 53.3/100  CI gate failed',
+      '3. QuickBook Assist  grade F, 46.3/100  CI gate failed',
     ]);
+    expect(out).toMatch(/│ CI gate +│ ★ passed +│ failed +│ failed +│/);
     expect(out).toMatch(new RegExp(`│ Score +│ ${BEST_MARK} 100/100 +│ 53\\.3/100 +│ 46\\.3/100 +│`));
     expect(out).toMatch(new RegExp(`│ Cost per week +│ ${BEST_MARK} \\$0 +│ \\$1,015 +│ \\$760 +│`));
   });
@@ -85,7 +87,7 @@ describe('ehr-check compare', () => {
     const result = await runCli(['compare', samplePath('shallow'), samplePath('deep'), samplePath('batch'), '--html', html], { cwd: REPO });
     expect(result.stderr).toContain(`comparison written to ${html}`);
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain('1. PASS  Northwind Voice AI  100/100  grade A');
+    expect(result.stdout).toContain('1. Northwind Voice AI  grade A, 100/100  CI gate passed');
     expect(result.stdout).not.toContain('\u001b');
     expect(readFileSync(html, 'utf8')).toContain('data-testid="compare-table"');
   });

@@ -37,7 +37,7 @@ describe('outputs of one demo run', () => {
     for (const v of VENDORS) {
       const r = report(v);
       const root = parseXml(readFileSync(file(v, 'xml'), 'utf8'));
-      const suites = root.children.filter((c) => c.name === 'testsuite');
+      const suites = root.children.filter((c) => c.name === 'testsuite' && c.attributes.name !== 'gate');
       expect(suites.map((s) => s.attributes.name)).toHaveLength(r.checks.length);
       const cases = suites.flatMap((s) => s.children.filter((c) => c.name === 'testcase'));
       const all = findings(r);
@@ -45,7 +45,10 @@ describe('outputs of one demo run', () => {
       const count = (tag: string) => cases.filter((c) => c.children.some((x) => x.name === tag)).length;
       expect(count('failure'), v).toBe(all.filter((f) => f.status === 'fail').length);
       expect(count('error'), v).toBe(all.filter((f) => f.status === 'error').length);
-      expect(Number(root.attributes.tests)).toBe(all.length);
+      // Every finding, and the CI gate as one more test case, apart from them.
+      expect(Number(root.attributes.tests)).toBe(all.length + 1);
+      const gate = root.children.find((c) => c.name === 'testsuite' && c.attributes.name === 'gate')!;
+      expect(gate.attributes.failures, v).toBe(r.gate.passed ? '0' : '1');
     }
   });
 
@@ -53,7 +56,8 @@ describe('outputs of one demo run', () => {
     for (const v of VENDORS) {
       const r = report(v);
       const md = readFileSync(file(v, 'md'), 'utf8');
-      expect(md).toContain(r.gate.passed ? 'PASS' : 'FAIL');
+      expect(md).toContain(r.gate.passed ? '**CI gate: ✅ passed**' : '**CI gate: ❌ failed**');
+      expect(md.split('\n')[0]).toBe(`### ehr-check: ${r.vendor.name} — grade ${r.grade}, ${r.score}/100`);
       for (const f of findings(r).filter((x) => x.status === 'fail' || x.status === 'error')) expect(md, `${v}: ${f.id}`).toContain(f.id);
     }
   });

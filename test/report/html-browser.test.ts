@@ -72,8 +72,9 @@ describe.skipIf(!haveChromium && !process.env.CI)('HTML report in chromium', () 
     const { page, problems } = await open(formatHtml(report), 'report.html');
     try {
       const verdict = await page.getByTestId('verdict').innerText();
-      expect(verdict).toContain('FAIL');
+      expect(verdict).toContain('GRADE F');
       expect(verdict).toContain('QuickBook Assist');
+      expect(await page.getByTestId('gate').innerText()).toMatch(/CI GATE\s+✖ failed/);
       expect(verdict).toContain('46.3');
       expect(await page.locator('.grade').first().textContent()).toBe('F');
 

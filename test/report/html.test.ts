@@ -26,11 +26,12 @@ describe('formatHtml', () => {
     expect(html).toContain(`script-src 'sha256-${hash}'`);
   });
 
-  it('puts the verdict and grade up front', () => {
+  it('puts the vendor’s result and grade up front, and the gate apart', () => {
     const html = formatHtml(sample('shallow'));
     const verdict = html.slice(html.indexOf('<header class="verdict'), html.indexOf('</header>'));
-    expect(verdict).toContain('verdict-fail');
-    expect(verdict).toContain('<div class="verdict-word">FAIL</div>');
+    expect(verdict).toContain('band-poor');
+    expect(verdict).toContain('<div class="verdict-label">Vendor result · grade F</div>');
+    expect(verdict).not.toMatch(/FAIL|PASS|gate/);
     expect(verdict).toContain('<h1>QuickBook Assist</h1>');
     expect(verdict).toContain('class="grade grade-F"');
     expect(verdict).toContain('<div class="num">46.3</div>');

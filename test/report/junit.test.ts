@@ -23,18 +23,20 @@ describe('the test XML parser', () => {
 });
 
 describe('formatJUnit', () => {
-  it.each(SAMPLE_NAMES)('%s: well-formed, one suite per check, one case per finding, exact counts', (name) => {
+  it.each(SAMPLE_NAMES)('%s: well-formed, one suite per check, one case per finding, then the gate, exact counts', (name) => {
     const report = sample(name);
     const root = parseXml(formatJUnit(report));
     expect(root.name).toBe('testsuites');
+    // The totals hold every finding, and the gate's one test case (a failure when the gate failed).
     expect(root.attributes).toMatchObject({
-      tests: String(count(report)),
-      failures: String(count(report, 'fail')),
+      tests: String(count(report) + 1),
+      failures: String(count(report, 'fail') + (report.gate.passed ? 0 : 1)),
       errors: String(count(report, 'error')),
       skipped: String(count(report, 'skip')),
     });
-    const suites = root.children.filter((c) => c.name === 'testsuite');
-    expect(suites.map((s) => s.attributes.name)).toEqual(report.checks.map((c) => c.id));
+    const all = root.children.filter((c) => c.name === 'testsuite');
+    expect(all.map((s) => s.attributes.name)).toEqual([...report.checks.map((c) => c.id), 'gate']);
+    const suites = all.slice(0, -1);
     suites.forEach((suite, i) => {
       const check = report.checks[i]!;
       const cases = suite.children.filter((c) => c.name === 'testcase');
@@ -56,9 +58,24 @@ describe('formatJUnit', () => {
     });
   });
 
+  it('the gate is its own suite and test case: a failure naming the reasons, or a pass saying what was asked', () => {
+    const failed = parseXml(formatJUnit(sample('shallow'))).children.find((c) => c.attributes.name === 'gate')!;
+    expect(failed.attributes).toMatchObject({ tests: '1', failures: '1', errors: '0', skipped: '0' });
+    const tc = child(failed, 'testcase')!;
+    expect(tc.attributes).toMatchObject({ classname: 'ehr-check.gate', name: 'CI gate' });
+    const failure = child(tc, 'failure')!;
+    expect(failure.attributes.message).toBe(sample('shallow').gate.reasons.join('; '));
+    expect(failure.text).toMatch(/^Vendor result: grade F, 46\.3\/100 \(based on 21 of 22 findings \(97% by weight\)\)\. CI gate: failed — score 46\.3/);
+    const passed = parseXml(formatJUnit(sample('deep'))).children.find((c) => c.attributes.name === 'gate')!;
+    expect(passed.attributes.failures).toBe('0');
+    expect(child(child(passed, 'testcase')!, 'system-out')!.text).toBe(
+      'Vendor result: grade A, 100/100 (based on all 32 findings). CI gate: passed (min score 70; required: bidirectional)',
+    );
+  });
+
   it('counts the shallow sample exactly', () => {
     const root = parseXml(formatJUnit(sample('shallow')));
-    expect(root.attributes).toMatchObject({ tests: '22', failures: '9', errors: '0', skipped: '1' });
+    expect(root.attributes).toMatchObject({ tests: '23', failures: '10', errors: '0', skipped: '1' });
     expect(parseXml(formatJUnit(sample('error'))).attributes).toMatchObject({ errors: '3' });
   });
 

@@ -4,9 +4,17 @@ import { formatMarkdown } from '../../src/report/markdown.js';
 import { allFindings, hostileReport, sample, SAMPLE_NAMES, SCRIPT } from './samples.js';
 
 describe('formatMarkdown', () => {
-  it('names the verdict, vendor, score and grade in its heading', () => {
-    expect(formatMarkdown(sample('deep')).split('\n')[0]).toBe('### ✅ ehr-check: PASS — Northwind Voice AI scored 100/100 (grade A)');
-    expect(formatMarkdown(sample('shallow')).split('\n')[0]).toBe('### ❌ ehr-check: FAIL — QuickBook Assist scored 46.3/100 (grade F)');
+  it('names the vendor, grade and score in its heading, and the CI gate on its own line', () => {
+    expect(formatMarkdown(sample('deep')).split('\n').slice(0, 5)).toEqual([
+      '### ehr-check: Northwind Voice AI — grade A, 100/100',
+      '',
+      'Based on all 32 findings.',
+      '',
+      '**CI gate: ✅ passed** (min score 70; required: bidirectional)',
+    ]);
+    const shallow = formatMarkdown(sample('shallow')).split('\n');
+    expect(shallow[0]).toBe('### ehr-check: QuickBook Assist — grade F, 46.3/100');
+    expect(shallow.slice(4, 6)).toEqual(['**CI gate: ❌ failed**', '- score 46.3 is under the minimum 70']);
   });
 
   it('has a table of checks with status, score and weight', () => {

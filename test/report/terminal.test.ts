@@ -5,11 +5,20 @@ import { columns, hostileReport, sample, SAMPLE_NAMES } from './samples.js';
 const ESC = '\u001b';
 
 describe('formatTerminal', () => {
-  it('starts with the verdict line: gate, vendor, score and grade', () => {
-    expect(formatTerminal(sample('deep'), { color: false }).split('\n')[0]).toBe('PASS  Northwind Voice AI  100/100  grade A');
-    const first = formatTerminal(sample('shallow'), { color: false }).split('\n')[0]!;
-    expect(first).toMatch(/^FAIL {2}QuickBook Assist {2}46\.3\/100 {2}grade F {2}gate: score 46\.3 is under the minimum 70 \(\+1 more\)$/);
-    expect(formatTerminal(sample('partial'), { color: false }).split('\n')[0]).toContain('(partial: run interrupted)');
+  it('starts with the vendor’s result, then the CI gate on its own line', () => {
+    expect(formatTerminal(sample('deep'), { color: false }).split('\n').slice(0, 2)).toEqual([
+      'Northwind Voice AI: grade A, 100/100 · based on all 32 findings',
+      'CI gate: passed (min score 70; required: bidirectional)',
+    ]);
+    expect(formatTerminal(sample('shallow'), { color: false }).split('\n').slice(0, 3)).toEqual([
+      'QuickBook Assist: grade F, 46.3/100 · based on 21 of 22 findings (97% by weight)',
+      'CI gate: failed — score 46.3 is under the minimum 70; bidirectional failed: conflict-refused failed',
+      '  on epic; patient-matched failed on epic; write-lands failed on eclinicalworks; certification',
+    ]);
+    expect(formatTerminal(sample('partial'), { color: false }).split('\n').slice(0, 2)).toEqual([
+      'Northwind Voice AI: grade A, 100/100 (partial: run interrupted) · based on 10 of 12 findings (80% by',
+      '  weight)',
+    ]);
   });
 
   it('says when the score stands on fewer checks than were run', () => {
@@ -17,9 +26,11 @@ describe('formatTerminal', () => {
     expect(formatTerminal(sample('deep'), { color: false })).not.toContain('Note:');
   });
 
-  it('quiet prints the verdict line only', () => {
+  it('quiet prints the result and the gate only', () => {
     const out = formatTerminal(sample('batch'), { color: false, quiet: true });
-    expect(out).toBe(`${formatTerminal(sample('batch'), { color: false }).split('\n')[0]}\n`);
+    const full = formatTerminal(sample('batch'), { color: false });
+    expect(out).toBe(`${full.slice(0, full.indexOf('\nBuyer '))}\n`);
+    expect(out).toMatch(/^Nightly Sync Scheduling: grade F, 53\.3\/100 · .*\nCI gate: failed — /);
   });
 
   it.each(SAMPLE_NAMES)('%s: no colour codes at all without colour, and lines fit 100 columns', (name) => {

@@ -71,8 +71,8 @@ describe('overallScore: weighted mean over scored checks with weight > 0, 0..100
   });
 });
 
-describe('gradeFor: A >= 90, B >= 80, C >= 70, D >= 60, else F', () => {
-  it.each<[number | null, string]>([
+describe('gradeFor: A >= 90, B >= 80, C >= 70, D >= 60, else F; no score, no grade', () => {
+  it.each<[number | null, string | null]>([
     [100, 'A'],
     [90, 'A'],
     [89.9, 'B'],
@@ -83,7 +83,7 @@ describe('gradeFor: A >= 90, B >= 80, C >= 70, D >= 60, else F', () => {
     [60, 'D'],
     [59.9, 'F'],
     [0, 'F'],
-    [null, 'F'],
+    [null, null],
   ])('%s → %s', (score, grade) => {
     expect(gradeFor(score)).toBe(grade);
   });
@@ -244,11 +244,11 @@ describe('scoreReport: findings to the report fields', () => {
     expect(run.gate.passed).toBe(true);
   });
 
-  it('nothing judged: score null, grade F, gate failed', () => {
+  it('nothing judged: score null, no grade (not evaluated, not F), gate failed', () => {
     const run = scoreReport([{ id: 'coverage', title: 'C', findings: [f('skip', 'connection-live')] }], {}, { minScore: 10 });
     expect(run.checks[0]?.status).toBe('skip');
     expect(run.score).toBeNull();
-    expect(run.grade).toBe('F');
+    expect(run.grade).toBeNull();
     expect(run.gate.passed).toBe(false);
     expect(run.gate.reasons).toEqual(['nothing could be judged: no check produced a score']);
   });
