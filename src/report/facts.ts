@@ -24,7 +24,8 @@ export const checkScoreText = (check: CheckResult): string =>
 /** "score from 1 of 3 checks (bidirectional, freshness not judged)", or null when every check was scored. */
 export function unscoredNote(report: Report): string | null {
   const unscored = report.checks.filter((c) => c.score === null).map((c) => c.id);
-  if (unscored.length === 0) return null;
+  // With no score at all the headline already says "not evaluated", and why.
+  if (unscored.length === 0 || report.score === null) return null;
   const scored = report.checks.length - unscored.length;
   return `score from ${scored} of ${report.checks.length} checks (${unscored.join(', ')} not judged)`;
 }

@@ -168,6 +168,10 @@ describe('reports', () => {
     ['a score out of range', (r: Report) => (r.score = 101), '/score: expected a number 0..100 or null, got 101'],
     ['a check score above 1', (r: Report) => (r.checks[0]!.score = 40), '/checks/0/score: expected a number 0..1 or null, got 40'],
     ['a bad status', (r: Report) => (r.checks[0]!.status = 'ok' as never), '/checks/0/status: must be one of: pass, warn, fail, error, skip, got "ok"'],
+    ['a grade F where nothing was judged', (r: Report) => Object.assign(r, { score: null, grade: 'F' }), '/grade: a report with no score is not evaluated and has grade null'],
+    ['a scored report without a grade', (r: Report) => (r.grade = null), '/grade: a scored report needs a grade'],
+    ['a verdict that contradicts the score', (r: Report) => (r.verdict = { status: 'not-evaluated', reason: 'x' }), '/verdict/status: "not-evaluated" does not match score'],
+    ['a share of confidence above 1', (r: Report) => (r.confidence = { judged: 1, total: 1, share: 2 }), '/confidence/share'],
   ])('validateReport refuses %s, as an internal error', (_name, breakIt, message) => {
     const r = report();
     breakIt(r);
