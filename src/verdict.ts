@@ -45,7 +45,8 @@ function notEvaluatedReason(run: Verdictable): string {
   const n = run.connections.length;
   if (n > 0 && run.connections.every((c) => !c.live)) {
     // Nothing reached: the buyer's own setup (addresses, network, credentials) is the first suspect, not the vendor.
-    return `none of the ${n === 1 ? 'plan’s one connection' : `${n} connections`} could be reached or used, so nothing about the vendor was judged; check the plan's URLs, the network and the credentials (see connection-live)`;
+    const which = n === 1 ? "the plan's only connection" : `none of the ${n} connections`;
+    return `${which} could ${n === 1 ? 'not ' : ''}be reached or used, so nothing about the vendor was judged; check the plan's URLs, the network and the credentials (see connection-live)`;
   }
   if (run.partial) return 'the run was interrupted before anything could be judged';
   const why = run.checks.map((c) =>

@@ -75,7 +75,7 @@ describe('ehr-check demo --json -', () => {
       }
     }
     const compare = formatCompareTerminal(reports, { color: false });
-    expect(compare).toMatch(/1\. PASS\s+Deepwater Scheduling/);
+    expect(compare).toMatch(/1\. Deepwater Scheduling\s+grade A, 100\/100\s+CI gate passed/);
     expect(compare).toMatch(/write-idempotent\s+│ ★ ✔ pass 2\/2\s+│ ✖ fail\s+│ ✖ fail/);
   });
 });

@@ -37,7 +37,7 @@ describe('ehr-check run exit codes', () => {
     expect(() => validateReport(report)).not.toThrow();
     expect(report.gate).toMatchObject({ passed: true, minScore: 70, require: ['bidirectional'] });
     expect(report.checks.find((c) => c.id === 'bidirectional')?.status).toBe('pass');
-    expect(result.stdout).toMatch(/^PASS\s+Loopback Reference Vendor/m);
+    expect(result.stdout).toMatch(/^Loopback Reference Vendor: grade A, 100\/100 · based on all \d+ findings\nCI gate: passed \(min score 70; required: bidirectional\)$/m);
     expect(await ledgers(dir)).toEqual({ open: [], cleaned: [report.runId] });
   }, 60_000);
 
@@ -53,7 +53,7 @@ describe('ehr-check run exit codes', () => {
     expect(report.gate.reasons.join('\n')).toMatch(/under the minimum 99/);
     expect(report.gate.reasons.join('\n')).toMatch(/write-lands failed on epic/);
     expect(existsSync(junit)).toBe(true);
-    expect(result.stdout).toMatch(/^FAIL\s+Loopback Reference Vendor/m);
+    expect(result.stdout).toMatch(/^Loopback Reference Vendor: grade [A-F], [\d.]+\/100 · .*\nCI gate: failed — score [\d.]+ is under the minimum 99; /m);
   }, 60_000);
 
   it('1 for the gate, not the run, when the check the gate requires did not pass (--require)', async () => {
@@ -110,6 +110,11 @@ describe('ehr-check run exit codes', () => {
     expect(live?.status).toBe('error');
     expect(JSON.stringify(live?.evidence)).toMatch(/"cause":"connect"/);
     expect(existsSync(md)).toBe(true);
+    // the buyer's setup failed, not the vendor: not evaluated, no grade, and the headline says why
+    expect(report).toMatchObject({ score: null, grade: null, verdict: { status: 'not-evaluated' } });
+    expect(report.verdict!.reason).toMatch(/^the plan's only connection could not be reached or used, so nothing about the vendor was judged/);
+    expect(result.stdout).toMatch(/^Loopback Reference Vendor: NOT EVALUATED — the plan's only connection could not be reached/);
+    expect(result.stdout).not.toMatch(/grade F/);
     // nothing was written anywhere, so there is nothing to undo
     expect(report.cleanup).toMatchObject({ created: 0, removed: 0, leftover: [] });
   }, 60_000);
