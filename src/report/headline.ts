@@ -61,6 +61,14 @@ export function basisText(report: Report): string | null {
   return `based on ${judged} of ${total} findings${weight}`;
 }
 
+/** What the rest of the findings are, when not all of them reach the score; null when they all do. */
+export function unjudgedText(report: Report): string | null {
+  const { judged, total } = reportConfidence(report);
+  if (judged >= total) return null;
+  const rest = total - judged;
+  return `The other ${rest} ${rest === 1 ? 'finding does' : 'do'} not count toward the score (skipped, errored, or in a check left unscored): they neither raise nor lower it.`;
+}
+
 export function gateLine(report: Report): GateLine {
   const gate = report.gate;
   const parts = [gate.minScore === null ? 'no minimum score' : `min score ${formatNumber(gate.minScore)}`];

@@ -3,7 +3,7 @@
 import { FINDINGS_BY_CHECK, type CheckResult, type Finding, type Report } from '../model/report.js';
 import { escapeHtml as h } from './escape.js';
 import { checkScoreText, cleanupSentence, lagViews, topProblems, unscoredNote, writeGroups } from './facts.js';
-import { GATE_LABEL, headline } from './headline.js';
+import { GATE_LABEL, headline, unjudgedText } from './headline.js';
 import { evidenceHtml } from './html-evidence.js';
 import { lagFigure } from './html-lag-chart.js';
 import { htmlPage, pill } from './html-page.js';
@@ -48,7 +48,7 @@ function verdictHeader(report: Report): string {
   const grade = head.grade ?? 'none';
   const label = head.evaluated ? `Vendor result · grade ${h(head.grade)}` : 'Vendor result · not evaluated';
   const detail = head.evaluated
-    ? head.basis ? `<p class="basis" data-testid="basis">${h(capitalise(head.basis))}.</p>` : ''
+    ? head.basis ? `<p class="basis" data-testid="basis">${h(capitalise(head.basis))}.</p>${unjudgedLine(report)}` : ''
     : `<p class="basis" data-testid="not-evaluated"><b>Not evaluated:</b> ${h(head.reason)}.</p>`;
   const partial = report.partial
     ? '<div class="banner" data-testid="partial-banner">Partial report: the run was interrupted. Findings it did not reach are marked skipped; the score covers only what was judged.</div>'
@@ -75,6 +75,11 @@ function gateBox(report: Report): string {
     `<div class="gate-note">The pipeline’s rule for this run (plan gate, --fail-under, --require); it does not change the vendor’s grade.</div></div>`
   );
 }
+
+const unjudgedLine = (report: Report) => {
+  const text = unjudgedText(report);
+  return text ? `<p class="muted" data-testid="unjudged">${h(text)}</p>` : '';
+};
 
 const capitalise = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 

@@ -12,7 +12,7 @@ import {
   lagViews,
   unscoredNote,
 } from './facts.js';
-import { GATE_LABEL, headline } from './headline.js';
+import { GATE_LABEL, headline, unjudgedText } from './headline.js';
 
 const ICON: Record<Status, string> = { pass: '✅', warn: '⚠️', fail: '❌', error: '💥', skip: '⏭️' };
 
@@ -22,7 +22,9 @@ export function formatMarkdown(report: Report): string {
   const lines: string[] = [
     `### ehr-check: ${md(report.vendor.name)} — ${head.evaluated ? head.result : 'not evaluated'}`,
     '',
-    head.evaluated ? (head.basis ? `${md(head.basis.charAt(0).toUpperCase() + head.basis.slice(1))}.` : 'No findings.') : `**Not evaluated:** ${md(head.reason ?? '')}.`,
+    head.evaluated
+      ? (head.basis ? `${md(head.basis.charAt(0).toUpperCase() + head.basis.slice(1))}.${unjudgedText(report) ? ` ${md(unjudgedText(report))}` : ''}` : 'No findings.')
+      : `**Not evaluated:** ${md(head.reason ?? '')}.`,
     '',
     `**${GATE_LABEL}: ${head.gate.passed ? '✅ passed' : '❌ failed'}**${head.gate.passed ? ` (${md(head.gate.terms)})` : ''}`,
     ...(head.gate.passed ? [] : head.gate.reasons.map((r) => `- ${md(r)}`)),

@@ -67,6 +67,7 @@ describe('the headline in four situations, each a real evaluation on loopback', 
     const html = formatHtml(r);
     expect(headerOf(html)).toContain('class="verdict band-good"');
     expect(headerOf(html)).toContain('class="grade grade-A"');
+    expect(headerOf(html)).not.toContain('data-testid="unjudged"');
     expect(gateOf(html)).toContain('class="gate gate-passed"');
   });
 

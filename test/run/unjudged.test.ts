@@ -2,13 +2,17 @@
 // booking skipped) used to read "claim-integrity fail, 50/100 F". Now the findings that need a booking are skipped,
 // the score stands on what was judged, and the report says how little that is. The same run with writes judges
 // every finding (the golden report, test/run/golden.test.ts).
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDemoWorld, type DemoWorld } from '../../fixtures/demo/scenario.js';
 import { validateReport } from '../../src/contracts/validate.js';
 import type { Report } from '../../src/model/report.js';
+import { formatHtml } from '../../src/report/html.js';
 import { formatTerminal } from '../../src/report/terminal.js';
 import { evaluate } from '../../src/run/runner.js';
 import { MemoryLedger } from '../../src/safety/ledger.js';
+import { REPO } from '../helpers/paths.js';
 
 describe('the deep demo vendor without writes', () => {
   let world: DemoWorld;
@@ -63,5 +67,12 @@ describe('the deep demo vendor without writes', () => {
     // bidirectional 4 of 12 × 40, coverage 2 of 4 × 30, freshness 0 of 6 × 30 (unscored), over 100.
     expect(report.confidence).toEqual({ judged: 6, total: 22, share: 0.283 });
     expect(formatTerminal(report, { color: false }).split('\n')[0]).toBe('Deepwater Scheduling: grade A, 100/100 · based on 6 of 22 findings (28% by weight)');
+    expect(formatHtml(report)).toContain(
+      '<p class="basis" data-testid="basis">Based on 6 of 22 findings (28% by weight).</p><p class="muted" data-testid="unjudged">The other 16 do not count',
+    );
+    // Left to look at, beside the headline cases (test/report/headline.test.ts).
+    mkdirSync(join(REPO, 'test-output'), { recursive: true });
+    writeFileSync(join(REPO, 'test-output', 'headline-no-writes.html'), formatHtml(report));
+    writeFileSync(join(REPO, 'test-output', 'headline-no-writes.txt'), formatTerminal(report, { color: false }));
   });
 });
