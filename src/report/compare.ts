@@ -5,6 +5,7 @@ import Table from 'cli-table3';
 import type { Report, Status } from '../model/report.js';
 import { compareReports, type CompareCell, type CompareRow } from './compare-rows.js';
 import { escapeHtml as h, plainText } from './escape.js';
+import { scoreText } from './facts.js';
 import { GATE_LABEL, headline } from './headline.js';
 import { htmlPage, pill } from './html-page.js';
 
@@ -54,7 +55,7 @@ export function formatCompareHtml(reports: readonly Report[]): string {
     (r, i) =>
       `<div class="card" data-testid="vendor-card"><h3><span>${i + 1}. ${h(r.vendor.name)}</span></h3>` +
       `<div style="display:flex;gap:14px;align-items:center;margin-top:8px"><div class="grade grade-${h(r.grade ?? 'none')}" style="width:56px;height:56px;font-size:30px">${h(r.grade ?? '—')}</div>` +
-      `<div><b style="font-size:1.4rem">${h(headline(r).result)}</b><div class="muted">${h(r.buyer.name)} · ${h(r.startedAt.slice(0, 10))}${r.partial ? ' · partial' : ''}</div></div></div>` +
+      `<div><b style="font-size:1.4rem">${h(r.grade ? scoreText(r) : 'not evaluated')}</b><div class="muted">${h(r.buyer.name)} · ${h(r.startedAt.slice(0, 10))}${r.partial ? ' · partial' : ''}</div></div></div>` +
       `<p style="margin:10px 0 0">${GATE_LABEL} ${pill(r.gate.passed ? 'pass' : 'fail', r.gate.passed ? 'passed' : 'failed')}</p></div>`,
   );
   const head = `<tr><th></th>${ranked.map((r, i) => `<th class="vendor">${i + 1}. ${h(r.vendor.name)}<br><code class="muted">${h(r.runId)}</code></th>`).join('')}</tr>`;
