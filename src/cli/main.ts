@@ -64,6 +64,7 @@ export function buildProgram(io: Io, setCode: (code: number) => void): Command {
     .option('--seed <seed>', 'seed of the synthetic data', toNumber('--seed'), 1)
     .option('--require-auth', 'require a SMART backend-services token on FHIR requests')
     .option('--allow-overbooking', 'accept a second booking on a busy slot, as some EHRs do')
+    .option('--redirect-to <url>', 'answer every FHIR request with a 302 to this base URL (an EHR base that sends clients elsewhere)')
     .action(async (opts) => setCode(await (await import('../commands/sandbox.js')).default(opts, io)));
 
   program

@@ -15,6 +15,7 @@ export interface SandboxCommandOptions {
   seed?: number;
   requireAuth?: boolean;
   allowOverbooking?: boolean;
+  redirectTo?: string;
 }
 
 async function readClients(io: Io): Promise<RegisteredClient[]> {
@@ -49,7 +50,7 @@ function whenSignalled(): Promise<NodeJS.Signals> {
 }
 
 export default async function sandboxCommand(opts: SandboxCommandOptions, io: Io): Promise<number> {
-  const { startSandbox, FLAVORS } = await import('../../fixtures/sandbox/index.js');
+  const { startSandbox, FLAVORS, redirectTargetProblem } = await import('../../fixtures/sandbox/index.js');
   const flavor = FLAVORS.find((f) => f === (opts.flavor ?? 'generic'));
   if (!flavor) throw new UsageError(`--flavor must be one of ${FLAVORS.join(', ')}`);
   const port = opts.port ?? 0;
@@ -57,11 +58,14 @@ export default async function sandboxCommand(opts: SandboxCommandOptions, io: Io
   const seed = opts.seed ?? 1;
   if (!Number.isInteger(seed)) throw new UsageError(`--seed must be an integer, got ${seed}`);
 
+  const redirectProblem = opts.redirectTo === undefined ? undefined : redirectTargetProblem(opts.redirectTo);
+  if (redirectProblem) throw new UsageError(`--redirect-to: ${redirectProblem}; give a FHIR base URL, e.g. http://127.0.0.1:8102/fhir/R4`);
+
   const clients = await readClients(io);
   const signalled = whenSignalled();
   let sandbox;
   try {
-    sandbox = await startSandbox({ flavor, port, seed, requireAuth: Boolean(opts.requireAuth), clients, allowOverbooking: Boolean(opts.allowOverbooking) });
+    sandbox = await startSandbox({ flavor, port, seed, requireAuth: Boolean(opts.requireAuth), clients, allowOverbooking: Boolean(opts.allowOverbooking), ...(opts.redirectTo !== undefined && { redirect: { to: opts.redirectTo } }) });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new UsageError(`port ${port} on 127.0.0.1 is already in use`);
     throw error;
@@ -74,6 +78,7 @@ export default async function sandboxCommand(opts: SandboxCommandOptions, io: Io
       `Flavor ${flavor}, seed ${seed}, ${sandbox.seeded.slotCount} slots on ${sandbox.seeded.scheduleIds.map((id) => `Schedule/${id}`).join(', ')}`,
       `${opts.requireAuth ? 'SMART backend-services token required' : 'Open (no token required)'}` +
         `${opts.allowOverbooking ? ', overbooking allowed' : ''}; ${clients.length} registered client(s) (${CLIENTS_ENV}).`,
+      ...(opts.redirectTo !== undefined ? [`Every FHIR request is answered with a 302 to ${opts.redirectTo}`] : []),
       'Stop with Ctrl+C.',
       '',
     ].join('\n'),
