@@ -43,6 +43,27 @@ describe('ehr-check sandbox', () => {
     expect(await run.exited).toBe(0);
   });
 
+  it('--redirect-to answers every FHIR request with a 302 to that base, and says so', async () => {
+    const run = serve(['--port', '0', '--redirect-to', 'http://127.0.0.1:9/fhir/R4']);
+    try {
+      const base = await run.baseUrl;
+      const res = await fetch(`${base}/Slot?status=free`, { redirect: 'manual', signal: AbortSignal.timeout(10_000) });
+      expect(res.status).toBe(302);
+      expect(res.headers.get('location')).toBe('http://127.0.0.1:9/fhir/R4/Slot?status=free');
+      expect(run.output()).toContain('Every FHIR request is answered with a 302 to http://127.0.0.1:9/fhir/R4');
+    } finally {
+      run.child.kill('SIGTERM');
+    }
+    expect(await run.exited).toBe(0);
+  });
+
+  it('refuses a --redirect-to that is not an http(s) URL with exit code 2, naming the option and the fix', async () => {
+    const result = await runCli(['sandbox', '--redirect-to', 'ftp://127.0.0.1/fhir'], { timeoutMs: 20_000 });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--redirect-to: it must be http(s), not ftp:; give a FHIR base URL');
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
   it('refuses an unknown flavor with exit code 2', async () => {
     const result = await runCli(['sandbox', '--flavor', 'meditech'], { timeoutMs: 20_000 });
     expect(result.code).toBe(2);
