@@ -131,7 +131,7 @@ describe('README: your first evaluation', () => {
     expect(ran.find((r) => r.args[0] === 'inspect')!.result.stdout).toMatch(/read-through +│ bidirectional +│ api/);
     expect(ran.find((r) => r.args[0] === 'validate')!.result.stdout).toContain(`${planFile}: valid plan`);
     const run = ran.find((r) => r.args[0] === 'run')!.result;
-    expect(run.stderr).toContain('Report written: my-report.html, my-report.json');
+    expect(run.stderr).toContain('Report written: my-report.json, my-report.html');
     const mine = JSON.parse(readFileSync(join(dir, 'my-report.json'), 'utf8')) as Report;
     expect(mine.vendor.name).toBe('Reference vendor (deep)');
     expect(mine.connections).toEqual([expect.objectContaining({ system: 'oracle-health', live: true })]);
