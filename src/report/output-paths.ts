@@ -95,20 +95,26 @@ export async function outputPathProblems(
   cwd: string,
   options: { createFolders?: boolean } = {},
 ): Promise<InputProblem[]> {
-  const problems: InputProblem[] = [];
+  const found: Array<{ option: string; files: string[]; message: string }> = [];
+  const add = (option: string, file: string, message: string) => {
+    // demo's per-vendor files share a folder: one line for all three, not three of the same.
+    const same = found.find((p) => p.option === option && p.message === message);
+    if (same) same.files.push(file);
+    else found.push({ option, files: [file], message });
+  };
   const owner = new Map<string, string>();
   for (const { option, file, example } of outputs) {
     const path = resolve(cwd, file);
     const earlier = owner.get(path);
     if (earlier !== undefined) {
-      problems.push({ file: `${option} ${file}`, field: '', message: `${earlier} writes the same file: give each output its own file` });
+      add(option, file, `${earlier} writes the same file: give each output its own file`);
       continue;
     }
     owner.set(path, option);
     const problem = await pathProblem(path, example ?? 'report.json', Boolean(options.createFolders));
-    if (problem) problems.push({ file: `${option} ${file}`, field: '', message: problem });
+    if (problem) add(option, file, problem);
   }
-  return problems;
+  return found.map((p) => ({ file: `${p.option} ${p.files.join(', ')}`, field: '', message: p.message }));
 }
 
 /** Throws an InputError (exit 2) naming every output that could not be written, before anything runs. */
