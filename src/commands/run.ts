@@ -73,8 +73,8 @@ export default async function runCommand(opts: RunCommandOptions, io: Io): Promi
   await checkOutputs(opts, io);
   const { loadPlan } = await import('../contracts/load.js');
   const loaded = await loadPlan(opts.plan, { cwd: io.cwd });
-  const { checkKeyFiles } = await import('../run/preflight.js');
-  await checkKeyFiles(loaded, io.cwd);
+  const { checkLocalFiles } = await import('../run/preflight.js');
+  await checkLocalFiles(loaded, io.cwd);
   const progress = createProgress(io, { quiet: opts.quiet });
   const { chooseOperator } = await import('../operator/choose.js');
   const operator = await chooseOperator({ script: opts.operatorScript, io, ehrBaseUrls: loaded.plan.connections.map((c) => c.ehr.fhirBaseUrl), progress });

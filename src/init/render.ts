@@ -4,7 +4,7 @@ import { Document, isMap, isScalar, isSeq, type Pair, type YAMLMap } from 'yaml'
 import type { AuthConfig, Plan } from '../model/plan.js';
 
 const HEADER = [
-  ' ehr-check plan, written by `ehr-check init`. Edit freely; check it with `ehr-check validate <this file>`.',
+  ' ehr-check plan, written by `ehr-check init`. Edit freely; check it with `npx ehr-check validate <this file>`.',
   ' It holds no secret: only the names of the environment variables and key files that do.',
 ].join('\n');
 

@@ -1,6 +1,9 @@
 // What a run needs from the local machine, checked before the first request: every SMART Backend Services
-// key the plan names can be read and fits its algorithm. A key that cannot sign would otherwise surface only
-// as a connection error after minutes of probing, and the fix is on this machine, not at the EHR.
+// key the plan names can be read and fits its algorithm, and the CHPL export file (if any) is there. A key that
+// cannot sign would otherwise surface only as a connection error after minutes of probing, and the fix is on
+// this machine, not at the EHR.
+import { constants } from 'node:fs';
+import { access, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { displayPath } from '../contracts/read.js';
 import { pointer } from '../contracts/wording.js';
@@ -35,8 +38,22 @@ export async function keyFileProblems(loaded: LoadedPlan, cwd: string): Promise<
   return problems;
 }
 
-/** Exit 2 before any probe when a key file the plan names cannot be used. */
-export async function checkKeyFiles(loaded: LoadedPlan, cwd: string): Promise<void> {
-  const problems = await keyFileProblems(loaded, cwd);
+/** The CHPL export the plan names must be a readable file (its content is checked when it is read). */
+async function chplExportProblems(loaded: LoadedPlan, cwd: string): Promise<InputProblem[]> {
+  const exportFile = loaded.plan.chpl?.exportFile;
+  if (exportFile === undefined) return [];
+  try {
+    if (!(await stat(exportFile)).isFile()) throw Object.assign(new Error('a folder'), { code: 'EISDIR' });
+    await access(exportFile, constants.R_OK);
+    return [];
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
+    return [{ file: displayPath(loaded.file, cwd), field: '/chpl/exportFile', message: `cannot read ${exportFile} (${code}): give the path of a CHPL export, relative to the plan` }];
+  }
+}
+
+/** Exit 2 before any probe when a key file or the CHPL export the plan names cannot be used. */
+export async function checkLocalFiles(loaded: LoadedPlan, cwd: string): Promise<void> {
+  const problems = [...(await keyFileProblems(loaded, cwd)), ...(await chplExportProblems(loaded, cwd))];
   if (problems.length > 0) throw new InputError(problems);
 }

@@ -3,8 +3,9 @@
 // no stack trace. And a write that still fails at the end leaves the other reports written and says which one
 // it could not write, with exit 3.
 import { spawn } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { appendFile, chmod, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -118,6 +119,29 @@ describe('run: every output checked before the first probe', () => {
     expect(tripwire.requests).toEqual([]);
     expect(await ledgers(keyed)).toEqual({ open: [], cleaned: [] });
     expect(existsSync(join(keyed, 'r.json'))).toBe(false);
+    await rm(keyed, { recursive: true, force: true });
+  });
+
+  it('a key of the wrong kind for its algorithm, and a CHPL export that is not there: both named, before any request', async () => {
+    const keyed = await tempDir('outputs-wrong-key');
+    await mkdir(join(keyed, 'keys'));
+    const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-384' });
+    await writeFile(join(keyed, 'keys', 'ehr.pem'), privateKey.export({ type: 'pkcs8', format: 'pem' }));
+    const keyPlan = await writePlanFile(keyed, {
+      ehrBaseUrl: `${tripwire.origin}/fhir/R4`,
+      vendorBaseUrl: `${tripwire.origin}/vendor`,
+      ehrAuth: { type: 'backend-services', clientId: 'ehr-check', privateKeyFile: './keys/ehr.pem', alg: 'RS384' },
+    });
+    await appendFile(keyPlan, 'chpl:\n  exportFile: ./chpl-export.json\n');
+    const result = await runCli(['run', '--plan', keyPlan, '--allow-writes'], { cwd: keyed });
+    expectRefusedUpFront(
+      result,
+      /^ehr-check: plan\.yaml: \/connections\/0\/ehr\/auth\/privateKeyFile: .*ehr\.pem is not an RSA key of 2048 bits or more, which RS384 needs \(it is ec secp384r1\)/m,
+      /^ehr-check: plan\.yaml: \/chpl\/exportFile: cannot read .*chpl-export\.json \(ENOENT\)/m,
+    );
+    expect(result.stderr).not.toContain('BEGIN');
+    expect(tripwire.requests).toEqual([]);
+    expect(await ledgers(keyed)).toEqual({ open: [], cleaned: [] });
     await rm(keyed, { recursive: true, force: true });
   });
 
