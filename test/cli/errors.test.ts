@@ -43,6 +43,25 @@ describe('handleError', () => {
   });
 });
 
+describe('ehr-check sandbox on a port that is taken', () => {
+  it('says so and how to choose another: exit 2, no stack', async () => {
+    const { createServer } = await import('node:net');
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const port = (taken.address() as { port: number }).port;
+    try {
+      for (const args of [['--port', String(port)], ['--vendor', 'deep', '--vendor-port', String(port)]]) {
+        const result = await runCli(['sandbox', ...args], { timeoutMs: 30_000 });
+        expect(result.code, args.join(' ')).toBe(2);
+        expect(result.stderr).toMatch(new RegExp(`^ehr-check: --(vendor-)?port ${port}: that port on 127\\.0\\.0\\.1 is already in use; choose another, or 0 for any free port$`, 'm'));
+        expect(result.stderr).not.toMatch(STACK_FRAME);
+      }
+    } finally {
+      await new Promise((resolve) => taken.close(resolve));
+    }
+  });
+});
+
 describe('bin/ehr-check.js', () => {
   const copies: string[] = [];
   afterAll(() => Promise.all(copies.map((dir) => rm(dir, { recursive: true, force: true }))));
@@ -59,7 +78,16 @@ describe('bin/ehr-check.js', () => {
   });
 
   it('no user mistake on the command line prints a stack trace', async () => {
-    for (const args of [['run', '--plan', '/nonexistent-dir/plan.yaml'], ['validate', '/'], ['assert', '--report', '/dev/null'], ['schema', 'nope'], ['run']]) {
+    const cases = [
+      ['run', '--plan', '/nonexistent-dir/plan.yaml'],
+      ['validate', '/'],
+      ['assert', '--report', '/dev/null'],
+      ['schema', 'nope'],
+      ['run'],
+      ['sandbox', '--vendor', 'nope'],
+      ['sandbox', '--vendor-port', '9101'],
+    ];
+    for (const args of cases) {
       const result = await runCli(args);
       expect(result.code, args.join(' ')).toBe(2);
       expect(result.stderr, args.join(' ')).not.toMatch(STACK_FRAME);
