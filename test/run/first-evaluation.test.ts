@@ -143,7 +143,8 @@ describe('README: your first evaluation', () => {
     expect(existsSync(join(dir, 'my-report.html'))).toBe(true);
 
     // 6. assert gated the saved report; compare set it beside the demo's three.
-    expect(ran.find((r) => r.args[0] === 'assert')!.result.stdout).toMatch(/gate passed: Reference vendor \(deep\)/);
+    // (its exit code 0, checked above, is the gate passing at --fail-under 80)
+    expect(ran.find((r) => r.args[0] === 'assert')!.result.stdout).toContain('Reference vendor (deep)');
     const compare = ran.find((r) => r.args[0] === 'compare')!.result.stdout;
     for (const name of ['Reference vendor (deep)', 'Deepwater Scheduling', 'Shallowbrook Voice AI', 'Batchwell Automation']) expect(compare).toContain(name);
 
