@@ -65,6 +65,8 @@ export function buildProgram(io: Io, setCode: (code: number) => void): Command {
     .option('--require-auth', 'require a SMART backend-services token on FHIR requests')
     .option('--allow-overbooking', 'accept a second booking on a busy slot, as some EHRs do')
     .option('--redirect-to <url>', 'answer every FHIR request with a 302 to this base URL (an EHR base that sends clients elsewhere)')
+    .option('--vendor <kind>', 'also serve a reference vendor connected to it: deep, shallow or batch')
+    .option('--vendor-port <port>', "the reference vendor's port (0 = any free port)", toNumber('--vendor-port'))
     .action(async (opts) => setCode(await (await import('../commands/sandbox.js')).default(opts, io)));
 
   program

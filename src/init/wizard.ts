@@ -12,11 +12,7 @@ import { askSystem, systemLabel } from './systems.js';
 export async function askPlan(ask: Ask): Promise<Plan> {
   ask.say('Buyer');
   const buyerName = await ask.text('Buyer (your organisation) name', { validate: required('a name') });
-  const volumes = {
-    bookingsPerWeek: await ask.number('Bookings per week made through the vendor', { min: 0, integer: true }),
-    minutesPerManualEntry: await ask.number('Staff minutes to enter one booking by hand', { min: 0, default: 4 }),
-    staffHourlyCost: await ask.number('Staff hourly cost (loaded)', { min: 0 }),
-  };
+  const volumes = await askVolumes(ask);
   const sites = await askSites(ask);
 
   ask.say('Vendor');
@@ -40,12 +36,23 @@ export async function askPlan(ask: Ask): Promise<Plan> {
 
   return {
     version: 1,
-    buyer: { name: buyerName, volumes, sites },
+    buyer: { name: buyerName, ...(volumes ? { volumes } : {}), sites },
     vendor: { name: vendorName, manifest },
     connections,
     checks,
     gate: { minScore, require: requireChecks },
     ...(certifications ? { certifications } : {}),
+  };
+}
+
+/** Optional in a plan: without them the report has no cost panel, so an empty first answer skips all three. */
+async function askVolumes(ask: Ask): Promise<Plan['buyer']['volumes']> {
+  const bookingsPerWeek = await ask.optionalNumber('Bookings per week made through the vendor (empty: skip the cost panel)', { min: 0, integer: true });
+  if (bookingsPerWeek === undefined) return undefined;
+  return {
+    bookingsPerWeek,
+    minutesPerManualEntry: await ask.number('Staff minutes to enter one booking by hand', { min: 0, default: 4 }),
+    staffHourlyCost: await ask.number('Staff hourly cost (loaded)', { min: 0 }),
   };
 }
 
