@@ -83,7 +83,7 @@ function personWay(ctx: ConnectionContext): ChangeWay[] {
 async function change(ctx: ConnectionContext, kind: Kind, slot: Slot, ways: ChangeWay[], options: ChangeOptions & { appointmentId?: string }): Promise<SlotChange> {
   const tried: PremiseTry[] = [];
   for (const way of ways) {
-    if (ctx.signal.aborted) break;
+    if (ctx.signal.aborted && way === 'operator') continue; // after SIGINT nobody is asked; the API still undoes
     const attempt = await attemptWay(ctx, kind, slot, way, options);
     tried.push(attempt.tried);
     if (!attempt.tried.held) continue;
