@@ -154,7 +154,7 @@ async function rivalPremise(
       const state = await ehrSlotState(ctx, slot);
       held = state?.status === CLOSED;
       readBy = state?.readBy;
-      if (!held) note = stateText(state);
+      if (!held) note = `${stateText(state)}${state?.status ? `, not ${CLOSED}` : ''}`;
     }
   }
   const lost = !held && ehr.status !== null && TAKEN.has(ehr.status) && read.taken;
