@@ -84,7 +84,7 @@ async function change(ctx: ConnectionContext, kind: Kind, slot: Slot, ways: Chan
   const tried: PremiseTry[] = [];
   for (const way of ways) {
     if (ctx.signal.aborted && way === 'operator') continue; // after SIGINT nobody is asked; the API still undoes
-    const attempt = await attemptWay(ctx, kind, slot, way, options);
+    const attempt = await attemptWay(ctx, kind, slot, way, options, ways.length === 1);
     tried.push(attempt.tried);
     if (!attempt.tried.held) continue;
     return {
@@ -103,7 +103,7 @@ async function change(ctx: ConnectionContext, kind: Kind, slot: Slot, ways: Chan
   throw new PremiseError(premise, `could not ${what} in the EHR (${how})${person}`);
 }
 
-async function attemptWay(ctx: ConnectionContext, kind: Kind, slot: Slot, way: ChangeWay, options: ChangeOptions & { appointmentId?: string }): Promise<Attempt> {
+async function attemptWay(ctx: ConnectionContext, kind: Kind, slot: Slot, way: ChangeWay, options: ChangeOptions & { appointmentId?: string }, only: boolean): Promise<Attempt> {
   try {
     if (way === 'operator') return await byPerson(ctx, kind, slot, options.vendorLook);
     if (way === 'slot-update' || way === 'slot-patch') return await bySlotWrite(ctx, kind, slot, way);
@@ -111,6 +111,7 @@ async function attemptWay(ctx: ConnectionContext, kind: Kind, slot: Slot, way: C
     return await byRemovingBooking(ctx, slot, options.appointmentId);
   } catch (error) {
     if (error instanceof StepSkipped) throw error; // a person passed: the finding is skipped, with why
+    if (only && way === 'operator') throw error; // the one way there is: the finding says what went wrong, in the step's words
     return { tried: { via: way, status: null, held: false, note: error instanceof Error ? error.message : String(error) } };
   }
 }
