@@ -34,7 +34,12 @@ export class FreeSlotSupply {
    * and its API searches them, they are read now (`readOwn`), so a skipped read-through does not starve the writes.
    */
   async take(ctx: ConnectionContext, readOwn: boolean): Promise<{ slot: Slot; premise: Premise }> {
-    if (this.shown === undefined && readOwn) this.readFrom(await ehrFreeSlots(ctx, probeWindow()));
+    if (this.shown === undefined && readOwn) {
+      const read = await ehrFreeSlots(ctx, probeWindow()).catch((error: unknown) => {
+        throw new Error(`no slot to book: the EHR's free slots could not be read (${error instanceof Error ? error.message : String(error)})`);
+      });
+      this.readFrom(read);
+    }
     if (this.shown === undefined) throw new Error(`no slot to book: the EHR's free slots were not read (${this.notRead})`);
     while (this.pool.length > 0) {
       const slot = this.pool.shift()!;

@@ -16,7 +16,7 @@ export interface ProxyOptions {
   /** Runs before a request is passed on: lets a test make the EHR change under the vendor's feet. */
   beforeForward?: (method: string, path: string, body: Buffer) => Promise<void>;
   /** Answers a request in the EHR's place (not passed on) when it returns an answer: an EHR with other habits. */
-  answer?: (method: string, path: string, body: Buffer) => { status: number; body?: unknown } | undefined;
+  answer?: (method: string, path: string, body: Buffer, query: URLSearchParams) => { status: number; body?: unknown } | undefined;
 }
 
 export async function startEhrProxy(target: string, options: ProxyOptions = {}): Promise<EhrProxy> {
@@ -33,7 +33,7 @@ export async function startEhrProxy(target: string, options: ProxyOptions = {}):
       res.end(JSON.stringify({ resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'not-supported' }] }));
       return;
     }
-    const own = options.answer?.(req.method ?? 'GET', path ?? '/', Buffer.concat(chunks));
+    const own = options.answer?.(req.method ?? 'GET', path ?? '/', Buffer.concat(chunks), new URL(req.url ?? '/', 'http://proxy').searchParams);
     if (own) {
       res.writeHead(own.status, { 'content-type': 'application/fhir+json' });
       res.end(own.body === undefined ? '' : JSON.stringify(own.body));
