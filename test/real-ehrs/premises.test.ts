@@ -12,10 +12,11 @@ import { dropSlotWrites, startEhrProxy, type EhrProxy } from '../vendors/ehr-pro
 type Behaviour = 'plain' | 'derived' | 'slot-writes-dropped';
 const BEHAVIOURS: Behaviour[] = ['plain', 'derived', 'slot-writes-dropped'];
 
-/** Slot writes answered 200 and dropped, and the EHR refuses ehr-check's own Appointments: no way of closing a slot is left to its API. */
-const dropSlotWritesRefuseBookings = (method: string, path: string, body: Buffer) =>
-  dropSlotWrites(method, path, body) ??
-  (method === 'POST' && /\/Appointment$/.test(path) ? { status: 405, body: { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'not-supported', diagnostics: 'Appointment create is not offered to this client' }] } } : undefined);
+/** The EHR refuses ehr-check's own Appointments (its statement lists create): the vendor's reach it directly. */
+const refuseBookings = (method: string, path: string) =>
+  method === 'POST' && /\/Appointment$/.test(path) ? { status: 405, body: { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'not-supported', diagnostics: 'Appointment create is not offered to this client' }] } } : undefined;
+/** …and drops Slot writes too: no way of closing a slot is left to its API. */
+const dropSlotWritesRefuseBookings = (method: string, path: string, body: Buffer) => dropSlotWrites(method, path, body) ?? refuseBookings(method, path);
 
 interface Run {
   world: World;
@@ -31,7 +32,7 @@ const started = new Map<string, Promise<Run>>();
 
 /** One world per (behaviour, vendor): a sandbox, the vendor on it, and ehr-check's evaluation, through a proxy where the behaviour needs one. */
 function runOn(
-  behaviour: Behaviour | 'no-way-left',
+  behaviour: Behaviour | 'no-way-left' | 'bookings-refused',
   name: string,
   vendor: Omit<VendorOptions, 'ehrBaseUrl'>,
   checks: CheckId[],
@@ -47,9 +48,10 @@ function runOn(
         opened.push(world);
         await afterVendor?.(world);
         let proxy: EhrProxy | undefined;
-        if (behaviour === 'slot-writes-dropped' || behaviour === 'no-way-left') {
+        if (behaviour !== 'plain' && behaviour !== 'derived') {
           // Only ehr-check goes through the proxy: the vendor reaches the EHR as before.
-          proxy = await startEhrProxy(world.sandbox.fhirBaseUrl, { answer: behaviour === 'no-way-left' ? dropSlotWritesRefuseBookings : dropSlotWrites });
+          const answer = { 'slot-writes-dropped': dropSlotWrites, 'no-way-left': dropSlotWritesRefuseBookings, 'bookings-refused': refuseBookings }[behaviour];
+          proxy = await startEhrProxy(world.sandbox.fhirBaseUrl, { answer });
           opened.push(proxy);
         }
         const slotsBefore = await slotStatuses(world.sandbox.fhirBaseUrl);
@@ -200,5 +202,19 @@ describe('an EHR on which no way of closing a slot holds', () => {
     expect(run.report.cleanup.leftover).toEqual([]);
     expect(await slotStatuses(world.sandbox.fhirBaseUrl)).toEqual(slotsBefore);
     expect(await runBookings(world.sandbox.fhirBaseUrl, run.runId)).toEqual([]);
+  }, 90_000);
+});
+
+describe('an EHR that refuses the race’s rival booking, though its statement lists Appointment create', () => {
+  it('runs each race again with the slot closed by Slot update, and says so in every attempt', async () => {
+    const { run } = await runOn('bookings-refused', 'honest', { behavior: 'deep' }, ['freshness']);
+    const race = run.finding('double-booking-race');
+    expect(race.status, race.message).toBe('pass');
+    const attempts = (race.evidence as Ev).attempts as Ev[];
+    expect(attempts.map((a) => a.ehrMethod)).toEqual(['slot-update', 'slot-update', 'slot-update']);
+    const rival = (a: Ev) => a.premises.find((p: Ev) => p.premise === 'rival-booking');
+    // The first attempt carries the way that did not hold; the later ones start from the way that did.
+    expect(rival(attempts[0]!).tried[0]).toMatchObject({ via: 'ehr-appointment', status: 405, held: false });
+    for (const a of attempts) expect(rival(a)).toMatchObject({ via: 'slot-update', confirmed: true });
   }, 90_000);
 });
