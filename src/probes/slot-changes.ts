@@ -39,6 +39,8 @@ export interface ChangeOptions {
   patientId?: string;
   /** Only these ways (in this order); default: every way the EHR's capabilities allow. */
   ways?: ChangeWay[];
+  /** Start the chain at this way (the one that held last time: the EHR will not have changed its habits). */
+  from?: ChangeWay;
   /** Looked at while a person works, so a vendor quicker than their confirmation is not missed. */
   vendorLook?: Look;
 }
@@ -56,7 +58,8 @@ interface Attempt {
 
 /** Makes a free slot unavailable in the EHR and confirms it there. */
 export function blockSlot(ctx: ConnectionContext, slot: Slot, options: ChangeOptions = {}): Promise<SlotChange> {
-  const ways = options.ways ?? [...slotWays(ctx), ...(options.patientId && can(ctx, 'Appointment', 'create') ? (['ehr-appointment'] as const) : []), ...personWay(ctx)];
+  const all = [...slotWays(ctx), ...(options.patientId && can(ctx, 'Appointment', 'create') ? (['ehr-appointment'] as const) : []), ...personWay(ctx)];
+  const ways = options.ways ?? (options.from && all.includes(options.from) ? all.slice(all.indexOf(options.from)) : all);
   return change(ctx, 'block-slot', slot, ways, options);
 }
 

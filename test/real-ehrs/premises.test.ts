@@ -8,6 +8,7 @@ import type { VendorOptions } from '../../fixtures/vendors/index.js';
 import type { CheckId, Finding, FindingId } from '../../src/model/report.js';
 import { earlyFreeSlot, evaluateOnce, planFor, runBookings, slotStatuses, staff, startWorld, taggedWithRun, type Evaluation, type World } from '../bidirectional/world.js';
 import { dropSlotWrites, startEhrProxy, type EhrProxy } from '../vendors/ehr-proxy.js';
+import { evaluateWith, planFor as realPlanFor, staffScriptOperator, startRealWorld } from './world.js';
 
 type Behaviour = 'plain' | 'derived' | 'slot-writes-dropped';
 const BEHAVIOURS: Behaviour[] = ['plain', 'derived', 'slot-writes-dropped'];
@@ -216,5 +217,34 @@ describe('an EHR that refuses the race’s rival booking, though its statement l
     // The first attempt carries the way that did not hold; the later ones start from the way that did.
     expect(rival(attempts[0]!).tried[0]).toMatchObject({ via: 'ehr-appointment', status: 405, held: false });
     for (const a of attempts) expect(rival(a)).toMatchObject({ via: 'slot-update', confirmed: true });
+  }, 90_000);
+});
+
+describe('an EHR whose API takes no way of closing a slot, with a person at its screens', () => {
+  it('asks the person once the API ways did not hold, and judges by their confirmed change', async () => {
+    const world = await startRealWorld('generic');
+    opened.push(world);
+    const proxy = await startEhrProxy(world.sandbox.fhirBaseUrl, { answer: dropSlotWritesRefuseBookings });
+    opened.push(proxy);
+    const plan = realPlanFor(world, 'generic', { trials: 1 });
+    plan.connections[0]!.ehr.fhirBaseUrl = proxy.fhirBaseUrl;
+    const slotsBefore = await slotStatuses(world.sandbox.fhirBaseUrl);
+    const run = await evaluateWith(plan, await staffScriptOperator(world), ['bidirectional', 'freshness']);
+
+    const conflict = run.finding('conflict-refused');
+    expect(conflict.status, conflict.message).toBe('pass');
+    expect((conflict.evidence as Ev).blockedBy).toBe('operator');
+    const block = premisesOf(conflict).find((p) => p.premise === 'block-slot')!;
+    expect(block).toMatchObject({ via: 'operator', confirmed: true, readBy: 'slot-search' });
+    expect(block.tried.map((t: Ev) => [t.via, t.held])).toEqual([['slot-update', false], ['ehr-appointment', false], ['operator', true]]);
+    expect(((conflict.evidence as Ev).operatorSteps as Ev[]).map((st) => [st.kind, st.outcome])).toEqual([['block-slot', 'done'], ['free-slot', 'done']]);
+
+    const lag = run.finding('ehr-to-vendor-lag');
+    expect(lag.status, lag.message).toBe('pass');
+    expect((lag.evidence as Ev).methods).toEqual(['operator']);
+    // A person cannot act at the same moment as the vendor: no race is run, and nothing is said about the vendor.
+    expect(run.finding('double-booking-race').status).toBe('error');
+    expect(run.report.cleanup.leftover).toEqual([]);
+    expect(await slotStatuses(world.sandbox.fhirBaseUrl)).toEqual(slotsBefore);
   }, 90_000);
 });

@@ -112,7 +112,9 @@ export async function measureEhrToVendor(ctx: ConnectionContext, run: TrialRun):
       held = undefined;
       const { slot, premise } = await run.pool.takeConfirmed(ctx);
       rec.premises.push(premise);
-      const block = await blockSlot(ctx, slot, { patientId: run.patientId, vendorLook: vendorShows(slot, 'not-free') });
+      // Each trial starts from the way that held before: the EHR will not take the others now either.
+      const from = [...rec.methods].pop() as SlotChange['way'] | undefined;
+      const block = await blockSlot(ctx, slot, { patientId: run.patientId, vendorLook: vendorShows(slot, 'not-free'), ...(from && { from }) });
       held = { slot, change: block };
       rec.premises.push(block.premise);
       rec.slots.push(slot.id);
