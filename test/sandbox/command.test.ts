@@ -57,6 +57,20 @@ describe('ehr-check sandbox', () => {
     expect(await run.exited).toBe(0);
   });
 
+  it('with --derive-slot-status serves an EHR whose slots are busy only while a booking holds them', async () => {
+    const run = serve(['--port', '0', '--derive-slot-status']);
+    try {
+      const base = await run.baseUrl;
+      expect(run.output()).toMatch(/slot status derived from bookings/);
+      const slot = (await call(`${base}/Slot?status=free&_count=1`)).body.entry[0].resource;
+      expect((await call(`${base}/Slot/${slot.id}`, { method: 'PUT', body: { ...slot, status: 'busy' } })).status).toBe(200);
+      expect((await call(`${base}/Slot/${slot.id}`)).body.status).toBe('free');
+    } finally {
+      run.child.kill('SIGTERM');
+    }
+    expect(await run.exited).toBe(0);
+  });
+
   it('refuses a --redirect-to that is not an http(s) URL with exit code 2, naming the option and the fix', async () => {
     const result = await runCli(['sandbox', '--redirect-to', 'ftp://127.0.0.1/fhir'], { timeoutMs: 20_000 });
     expect(result.code).toBe(2);

@@ -7,22 +7,10 @@ import { offsetWindowMs, startOffsets } from '../../freshness/schedule.js';
 import { ProbeError, type ProbeErrorKind } from '../../http/types.js';
 import type { LagSample } from '../../model/report.js';
 import type { ConnectionContext } from '../context.js';
-import {
-  blockSlotInEhr,
-  bookViaVendor,
-  canReadSlots,
-  canRemoveAppointments,
-  ehrAppointmentsByKey,
-  ehrBookingsOnSlot,
-  freeSlotInEhr,
-  readSlot,
-  removeAppointment,
-  runKey,
-  type BookingHint,
-  type ChangeMethod,
-  type Slot,
-} from '../ehr-ops.js';
+import { bookViaVendor, canRemoveAppointments, ehrAppointmentsByKey, ehrBookingsOnSlot, removeAppointment, runKey, type BookingHint, type Slot } from '../ehr-ops.js';
 import { sleep } from '../outcome.js';
+import { ehrSlotState, type Premise } from '../premise.js';
+import { blockSlot, freeSlot, type SlotChange } from '../slot-changes.js';
 import { ehrHoldsBooking, timed, vendorSees, type SlotPool } from './slots.js';
 import type { FreshnessProbeSettings, LagData, ProbeErrorNote } from './types.js';
 
@@ -33,6 +21,8 @@ export interface TrialRun {
   seed: number;
   /** Reports "trial i of n" with an upper bound of the time left. */
   progress(direction: string, trial: number): void;
+  /** How the EHR confirmed the test patient: the first premise of every trial. */
+  patientPremise?: Premise;
 }
 
 /** Collects a direction's samples and turns them into `LagData`. */
@@ -41,9 +31,13 @@ export class LagRecorder {
   readonly slots: string[] = [];
   readonly methods = new Set<string>();
   readonly pollErrors: ProbeErrorNote[] = [];
+  /** Every premise the trials rested on, confirmed in the EHR: the patient, each slot free, each change made. */
+  readonly premises: Premise[] = [];
   interrupted = false;
 
-  constructor(private readonly run: TrialRun, readonly offsetsMs: number[]) {}
+  constructor(private readonly run: TrialRun, readonly offsetsMs: number[]) {
+    if (run.patientPremise) this.premises.push(run.patientPremise);
+  }
 
   /** Adds a trial's sample; false when the run was interrupted during it (no sample). */
   add(watch: WatchResult, sample: () => LagSample): boolean {
@@ -69,6 +63,7 @@ export class LagRecorder {
       offsetsMs: this.offsetsMs.slice(0, this.samples.length),
       seed: this.run.seed,
       pollErrors: this.pollErrors,
+      premises: this.premises,
       interrupted: this.interrupted,
       ...extra,
     };
@@ -81,46 +76,59 @@ export function offsetsFor(run: TrialRun, salt: number): number[] {
 
 /**
  * Alternates the direction of the change so both are measured: block a free slot (the vendor must stop
- * offering it), then free it again (the vendor must offer it again). A block the vendor never saw is undone
- * unmeasured, and the next trial blocks a fresh slot: "freeing" a slot the vendor never saw busy proves nothing.
+ * offering it), then free it again (the vendor must offer it again). Each change is read back from the EHR
+ * before the vendor is timed: a change the EHR did not take is no change to time. A block the vendor never saw
+ * is undone unmeasured, and the next trial blocks a fresh slot: "freeing" a slot the vendor never saw busy proves nothing.
  */
 export async function measureEhrToVendor(ctx: ConnectionContext, run: TrialRun): Promise<LagData> {
   const rec = new LagRecorder(run, offsetsFor(run, 1));
   const timeoutMs = run.settings.timeoutSeconds * 1000;
-  let held: { slot: Slot; how: { method: ChangeMethod; appointmentId?: string } } | undefined;
-  const watch = (slot: Slot, timing: ChangeTiming, wanted: 'free' | 'not-free') =>
-    watchForChange(async () => ((await vendorSees(ctx, slot)) === wanted ? 'new' : 'old'), { change: timing, timeoutMs, signal: ctx.signal });
+  let held: { slot: Slot; change: SlotChange } | undefined;
+  const vendorShows = (slot: Slot, wanted: 'free' | 'not-free') => async () => ((await vendorSees(ctx, slot)) === wanted ? ('new' as const) : ('old' as const));
+  /** Watches the vendor from the change on; looks made while a person worked count too. */
+  const watch = async (slot: Slot, change: SlotChange, wanted: 'free' | 'not-free'): Promise<WatchResult> => {
+    if (change.vendor.some((o) => o.shows === 'new')) return { observations: change.vendor, seen: true, interrupted: false, errors: [] };
+    const after = await watchForChange(vendorShows(slot, wanted), { change: change.timing, timeoutMs, signal: ctx.signal });
+    return { ...after, observations: [...change.vendor, ...after.observations] };
+  };
+  const undo = async (slot: Slot, change: SlotChange, vendorLook?: () => Promise<'old' | 'new'>) => {
+    const freed = await freeSlot(ctx, slot, change, { ...(vendorLook && { vendorLook }) });
+    rec.premises.push(freed.premise);
+    return freed;
+  };
   try {
     for (let i = 0; i < run.settings.trials && !ctx.signal.aborted; i++) {
       run.progress('EHR → vendor', i);
       await sleep(rec.offsetsMs[i]!, ctx.signal);
       if (held && (await vendorSees(ctx, held.slot)) === 'not-free') {
-        const { slot, how } = held;
-        const { result: status, timing } = await timed(() => freeSlotInEhr(ctx, slot.id, how));
+        const { slot, change } = held;
         held = undefined;
-        if (status >= 300) throw new Error(`the EHR refused to free slot ${slot.id} again (HTTP ${status})`);
-        const seen = await watch(slot, timing, 'free');
-        if (!rec.add(seen, () => lagSample(timing, seen.observations, 'ehr-to-vendor', 'free-slot'))) break;
+        const freed = await undo(slot, change, vendorShows(slot, 'free'));
+        const seen = await watch(slot, freed, 'free');
+        if (!rec.add(seen, () => lagSample(freed.timing, seen.observations, 'ehr-to-vendor', 'free-slot'))) break;
         continue;
       }
-      if (held) await freeSlotInEhr(ctx, held.slot.id, held.how);
+      if (held) await undo(held.slot, held.change);
       held = undefined;
-      const slot = await run.pool.take(ctx);
-      const { result: how, timing } = await timed(() => blockSlotInEhr(ctx, slot, run.patientId));
-      if (how.status >= 300) throw new Error(`the EHR refused to block slot ${slot.id} (HTTP ${how.status})`);
-      held = { slot, how };
+      const { slot, premise } = await run.pool.takeConfirmed(ctx);
+      rec.premises.push(premise);
+      // Each trial starts from the way that held before: the EHR will not take the others now either.
+      const from = [...rec.methods].pop() as SlotChange['way'] | undefined;
+      const block = await blockSlot(ctx, slot, { patientId: run.patientId, vendorLook: vendorShows(slot, 'not-free'), ...(from && { from }) });
+      held = { slot, change: block };
+      rec.premises.push(block.premise);
       rec.slots.push(slot.id);
-      rec.methods.add(how.method);
-      const seen = await watch(slot, timing, 'not-free');
-      if (!rec.add(seen, () => lagSample(timing, seen.observations, 'ehr-to-vendor', 'block-slot'))) break;
+      rec.methods.add(block.way);
+      const seen = await watch(slot, block, 'not-free');
+      if (!rec.add(seen, () => lagSample(block.timing, seen.observations, 'ehr-to-vendor', 'block-slot'))) break;
       if (!seen.seen) {
-        await freeSlotInEhr(ctx, slot.id, how);
         held = undefined;
+        await undo(slot, block);
       }
     }
   } finally {
     // Best effort here; the run's ledger-driven cleanup puts back whatever this could not.
-    if (held) await freeSlotInEhr(ctx, held.slot.id, held.how).catch(() => undefined);
+    if (held) await undo(held.slot, held.change).catch(() => undefined);
   }
   if (ctx.signal.aborted) rec.interrupted = true;
   return rec.data();
@@ -139,7 +147,8 @@ export async function measureVendorToEhr(ctx: ConnectionContext, run: TrialRun):
     for (let i = 0; i < run.settings.trials && !ctx.signal.aborted; i++) {
       run.progress('vendor → EHR', i);
       await sleep(rec.offsetsMs[i]!, ctx.signal);
-      const slot = await run.pool.take(ctx);
+      const { slot, premise } = await run.pool.takeConfirmed(ctx);
+      rec.premises.push(premise);
       const key = runKey(ctx.runId, 'lag');
       keys.push(key);
       rec.slots.push(slot.id);
@@ -150,7 +159,8 @@ export async function measureVendorToEhr(ctx: ConnectionContext, run: TrialRun):
       const seen = await watchForChange(async () => ((await ehrHoldsBooking(ctx, key, hint)) ? 'new' : 'old'), { change: timing, timeoutMs, signal: ctx.signal });
       const label = answer.status === 202 ? 'book-queued' : 'book';
       const kept = rec.add(seen, () => lagSample(timing, seen.observations, 'vendor-to-ehr', label));
-      await removeBookings(ctx, [key], slot.id, hint);
+      const freed = await removeBookings(ctx, [key], slot, hint);
+      if (freed) rec.premises.push(freed);
       if (!kept) break;
     }
   } finally {
@@ -166,19 +176,28 @@ export async function measureVendorToEhr(ctx: ConnectionContext, run: TrialRun):
 }
 
 /**
- * Removes the EHR Appointments of these booking KEYs; puts the slot back to free if nothing else holds it. An EHR
- * whose API cannot take a booking back keeps it until the run's cleanup, which asks the person at the EHR.
+ * Removes the EHR Appointments of these booking KEYs and confirms the slot is free again (freeing it by Slot
+ * update where a block of the run, not a booking, still closes it). An EHR whose API cannot take a booking back
+ * keeps it until the run's cleanup, which asks the person at the EHR. Returns how the slot was confirmed free.
  */
-export async function removeBookings(ctx: ConnectionContext, keys: string[], slotId?: string, hint?: BookingHint): Promise<void> {
-  if (!canRemoveAppointments(ctx)) return;
+export async function removeBookings(ctx: ConnectionContext, keys: string[], slot?: Slot, hint?: BookingHint): Promise<Premise | undefined> {
+  if (!canRemoveAppointments(ctx)) return undefined;
+  const tried: Premise['tried'] = [];
   for (const key of keys) {
     for (const appointment of await ehrAppointmentsByKey(ctx, key, hint)) {
-      if (appointment.id && appointment.status !== 'cancelled') await removeAppointment(ctx, appointment.id);
+      if (!appointment.id || appointment.status === 'cancelled') continue;
+      tried.push({ via: 'remove-booking', status: (await removeAppointment(ctx, appointment.id)).status, held: false });
     }
   }
-  if (slotId === undefined || !canReadSlots(ctx)) return;
-  const slot = await readSlot(ctx, slotId);
-  if (slot.status !== 'free' && (await ehrBookingsOnSlot(ctx, slotId)).length === 0) {
-    await freeSlotInEhr(ctx, slotId, { method: 'slot-update' });
+  if (slot === undefined) return undefined;
+  const state = await ehrSlotState(ctx, slot);
+  if (!state) return undefined;
+  if (state.free || (await ehrBookingsOnSlot(ctx, slot.id)).length > 0) {
+    // Still held by a booking that is not the run's: not the run's to free.
+    const last = tried[tried.length - 1];
+    if (last) last.held = state.free;
+    return { premise: 'free-slot', slot: slot.id, via: state.free ? 'remove-booking' : null, confirmed: state.free, readBy: state.readBy, tried };
   }
+  const freed = await freeSlot(ctx, slot, undefined, { ways: ['slot-update', 'slot-patch'] });
+  return { ...freed.premise, tried: [...tried, ...freed.premise.tried] };
 }

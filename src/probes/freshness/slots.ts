@@ -5,7 +5,8 @@ import { mulberry32 } from '../../freshness/schedule.js';
 import type { ChangeTiming } from '../../freshness/lag.js';
 import type { RequestRecord } from '../../model/report.js';
 import type { ConnectionContext } from '../context.js';
-import { ACTIVE_APPOINTMENT, canReadSlots, ehrAppointmentsByKey, ehrSlotLooksFree, readSlot, slotWindow, vendorFreeSlots, type BookingHint, type Slot } from '../ehr-ops.js';
+import { ACTIVE_APPOINTMENT, canReadSlots, ehrAppointmentsByKey, readSlot, slotWindow, vendorFreeSlots, type BookingHint, type Slot } from '../ehr-ops.js';
+import { ehrSlotState, readPremise, type Premise } from '../premise.js';
 
 /** A trial's precondition could not be met: no slot is free both in the EHR and in the vendor's view. */
 export class NoSlotError extends Error {
@@ -35,14 +36,20 @@ export class SlotPool {
 
   /** The next slot that is still free in the EHR and that the vendor still shows as free. */
   async take(ctx: ConnectionContext): Promise<Slot> {
+    return (await this.takeConfirmed(ctx)).slot;
+  }
+
+  /** `take`, with how the EHR confirmed the slot free (the premise of a booking made on it). */
+  async takeConfirmed(ctx: ConnectionContext): Promise<{ slot: Slot; premise: Premise }> {
     while (this.queue.length > 0) {
       const candidate = this.queue.shift()!;
-      let current = candidate;
-      if (canReadSlots(ctx)) {
-        current = await readSlot(ctx, candidate.id);
-        if (current.status !== 'free') continue;
-      } else if (!(await ehrSlotLooksFree(ctx, candidate))) continue; // no Slot read: no active booking on it
-      if ((await vendorSees(ctx, current)) === 'free') return current;
+      // Read whole where the EHR reads a Slot: a later update sends it back, guarded by its version.
+      const current = canReadSlots(ctx) ? await readSlot(ctx, candidate.id) : candidate;
+      const state = canReadSlots(ctx) ? { free: current.status === 'free', readBy: 'slot-read' as const } : await ehrSlotState(ctx, candidate);
+      if (state && !state.free) continue;
+      if ((await vendorSees(ctx, current)) !== 'free') continue;
+      // A slot the EHR's API cannot show was read free by a person moments ago.
+      return { slot: current, premise: readPremise('slot-free', state?.readBy ?? 'person', current.id) };
     }
     throw new NoSlotError('no slot left that is free both in the EHR and in the vendor’s view of the probed window');
   }
