@@ -8,6 +8,7 @@ import { planRuleProblems, withAbsolutePaths, withDefaults, type PlanInput } fro
 import { displayPath, readDocument } from './read.js';
 import type { SchemaName } from './schemas/index.js';
 import { secretProblems } from './secrets.js';
+import { unknownSystemProblems } from './system-rules.js';
 import { schemaProblems } from './validate.js';
 import { pointer } from './wording.js';
 
@@ -35,7 +36,7 @@ export function detectKind(doc: unknown): DocumentKind | undefined {
 
 function manifestRuleProblems(manifest: Manifest, file: string): InputProblem[] {
   const first = new Map<string, number>();
-  const problems: InputProblem[] = [];
+  const problems = unknownSystemProblems(manifest.systems, file, 'systems');
   manifest.systems.forEach(({ system }, i) => {
     const earlier = first.get(system);
     if (earlier === undefined) first.set(system, i);
@@ -45,11 +46,12 @@ function manifestRuleProblems(manifest: Manifest, file: string): InputProblem[] 
 }
 
 function registryRuleProblems(registry: CertificationRegistry, file: string): InputProblem[] {
-  return registry.listings.flatMap((listing, i) =>
+  const dates = registry.listings.flatMap((listing, i) =>
     listing.validUntil !== undefined && Number.isNaN(Date.parse(listing.validUntil))
       ? [{ file, field: pointer('listings', i, 'validUntil'), message: `expected a real date, got "${listing.validUntil}"` }]
       : [],
   );
+  return [...unknownSystemProblems(registry.listings, file, 'listings'), ...dates];
 }
 
 function throwIfAny(problems: InputProblem[]): void {
