@@ -90,8 +90,8 @@ export function buildProgram(io: Io, setCode: (code: number) => void): Command {
     .command('assert')
     .description('re-apply a gate to a saved report')
     .requiredOption('--report <file>', 'JSON report file')
-    .option('--fail-under <score>', 'minimum overall score 0..100', toNumber('--fail-under'))
-    .option('--require <check>', 'this check must pass (repeatable)', collect)
+    .option('--fail-under <score>', 'minimum overall score 0..100, instead of the saved one', toNumber('--fail-under'))
+    .option('--require <check>', 'this check must pass too, besides those the saved gate requires (repeatable)', collect)
     .action(async (opts) => setCode(await (await import('../commands/assert.js')).default(opts, io)));
 
   program

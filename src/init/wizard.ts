@@ -1,6 +1,7 @@
 // The init wizard's questions, in the order a buyer thinks about them: who we are and what we run, which
 // vendor, how it is connected, what matters most, and what "good enough" means. Returns a plan (DESIGN §3).
 import { CHECK_DEFAULTS } from '../contracts/defaults.js';
+import { isCatalogSystem } from '../contracts/system-rules.js';
 import type { CheckId } from '../model/report.js';
 import { CHECK_IDS } from '../model/report.js';
 import type { Connection, FreshnessSettings, Plan, Site } from '../model/plan.js';
@@ -61,7 +62,7 @@ async function askSites(ask: Ask): Promise<Site[]> {
   do {
     const name = await ask.text(`Site ${sites.length + 1}: name`, { validate: required('the site name') });
     const system = await askSystem(ask, `Site ${sites.length + 1}: EHR it runs`, sites.at(-1)?.system);
-    sites.push({ name, system });
+    sites.push({ name, system, ...(isCatalogSystem(system) ? {} : { custom: true }) });
   } while (await ask.confirm('Add another site?', false));
   return sites;
 }

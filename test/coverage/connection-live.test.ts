@@ -1,4 +1,4 @@
-// connection-live on real servers' answers: every real CapabilityStatement of ../shared/real-world served from
+// connection-live on real servers' answers: every real CapabilityStatement of test/fixtures/real-world served from
 // a loopback EHR next to a small vendor facade, then the ways a connection breaks, each named by its cause.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';

@@ -113,7 +113,7 @@ describe('ehr-check init, typed into the real prompts', () => {
         sites: [
           { name: 'Main Hospital', system: 'epic' },
           { name: 'Eastside Clinic', system: 'athenahealth' },
-          { name: 'Lab Annex', system: 'acme-ehr' },
+          { name: 'Lab Annex', system: 'acme-ehr', custom: true },
         ],
       },
       vendor: { name: 'Example Voice AI', manifest: './vendor-manifest.json' },

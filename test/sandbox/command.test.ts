@@ -1,5 +1,5 @@
 // `ehr-check sandbox` as users run it: the built CLI prints a base URL that answers /metadata, and stops
-// cleanly on SIGTERM. Needs the build (npx tsc -p /work/main).
+// cleanly on SIGTERM. Needs the build (npx tsc -p tsconfig.json).
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { BIN, runCli } from '../helpers/cli.js';
