@@ -64,6 +64,7 @@ export function buildProgram(io: Io, setCode: (code: number) => void): Command {
     .option('--seed <seed>', 'seed of the synthetic data', toNumber('--seed'), 1)
     .option('--require-auth', 'require a SMART backend-services token on FHIR requests')
     .option('--allow-overbooking', 'accept a second booking on a busy slot, as some EHRs do')
+    .option('--sparse-statement', 'declare only _lastUpdated and identifier searches in /metadata, answer all of them')
     .action(async (opts) => setCode(await (await import('../commands/sandbox.js')).default(opts, io)));
 
   program

@@ -15,6 +15,7 @@ export interface SandboxCommandOptions {
   seed?: number;
   requireAuth?: boolean;
   allowOverbooking?: boolean;
+  sparseStatement?: boolean;
 }
 
 async function readClients(io: Io): Promise<RegisteredClient[]> {
@@ -61,7 +62,7 @@ export default async function sandboxCommand(opts: SandboxCommandOptions, io: Io
   const signalled = whenSignalled();
   let sandbox;
   try {
-    sandbox = await startSandbox({ flavor, port, seed, requireAuth: Boolean(opts.requireAuth), clients, allowOverbooking: Boolean(opts.allowOverbooking) });
+    sandbox = await startSandbox({ flavor, port, seed, requireAuth: Boolean(opts.requireAuth), clients, allowOverbooking: Boolean(opts.allowOverbooking), sparseStatement: Boolean(opts.sparseStatement) });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new UsageError(`port ${port} on 127.0.0.1 is already in use`);
     throw error;
@@ -73,7 +74,8 @@ export default async function sandboxCommand(opts: SandboxCommandOptions, io: Io
       `Staff console  ${sandbox.staffUrl}`,
       `Flavor ${flavor}, seed ${seed}, ${sandbox.seeded.slotCount} slots on ${sandbox.seeded.scheduleIds.map((id) => `Schedule/${id}`).join(', ')}`,
       `${opts.requireAuth ? 'SMART backend-services token required' : 'Open (no token required)'}` +
-        `${opts.allowOverbooking ? ', overbooking allowed' : ''}; ${clients.length} registered client(s) (${CLIENTS_ENV}).`,
+        `${opts.allowOverbooking ? ', overbooking allowed' : ''}` +
+        `${opts.sparseStatement ? ', statement lists only _lastUpdated and identifier searches' : ''}; ${clients.length} registered client(s) (${CLIENTS_ENV}).`,
       'Stop with Ctrl+C.',
       '',
     ].join('\n'),
