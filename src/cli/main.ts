@@ -110,6 +110,7 @@ export function buildProgram(io: Io, setCode: (code: number) => void): Command {
     .option('--plan <file>', 'take the EHR and its auth from this plan')
     .option('--connection <system>', 'which connection of the plan (system id)')
     .option('--token-env <name>', 'bearer token from this environment variable')
+    .option('--statement-only', 'judge from the statement alone: try no search it does not declare')
     .option('--json', 'print JSON')
     .option('--no-color', 'no colours in terminal output')
     .action(async (url: string | undefined, opts) =>
