@@ -20,6 +20,9 @@ import type { FindingId } from '../model/report.js';
 import { PATIENT_IDENTIFIER_SYSTEM } from '../safety/types.js';
 import { bookableSlots, ehrFreeSlotView, personChange, plannedSkip, probeWithOperator, readingWindow, slotReadingSkip, slotsNeedAPerson } from '../operator/ehr-steps.js';
 import type { OperatorStepRecord } from '../operator/types.js';
+import { bookAndCount } from '../operator/person-count.js';
+import type { FhirResponse } from '../http/types.js';
+import { bookingsNeedAPerson } from './ehr-capability.js';
 import { pollUntil, probe, type ProbeOutcome } from './outcome.js';
 import { ehrPatientsByIdentifier, testPatient } from './patients.js';
 
@@ -49,6 +52,9 @@ export interface WriteData {
   slotBookings: number;
   /** When the vendor answered 202: how long until the booking appeared in the EHR (null: it never did). */
   queuedLandedAfterMs?: number | null;
+  /** `operator`: a person counted the bookings on the slot (the EHR's API cannot find a booking). */
+  readBy?: 'operator';
+  operatorSteps?: OperatorStepRecord[];
 }
 
 export interface IdempotencyData extends WriteData {
@@ -63,8 +69,10 @@ export interface ConflictData {
   vendorMessage?: string;
   ehrBookings: BookingSeen[];
   slotBookings: number;
-  /** The person's block and unblock, when the EHR's API could not make the slot busy. */
+  /** The person's block, count and unblock, for what the EHR's API could not do. */
   operatorSteps?: OperatorStepRecord[];
+  /** `operator`: a person counted the bookings on the slot (the EHR's API cannot find a booking). */
+  readBy?: 'operator';
 }
 
 export interface PatientMatchData {
@@ -113,6 +121,25 @@ async function bookAndReadBack(ctx: ConnectionContext, slot: Slot, patientId: st
   return { answer, bookings, queuedLandedAfterMs };
 }
 
+interface ReadBack {
+  answer: FhirResponse;
+  bookings: BookingSeen[];
+  slotBookings: number;
+  queuedLandedAfterMs?: number | null;
+  readBy?: 'operator';
+  operatorSteps?: OperatorStepRecord[];
+}
+
+/** Books through the vendor and reads back the EHR: by its API, or, where it cannot find a booking, by a person's count. */
+async function bookAndRead(ctx: ConnectionContext, slot: Slot, patientId: string, key: string, settings: BidirectionalSettings, held = 0, ours = 0): Promise<ReadBack> {
+  if (bookingsNeedAPerson(ctx)) return bookAndCount(ctx, slot, patientId, key, { queueWaitMs: settings.queueWaitMs, held, ours });
+  const { answer, bookings, queuedLandedAfterMs } = await bookAndReadBack(ctx, slot, patientId, key, settings, held);
+  const onSlot = await ehrBookingsOnSlot(ctx, slot.id);
+  return { answer, bookings: bookings.map((b) => seen(b)), slotBookings: onSlot.length, queuedLandedAfterMs };
+}
+
+const byPerson = (read: ReadBack) => (read.readBy ? { readBy: read.readBy, operatorSteps: read.operatorSteps } : {});
+
 export async function gatherBidirectional(ctx: ConnectionContext, settings: BidirectionalSettings): Promise<BidirectionalEvidence> {
   let ehrFree: Slot[] = [];
   let vendorFree = new Set<string>();
@@ -146,21 +173,22 @@ export async function gatherBidirectional(ctx: ConnectionContext, settings: Bidi
   let patientId = '';
   let bookingKey = '';
   let bookedSlot: Slot | undefined;
+  /** The first booking as a person counted it (the EHR's API cannot find it). */
+  let countedFirst: number | undefined;
   const writeLands = skipOf('write-lands', true) ?? (await probe(ctx, async (): Promise<WriteData> => {
     patientId = (await testPatient(ctx, 'patient')).id;
     bookedSlot = takeSlot();
     bookingKey = runKey(ctx.runId, 'booking');
-    const { answer, bookings, queuedLandedAfterMs } = await bookAndReadBack(ctx, bookedSlot, patientId, bookingKey, settings);
-    const onSlot = await ehrBookingsOnSlot(ctx, bookedSlot.id);
-    return { slotId: bookedSlot.id, patientId, vendorStatus: answer.status, ehrBookings: bookings.map((b) => seen(b)), slotBookings: onSlot.length, queuedLandedAfterMs };
+    const read = await bookAndRead(ctx, bookedSlot, patientId, bookingKey, settings);
+    countedFirst = read.readBy ? read.bookings.length : undefined;
+    return { slotId: bookedSlot.id, patientId, vendorStatus: read.answer.status, ehrBookings: read.bookings, slotBookings: read.slotBookings, queuedLandedAfterMs: read.queuedLandedAfterMs, ...byPerson(read) };
   }));
 
   const writeIdempotent = skipOf('write-idempotent', true) ?? (await probe(ctx, async (): Promise<IdempotencyData> => {
     if (!bookedSlot || !patientId) throw new Error('the first booking could not be made, so there is nothing to repeat');
-    const held = (await ehrAppointmentsByKey(ctx, bookingKey, { slot: bookedSlot, patientId })).length;
-    const { answer, bookings, queuedLandedAfterMs } = await bookAndReadBack(ctx, bookedSlot, patientId, bookingKey, settings, held);
-    const onSlot = await ehrBookingsOnSlot(ctx, bookedSlot.id);
-    return { slotId: bookedSlot.id, patientId, vendorStatus: writeLands.kind === 'ok' ? writeLands.data.vendorStatus : 0, replayStatus: answer.status, ehrBookings: bookings.map((b) => seen(b)), slotBookings: onSlot.length, queuedLandedAfterMs };
+    const held = countedFirst ?? (bookingsNeedAPerson(ctx) ? 0 : (await ehrAppointmentsByKey(ctx, bookingKey, { slot: bookedSlot, patientId })).length);
+    const read = await bookAndRead(ctx, bookedSlot, patientId, bookingKey, settings, held);
+    return { slotId: bookedSlot.id, patientId, vendorStatus: writeLands.kind === 'ok' ? writeLands.data.vendorStatus : 0, replayStatus: read.answer.status, ehrBookings: read.bookings, slotBookings: read.slotBookings, queuedLandedAfterMs: read.queuedLandedAfterMs, ...byPerson(read) };
   }));
 
   const conflictRefused = skipOf('conflict-refused', true) ?? (await probeWithOperator(ctx, async (): Promise<ConflictData> => {
@@ -170,12 +198,14 @@ export async function gatherBidirectional(ctx: ConnectionContext, settings: Bidi
     const blocked = byPerson ? await blockByPerson(ctx, slot) : await blockSlotInEhr(ctx, slot, patientId);
     if (blocked.status >= 300) throw new Error(`could not make slot ${slot.id} busy in the EHR (HTTP ${blocked.status})`);
     const key = runKey(ctx.runId, 'conflict');
-    const { answer, bookings } = await bookAndReadBack(ctx, { ...slot, status: 'busy' }, patientId, key, settings);
-    const onSlot = await ehrBookingsOnSlot(ctx, slot.id);
+    // A person counting sees the run's own EHR-side booking (a block by Appointment) too: it is not the vendor's.
+    const read = await bookAndRead(ctx, { ...slot, status: 'busy' }, patientId, key, settings, 0, blocked.method === 'ehr-appointment' ? 1 : 0);
+    const answer = read.answer;
     const message = typeof answer.body === 'object' && answer.body?.resourceType === 'OperationOutcome' ? answer.body.issue?.[0]?.diagnostics ?? answer.body.issue?.[0]?.details?.text : undefined;
     if (blocked.method === 'slot-update' || blocked.method === 'slot-patch') await freeSlotInEhr(ctx, slot.id, blocked).catch(() => undefined);
-    const steps = blocked.method === 'operator' ? { operatorSteps: [...blocked.steps, await freeByPerson(ctx, slot)] } : {};
-    return { slotId: slot.id, blockedBy: blocked.method, vendorStatus: answer.status, vendorMessage: message, ehrBookings: bookings.map((b) => seen(b)), slotBookings: onSlot.length, ...steps };
+    const personSteps = [...(blocked.method === 'operator' ? blocked.steps : []), ...(read.operatorSteps ?? []), ...(blocked.method === 'operator' ? [await freeByPerson(ctx, slot)] : [])];
+    const steps = personSteps.length > 0 ? { operatorSteps: personSteps } : {};
+    return { slotId: slot.id, blockedBy: blocked.method, vendorStatus: answer.status, vendorMessage: message, ehrBookings: read.bookings, slotBookings: read.slotBookings, ...steps, ...(read.readBy && { readBy: read.readBy }) };
   }));
 
   const patientMatched = skipOf('patient-matched', false) ?? (await probe(ctx, async (): Promise<PatientMatchData> => {

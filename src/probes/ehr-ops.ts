@@ -6,7 +6,7 @@ import type { FhirResponse } from '../http/types.js';
 import { BOOKING_IDENTIFIER_SYSTEM, HTEST, RUN_TAG_SYSTEM } from '../safety/types.js';
 import type { ConnectionContext } from './context.js';
 import { keepMatching } from './search-match.js';
-import { bookingRoute, canReadSlots } from './ehr-capability.js';
+import { bookingRoute, canReadSlots, canSearchBookingsOnSlot } from './ehr-capability.js';
 
 export { bookingRoute, canReadSlots, canRemoveAppointments, type BookingRoute } from './ehr-capability.js';
 
@@ -119,7 +119,7 @@ export function bookingRequest(ctx: ConnectionContext, slot: Slot, patientId: st
 /** Books through the vendor. The ledger records the KEY first: whatever the vendor writes, cleanup finds it. */
 export async function bookViaVendor(ctx: ConnectionContext, slot: Slot, patientId: string, key: string): Promise<FhirResponse> {
   const identifier = `${BOOKING_IDENTIFIER_SYSTEM}|${key}`;
-  const seq = await ctx.ledger.intend({ connection: ctx.key, target: 'vendor', action: 'book', resourceType: 'Appointment', identifier, slot: { id: slot.id, previousStatus: slot.status } });
+  const seq = await ctx.ledger.intend({ connection: ctx.key, target: 'vendor', action: 'book', resourceType: 'Appointment', identifier, slot: { id: slot.id, previousStatus: slot.status }, patient: `Patient/${patientId}` });
   const res = await ctx.vendor.create(bookingRequest(ctx, slot, patientId, key), { ifNoneExist: `identifier=${identifier}` });
   await ctx.ledger.done(seq, { status: res.status });
   return res;
@@ -154,10 +154,12 @@ export async function ehrAppointmentsByKey(ctx: ConnectionContext, key: string, 
 
 /**
  * Whether a slot is still free as far as the EHR's API can tell: its status where Slot can be read, else no
- * active booking on it (`Appointment?slot=`).
+ * active booking on it (`Appointment?slot=`), else it is taken as free.
  */
 export async function ehrSlotLooksFree(ctx: ConnectionContext, slot: Pick<Slot, 'id'>): Promise<boolean> {
   if (canReadSlots(ctx)) return (await readSlot(ctx, slot.id)).status === 'free';
+  // Neither: the person's recent reading of the free slots is all the EHR can tell.
+  if (!canSearchBookingsOnSlot(ctx)) return true;
   return (await ehrBookingsOnSlot(ctx, slot.id)).length === 0;
 }
 
@@ -197,7 +199,7 @@ export async function blockSlotInEhr(ctx: ConnectionContext, slot: Slot, patient
   }
   const key = runKey(ctx.runId, 'ehr-block');
   const identifier = `${BOOKING_IDENTIFIER_SYSTEM}|${key}`;
-  const seq2 = await ctx.ledger.intend({ connection: ctx.key, target: 'ehr', action: 'book', resourceType: 'Appointment', identifier, slot: { id: slot.id, previousStatus: slot.status } });
+  const seq2 = await ctx.ledger.intend({ connection: ctx.key, target: 'ehr', action: 'book', resourceType: 'Appointment', identifier, slot: { id: slot.id, previousStatus: slot.status }, patient: `Patient/${patientId}` });
   const booked = await ctx.ehr.create(bookingRequest(ctx, slot, patientId, key));
   await ctx.ledger.done(seq2, { status: booked.status, id: booked.status < 300 ? booked.body?.id : undefined });
   return { method: 'ehr-appointment', appointmentId: booked.body?.id, status: booked.status };
