@@ -68,6 +68,7 @@ export function buildProgram(io: Io, setCode: (code: number) => void): Command {
     .option('--redirect-to <url>', 'answer every FHIR request with a 302 to this base URL (an EHR base that sends clients elsewhere)')
     .option('--vendor <kind>', 'also serve a reference vendor connected to it: deep, shallow or batch')
     .option('--vendor-port <port>', "the reference vendor's port (0 = any free port)", toNumber('--vendor-port'))
+    .option('--sparse-statement', 'declare only _lastUpdated and identifier searches in /metadata, answer all of them')
     .action(async (opts) => setCode(await (await import('../commands/sandbox.js')).default(opts, io)));
 
   program
@@ -113,6 +114,7 @@ export function buildProgram(io: Io, setCode: (code: number) => void): Command {
     .option('--plan <file>', 'take the EHR and its auth from this plan')
     .option('--connection <system>', 'which connection of the plan (system id)')
     .option('--token-env <name>', 'bearer token from this environment variable')
+    .option('--statement-only', 'judge from the statement alone: try no search it does not declare')
     .option('--json', 'print JSON')
     .option('--no-color', 'no colours in terminal output')
     .action(async (url: string | undefined, opts) =>

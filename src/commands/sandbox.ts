@@ -17,6 +17,7 @@ export interface SandboxCommandOptions {
   allowOverbooking?: boolean;
   redirectTo?: string;
   deriveSlotStatus?: boolean;
+  sparseStatement?: boolean;
   /** Also serve a reference vendor (deep, shallow, batch) connected to this sandbox, to try `run` before a real one. */
   vendor?: string;
   vendorPort?: number;
@@ -89,7 +90,7 @@ export default async function sandboxCommand(opts: SandboxCommandOptions, io: Io
   const signalled = whenSignalled();
   let sandbox;
   try {
-    sandbox = await startSandbox({ flavor, port, seed, requireAuth: Boolean(opts.requireAuth), clients, allowOverbooking: Boolean(opts.allowOverbooking), deriveSlotStatus: Boolean(opts.deriveSlotStatus), ...(opts.redirectTo !== undefined && { redirect: { to: opts.redirectTo } }) });
+    sandbox = await startSandbox({ flavor, port, seed, requireAuth: Boolean(opts.requireAuth), clients, allowOverbooking: Boolean(opts.allowOverbooking), deriveSlotStatus: Boolean(opts.deriveSlotStatus), sparseStatement: Boolean(opts.sparseStatement), ...(opts.redirectTo !== undefined && { redirect: { to: opts.redirectTo } }) });
   } catch (error) {
     throw portError(error, port, '--port');
   }
@@ -112,7 +113,8 @@ export default async function sandboxCommand(opts: SandboxCommandOptions, io: Io
       `Flavor ${flavor}, seed ${seed}, ${sandbox.seeded.slotCount} slots on ${sandbox.seeded.scheduleIds.map((id) => `Schedule/${id}`).join(', ')}`,
       `${opts.requireAuth ? 'SMART backend-services token required' : 'Open (no token required)'}` +
         `${opts.allowOverbooking ? ', overbooking allowed' : ''}` +
-        `${opts.deriveSlotStatus ? ', slot status derived from bookings' : ''}; ${clients.length} registered client(s) (${CLIENTS_ENV}).`,
+        `${opts.deriveSlotStatus ? ', slot status derived from bookings' : ''}` +
+        `${opts.sparseStatement ? ', statement lists only _lastUpdated and identifier searches' : ''}; ${clients.length} registered client(s) (${CLIENTS_ENV}).`,
       ...(opts.redirectTo !== undefined ? [`Every FHIR request is answered with a 302 to ${opts.redirectTo}`] : []),
       ...(vendor ? [`Vendor facade  ${vendor.baseUrl}  (${vendor.name}, connected to this sandbox: put it in your plan as vendor.baseUrl)`] : []),
       'Stop with Ctrl+C.',

@@ -57,6 +57,17 @@ export class TtyOperator implements Operator {
         if (SKIP_WORDS.has(answer.toLowerCase())) return result('skipped', { message: 'the person skipped the reading' });
         return result('done', { reading: answer });
       }
+      if (step.kind === 'count-bookings') {
+        const count = async (message: string) =>
+          (
+            await prompts.input({ message, validate: (value: string) => /^\s*(\d{1,3}|skip|s)\s*$/i.test(value) || 'type a number (0 if none), or "skip"' }, context)
+          ).trim();
+        const forPatient = await count(`Appointments on the slot for the test patient${step.patient ? ` ${step.patient}` : ''} ("skip" to skip this step):`);
+        if (SKIP_WORDS.has(forPatient.toLowerCase())) return result('skipped', { message: 'the person skipped the count' });
+        const onSlot = await count('Appointments on the slot in all, for anyone:');
+        if (SKIP_WORDS.has(onSlot.toLowerCase())) return result('skipped', { message: 'the person skipped the count' });
+        return result('done', { reading: { forPatient: Number(forPatient), onSlot: Number(onSlot) } });
+      }
       const choice = await prompts.select(
         {
           message: 'When it is done in the EHR:',

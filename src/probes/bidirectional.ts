@@ -9,6 +9,9 @@ import { PATIENT_IDENTIFIER_SYSTEM } from '../safety/types.js';
 import { bookableSlots, ehrFreeSlotView, plannedSkip, probeWithOperator, readingWindow, slotReadingSkip, slotsNeedAPerson } from '../operator/ehr-steps.js';
 import type { OperatorStepRecord } from '../operator/types.js';
 import { FreeSlotSupply } from './free-slots.js';
+import { bookAndCount } from '../operator/person-count.js';
+import type { FhirResponse } from '../http/types.js';
+import { bookingsNeedAPerson } from './ehr-capability.js';
 import { pollUntil, probe, type ProbeOutcome } from './outcome.js';
 import { confirmedTestPatient, ehrPatientsByIdentifier, testPatient } from './patients.js';
 import { PremiseError, readPremise, type Premise } from './premise.js';
@@ -44,6 +47,9 @@ export interface WriteData {
   queuedLandedAfterMs?: number | null;
   /** What the booking rested on, confirmed in the EHR: the patient exists, the slot was free. */
   premises: Premise[];
+  /** `operator`: a person counted the bookings on the slot (the EHR's API cannot find a booking). */
+  readBy?: 'operator';
+  operatorSteps?: OperatorStepRecord[];
 }
 
 export interface IdempotencyData extends WriteData {
@@ -58,10 +64,12 @@ export interface ConflictData {
   vendorMessage?: string;
   ehrBookings: BookingSeen[];
   slotBookings: number;
-  /** The person's block and unblock, when the EHR's API could not make the slot busy. */
+  /** The person's block, count and unblock, for what the EHR's API could not do. */
   operatorSteps?: OperatorStepRecord[];
   /** Confirmed in the EHR: the patient, the slot free, the block that held (and every way tried), the slot freed after. */
   premises: Premise[];
+  /** `operator`: a person counted the bookings on the slot (the EHR's API cannot find a booking). */
+  readBy?: 'operator';
 }
 
 export interface PatientMatchData {
@@ -110,6 +118,25 @@ async function bookAndReadBack(ctx: ConnectionContext, slot: Slot, patientId: st
   return { answer, bookings, queuedLandedAfterMs };
 }
 
+interface ReadBack {
+  answer: FhirResponse;
+  bookings: BookingSeen[];
+  slotBookings: number;
+  queuedLandedAfterMs?: number | null;
+  readBy?: 'operator';
+  operatorSteps?: OperatorStepRecord[];
+}
+
+/** Books through the vendor and reads back the EHR: by its API, or, where it cannot find a booking, by a person's count. */
+async function bookAndRead(ctx: ConnectionContext, slot: Slot, patientId: string, key: string, settings: BidirectionalSettings, held = 0, ours = 0): Promise<ReadBack> {
+  if (bookingsNeedAPerson(ctx)) return bookAndCount(ctx, slot, patientId, key, { queueWaitMs: settings.queueWaitMs, held, ours });
+  const { answer, bookings, queuedLandedAfterMs } = await bookAndReadBack(ctx, slot, patientId, key, settings, held);
+  const onSlot = await ehrBookingsOnSlot(ctx, slot.id);
+  return { answer, bookings: bookings.map((b) => seen(b)), slotBookings: onSlot.length, queuedLandedAfterMs };
+}
+
+const byPerson = (read: ReadBack) => (read.readBy ? { readBy: read.readBy, operatorSteps: read.operatorSteps } : {});
+
 export async function gatherBidirectional(ctx: ConnectionContext, settings: BidirectionalSettings): Promise<BidirectionalEvidence> {
   const supply = new FreeSlotSupply();
   const readThrough: ProbeOutcome<ReadThroughData> =
@@ -145,47 +172,50 @@ export async function gatherBidirectional(ctx: ConnectionContext, settings: Bidi
 
   let bookingKey = '';
   let booked: { slot: Slot; premises: Premise[] } | undefined;
+  /** The first booking as a person counted it (the EHR's API cannot find it). */
+  let countedFirst: number | undefined;
   const writeLands = skipOf('write-lands', true) ?? (await probe(ctx, async (): Promise<WriteData> => {
     const { id: patientId, premise } = await thePatient();
     const { slot, premise: slotFree } = await takeSlot();
     booked = { slot, premises: [premise, slotFree] };
     bookingKey = runKey(ctx.runId, 'booking');
-    const { answer, bookings, queuedLandedAfterMs } = await bookAndReadBack(ctx, slot, patientId, bookingKey, settings);
-    const onSlot = await ehrBookingsOnSlot(ctx, slot.id);
-    return { slotId: slot.id, patientId, vendorStatus: answer.status, ehrBookings: bookings.map((b) => seen(b)), slotBookings: onSlot.length, queuedLandedAfterMs, premises: booked.premises };
+    const read = await bookAndRead(ctx, slot, patientId, bookingKey, settings);
+    countedFirst = read.readBy ? read.bookings.length : undefined;
+    return { slotId: slot.id, patientId, vendorStatus: read.answer.status, ehrBookings: read.bookings, slotBookings: read.slotBookings, queuedLandedAfterMs: read.queuedLandedAfterMs, premises: booked.premises, ...byPerson(read) };
   }));
 
   const writeIdempotent = skipOf('write-idempotent', true) ?? (await probe(ctx, async (): Promise<IdempotencyData> => {
     if (!booked || !patient) throw new Error('the first booking could not be made, so there is nothing to repeat');
     const { slot, premises } = booked;
-    const held = (await ehrAppointmentsByKey(ctx, bookingKey, { slot, patientId: patient.id })).length;
-    const { answer, bookings, queuedLandedAfterMs } = await bookAndReadBack(ctx, slot, patient.id, bookingKey, settings, held);
-    const onSlot = await ehrBookingsOnSlot(ctx, slot.id);
+    const held = countedFirst ?? (bookingsNeedAPerson(ctx) ? 0 : (await ehrAppointmentsByKey(ctx, bookingKey, { slot, patientId: patient.id })).length);
+    const read = await bookAndRead(ctx, slot, patient.id, bookingKey, settings, held);
     const vendorStatus = writeLands.kind === 'ok' ? writeLands.data.vendorStatus : 0;
-    return { slotId: slot.id, patientId: patient.id, vendorStatus, replayStatus: answer.status, ehrBookings: bookings.map((b) => seen(b)), slotBookings: onSlot.length, queuedLandedAfterMs, premises };
+    return { slotId: slot.id, patientId: patient.id, vendorStatus, replayStatus: read.answer.status, ehrBookings: read.bookings, slotBookings: read.slotBookings, queuedLandedAfterMs: read.queuedLandedAfterMs, premises, ...byPerson(read) };
   }));
 
   const conflictRefused = skipOf('conflict-refused', true) ?? (await probeWithOperator(ctx, async (): Promise<ConflictData> => {
     const { id: patientId, premise } = await thePatient();
     const { slot, premise: slotFree } = await takeSlot();
     // Where the EHR's API cannot close a slot, the plan says so up front: a person does it.
-    const byPerson = ctx.methods?.['conflict-refused']?.method === 'operator';
-    const blocked = await blockSlot(ctx, slot, { patientId, ...(byPerson && { ways: ['operator' as const] }) });
+    const personBlocks = ctx.methods?.['conflict-refused']?.method === 'operator';
+    const blocked = await blockSlot(ctx, slot, { patientId, ...(personBlocks && { ways: ['operator' as const] }) });
     const key = runKey(ctx.runId, 'conflict');
-    const { answer, bookings } = await bookAndReadBack(ctx, { ...slot, status: CLOSED }, patientId, key, settings);
-    const onSlot = await ehrBookingsOnSlot(ctx, slot.id);
+    // A person counting sees the run's own EHR-side booking (a block by Appointment) too: it is not the vendor's.
+    const read = await bookAndRead(ctx, { ...slot, status: CLOSED }, patientId, key, settings, 0, blocked.way === 'ehr-appointment' ? 1 : 0);
+    const answer = read.answer;
     const message = typeof answer.body === 'object' && answer.body?.resourceType === 'OperationOutcome' ? answer.body.issue?.[0]?.diagnostics ?? answer.body.issue?.[0]?.details?.text : undefined;
     // Freeing is not what the verdict rests on: one that fails is kept as evidence, and the run's cleanup tries again.
     const freed = await freeSlot(ctx, slot, blocked).catch((error: unknown) => notFreed(ctx, slot, blocked, error));
-    const steps = [...blocked.steps, ...freed.steps];
+    const steps = [...blocked.steps, ...(read.operatorSteps ?? []), ...freed.steps];
     return {
       slotId: slot.id,
       blockedBy: blocked.way,
       vendorStatus: answer.status,
       vendorMessage: message,
-      ehrBookings: bookings.map((b) => seen(b)),
-      slotBookings: onSlot.length,
+      ehrBookings: read.bookings,
+      slotBookings: read.slotBookings,
       ...(steps.length && { operatorSteps: steps }),
+      ...(read.readBy && { readBy: read.readBy }),
       premises: [premise, slotFree, blocked.premise, freed.premise],
     };
   }));

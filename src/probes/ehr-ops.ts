@@ -5,6 +5,7 @@ import type { FhirResponse } from '../http/types.js';
 import { BOOKING_IDENTIFIER_SYSTEM, HTEST, RUN_TAG_SYSTEM } from '../safety/types.js';
 import type { ConnectionContext } from './context.js';
 import { bookingRoute } from './ehr-capability.js';
+import { keepMatching } from './search-match.js';
 
 export { bookingRoute, canReadSlots, canRemoveAppointments, type BookingRoute } from './ehr-capability.js';
 
@@ -73,8 +74,8 @@ function slotQuery(schedule: string, window: Window, status?: string): Record<st
 
 /** The EHR's free slots of the schedule in the window: the truth the vendor is compared with. */
 export async function ehrFreeSlots(ctx: ConnectionContext, window: Window): Promise<Slot[]> {
-  const slots = await ctx.ehr.searchAll<Slot>('Slot', slotQuery(requireSchedule(ctx), window, 'free'), { maxPages: 40 });
-  return slots.filter((s) => s.status === 'free');
+  const query = slotQuery(requireSchedule(ctx), window, 'free');
+  return keepMatching('Slot', await ctx.ehr.searchAll<Slot>('Slot', query, { maxPages: 40 }), query);
 }
 
 export interface VendorSlotsAnswer {
@@ -117,7 +118,7 @@ export function bookingRequest(ctx: ConnectionContext, slot: Slot, patientId: st
 /** Books through the vendor. The ledger records the KEY first: whatever the vendor writes, cleanup finds it. */
 export async function bookViaVendor(ctx: ConnectionContext, slot: Slot, patientId: string, key: string): Promise<FhirResponse> {
   const identifier = `${BOOKING_IDENTIFIER_SYSTEM}|${key}`;
-  const seq = await ctx.ledger.intend({ connection: ctx.key, target: 'vendor', action: 'book', resourceType: 'Appointment', identifier, slot: { id: slot.id, previousStatus: slot.status } });
+  const seq = await ctx.ledger.intend({ connection: ctx.key, target: 'vendor', action: 'book', resourceType: 'Appointment', identifier, slot: { id: slot.id, previousStatus: slot.status }, patient: `Patient/${patientId}` });
   const res = await ctx.vendor.create(bookingRequest(ctx, slot, patientId, key), { ifNoneExist: `identifier=${identifier}` });
   await ctx.ledger.done(seq, { status: res.status });
   return res;
@@ -136,7 +137,10 @@ export interface BookingHint {
  */
 export async function ehrAppointmentsByKey(ctx: ConnectionContext, key: string, hint?: BookingHint): Promise<Appointment[]> {
   const route = bookingRoute(ctx);
-  if (route === 'identifier') return ctx.ehr.searchAll<Appointment>('Appointment', { identifier: `${BOOKING_IDENTIFIER_SYSTEM}|${key}` }, { maxPages: 5 });
+  if (route === 'identifier') {
+    const byKey = { identifier: `${BOOKING_IDENTIFIER_SYSTEM}|${key}` };
+    return keepMatching('Appointment', await ctx.ehr.searchAll<Appointment>('Appointment', byKey, { maxPages: 5 }), byKey);
+  }
   if (!route) throw new Error("the EHR's API cannot search Appointments: a booking cannot be found");
   if (!hint) throw new Error(`the EHR cannot search Appointments by identifier, and booking ${key} has no slot and patient to search by`);
   const query = route === 'slot' ? { slot: `Slot/${hint.slot.id}` } : { patient: `Patient/${hint.patientId}`, date: hint.slot.start.slice(0, 10) };
@@ -149,7 +153,8 @@ export async function ehrAppointmentsByKey(ctx: ConnectionContext, key: string, 
 
 /** Active Appointments the EHR holds on one slot. */
 export async function ehrBookingsOnSlot(ctx: ConnectionContext, slotId: string): Promise<Appointment[]> {
-  const found = await ctx.ehr.searchAll<Appointment>('Appointment', { slot: `Slot/${slotId}` }, { maxPages: 5 });
+  const query = { slot: `Slot/${slotId}` };
+  const found = keepMatching('Appointment', await ctx.ehr.searchAll<Appointment>('Appointment', query, { maxPages: 5 }), query);
   return found.filter((a) => ACTIVE_APPOINTMENT.has(a.status));
 }
 

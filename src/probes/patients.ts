@@ -5,6 +5,7 @@ import { PATIENT_IDENTIFIER_SYSTEM } from '../safety/types.js';
 import type { ConnectionContext } from './context.js';
 import { runKey, runMeta } from './ehr-ops.js';
 import { PremiseError, readPremise, type Premise, type PremiseTry } from './premise.js';
+import { keepMatching } from './search-match.js';
 
 export interface TestPatient {
   id: string;
@@ -40,7 +41,9 @@ export async function createTestPatient(ctx: ConnectionContext, label: string): 
  */
 export async function ehrPatientsByIdentifier(ctx: ConnectionContext, identifier: string): Promise<Array<{ id: string }>> {
   const cap = ctx.capability;
-  if (!cap?.ok || searchable(cap, 'Patient', 'identifier')) return ctx.ehr.searchAll<{ id: string }>('Patient', { identifier }, { maxPages: 5 });
+  if (!cap?.ok || searchable(cap, 'Patient', 'identifier')) {
+    return keepMatching('Patient', await ctx.ehr.searchAll<{ id: string }>('Patient', { identifier }, { maxPages: 5 }), { identifier });
+  }
   const name = searchable(cap, 'Patient', 'family') ? 'family' : 'name';
   const found = await ctx.ehr.searchAll<{ id: string; identifier?: Array<{ system?: string; value?: string }> }>('Patient', { [name]: 'Testpatient', birthdate: '1970-01-01' }, { maxPages: 5 });
   return found.filter((p) => p.identifier?.some((i) => `${i.system}|${i.value}` === identifier));

@@ -143,7 +143,7 @@ async function byEhrBooking(ctx: ConnectionContext, slot: Slot, patientId: strin
   if (!patientId) return { tried: { via: 'ehr-appointment', status: null, held: false, note: 'no test patient to book for' } };
   const key = runKey(ctx.runId, 'ehr-block');
   const identifier = `${BOOKING_IDENTIFIER_SYSTEM}|${key}`;
-  const seq = await ctx.ledger.intend({ connection: ctx.key, target: 'ehr', action: 'book', resourceType: 'Appointment', identifier, slot: { id: slot.id, previousStatus: slot.status } });
+  const seq = await ctx.ledger.intend({ connection: ctx.key, target: 'ehr', action: 'book', resourceType: 'Appointment', identifier, slot: { id: slot.id, previousStatus: slot.status }, patient: `Patient/${patientId}` });
   const sentAt = monotonicNow();
   const res = await ctx.ehr.create(bookingRequest(ctx, slot, patientId, key));
   const timing = { sentAt, answeredAt: monotonicNow() };

@@ -3,6 +3,7 @@
 import { bidirectional, type BidirectionalInput } from '../../checks/bidirectional.js';
 import { coverage, coverageMatrix, type CoverageConnection } from '../../checks/coverage.js';
 import { planFindingMethods } from '../capability/methods.js';
+import { capabilityBasis, verifiedCapability } from '../capability/verified.js';
 import { checkClaims, claimsFor } from '../certification.js';
 import type { LoadedPlan } from '../model/plan.js';
 import type { CheckId, CleanupSummary, CoverageRow, Finding, FindingId, Report, Status, WriteRecord } from '../model/report.js';
@@ -10,6 +11,7 @@ import { REPORT_SCHEMA_VERSION } from '../model/report.js';
 import { gatherBidirectional, type BidirectionalEvidence } from '../probes/bidirectional.js';
 import { gatherConnectionLive, type LiveEvidence } from '../probes/connection-live.js';
 import type { ConnectionContext } from '../probes/context.js';
+import { verifyUndeclared } from '../probes/verify-capability.js';
 import { operatorCleanup } from '../operator/cleanup.js';
 import type { Operator } from '../operator/types.js';
 import { cleanupConnection, mergeCleanups, type CleanupResult } from '../safety/cleanup.js';
@@ -74,7 +76,12 @@ export async function evaluate(options: RunOptions): Promise<Report> {
     try {
       // What the EHR declares decides how each finding is probed: by API, by a person at the EHR, or not at all.
       ctx.capability = live.capability;
-      if (live.capability?.ok) ctx.methods = planFindingMethods(live.capability);
+      if (live.capability?.ok) {
+        // Behaviour decides, the statement hints: undeclared searches the probes may need are tried once.
+        ctx.verification = await verifyUndeclared(ctx.ehr, live.capability, { schedule: ctx.schedule, nonce: ctx.runId });
+        ctx.capability = verifiedCapability(live.capability, ctx.verification);
+        ctx.methods = planFindingMethods(ctx.capability, ctx.verification);
+      }
       if (wanted('bidirectional') || wanted('coverage')) {
         ctx.progress('bidirectional probes');
         result.bidirectional = await gatherBidirectional(ctx, { queueWaitMs });
@@ -203,11 +210,14 @@ async function cleanupAll(contexts: ConnectionContext[], ledger: Ledger): Promis
  * CapabilityStatement allows (`api`, `operator`, `impossible`), why, and the interactions used.
  */
 function withMethods(findings: Finding[], results: ConnectionResult[]): Finding[] {
-  const methods = new Map(results.map((r) => [r.ctx.key, r.ctx.methods]));
+  const contexts = new Map(results.map((r) => [r.ctx.key, r.ctx]));
   return findings.map((f) => {
-    const planned = f.connection === undefined ? undefined : methods.get(f.connection)?.[f.id as FindingId];
+    const ctx = f.connection === undefined ? undefined : contexts.get(f.connection);
+    const planned = ctx?.methods?.[f.id as FindingId];
     if (!planned || !PROBED.has(f.id)) return f;
-    return { ...f, evidence: { method: planned.method, methodReason: planned.reason, via: planned.via, ...f.evidence } };
+    // Declared vs verified, where a search the finding needed was not declared and was tried.
+    const basis = capabilityBasis(f.id as FindingId, ctx?.verification);
+    return { ...f, evidence: { method: planned.method, methodReason: planned.reason, via: planned.via, ...(basis && { capabilityBasis: basis }), ...f.evidence } };
   });
 }
 

@@ -14,6 +14,8 @@ export interface LedgerIntent {
   identifier?: string;
   /** Slot status before the run touched it, so cleanup can put it back. */
   slot?: { id: string; previousStatus: string };
+  /** A booking's patient (`Patient/{id}`): where the EHR's API cannot find bookings, a person cancels them by slot and patient. */
+  patient?: string;
 }
 
 export interface LedgerEntry extends LedgerIntent {

@@ -54,6 +54,21 @@ describe('the terminal operator', () => {
     expect(await asking).toMatchObject({ outcome: 'done', reading: 'dr-lee-202612011030, dr-lee-202612011100' });
   });
 
+  it('takes a count as two numbers: the test patient’s bookings on the slot, then all of them', async () => {
+    const screen = new Screen();
+    const operator = new TtyOperator({ input: screen.input, output: screen.output });
+    const count = makeStep({ ...base, kind: 'count-bookings', slot, schedule: 'Schedule/dr-lee', patient: 'Patient/p7' });
+    const asking = operator.perform(count);
+    const shown = await screen.waitFor('Appointments on the slot for the test patient Patient/p7');
+    expect(shown).toContain('how many are for the synthetic test patient Patient/p7, and how many in all?');
+    await screen.type(`one${KEYS.enter}`);
+    await screen.waitFor('type a number (0 if none), or "skip"');
+    await screen.type(`${KEYS.backspace.repeat(3)}1${KEYS.enter}`);
+    await screen.waitFor('Appointments on the slot in all');
+    await screen.type(`2${KEYS.enter}`);
+    expect(await asking).toMatchObject({ outcome: 'done', reading: { forPatient: 1, onSlot: 2 } });
+  });
+
   it('a reading the person skips is skipped', async () => {
     const screen = new Screen();
     const operator = new TtyOperator({ input: screen.input, output: screen.output });
