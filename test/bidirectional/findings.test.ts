@@ -183,7 +183,7 @@ describe('write-lands', () => {
     await expectEhrRestored(s);
   });
 
-  it('warns for a vendor that only queues the booking (202), naming when it reached the EHR', async () => {
+  it('warns for a vendor that only queues the booking (202), naming when it reached the EHR and that it is no manual re-entry', async () => {
     const s = await shallow();
     const f = s.run.finding('write-lands');
     expect(f.status).toBe('warn');
@@ -191,7 +191,8 @@ describe('write-lands', () => {
     expect(e.vendorStatus).toBe(202);
     expect(e.ehrBookings).toHaveLength(1);
     expect(e.queuedLandedAfterMs).toBeGreaterThan(0);
-    expect(f.message).toMatch(/^the booking was only queued \(HTTP 202\) and reached the EHR after \d+\.\d s$/);
+    expect(f.message).toMatch(/^the booking was only queued \(HTTP 202\); after \d+\.\d s it reached the EHR by itself within the timeout: not a manual re-entry$/);
+    expect(e.manualReentry).toBe(false);
   });
 });
 

@@ -6,6 +6,7 @@ import { watchForChange, type WatchResult } from '../../freshness/poll.js';
 import { offsetWindowMs, startOffsets } from '../../freshness/schedule.js';
 import { ProbeError, type ProbeErrorKind } from '../../http/types.js';
 import type { LagSample } from '../../model/report.js';
+import { BOOKING_IDENTIFIER_SYSTEM } from '../../safety/types.js';
 import type { ConnectionContext } from '../context.js';
 import {
   blockSlotInEhr,
@@ -173,7 +174,7 @@ export async function removeBookings(ctx: ConnectionContext, keys: string[], slo
   if (!canRemoveAppointments(ctx)) return;
   for (const key of keys) {
     for (const appointment of await ehrAppointmentsByKey(ctx, key, hint)) {
-      if (appointment.id && appointment.status !== 'cancelled') await removeAppointment(ctx, appointment.id);
+      if (appointment.id && appointment.status !== 'cancelled') await removeAppointment(ctx, appointment.id, `${BOOKING_IDENTIFIER_SYSTEM}|${key}`);
     }
   }
   if (slotId === undefined || !canReadSlots(ctx)) return;
