@@ -153,8 +153,8 @@ describe('write-lands', () => {
     expect(e.slotBookings).toBe(1);
     expectRemoved(s, [e.ehrBookings[0].id, e.patientId]);
     // The report's list of writes names who wrote each record: the booking was the vendor's, made for us.
-    expect(s.run.report.writes).toContainEqual({ connection: 'epic', target: 'vendor', action: 'book', resourceType: 'Appointment', id: e.ehrBookings[0].id, removed: true });
-    expect(s.run.report.writes).toContainEqual({ connection: 'epic', target: 'ehr', action: 'create-patient', resourceType: 'Patient', id: e.patientId, removed: true });
+    expect(s.run.report.writes).toContainEqual({ connection: 'epic', target: 'vendor', action: 'book', resourceType: 'Appointment', id: e.ehrBookings[0].id, removed: true, removedBy: 'cleanup' });
+    expect(s.run.report.writes).toContainEqual({ connection: 'epic', target: 'ehr', action: 'create-patient', resourceType: 'Patient', id: e.patientId, removed: true, removedBy: 'cleanup' });
     await expectEhrRestored(s);
   });
 
@@ -163,7 +163,8 @@ describe('write-lands', () => {
     const f = s.run.finding('write-lands');
     expect(f.status).toBe('fail');
     expect(ev(f)).toMatchObject({ vendorStatus: 201, ehrBookings: [], slotBookings: 0 });
-    expect(f.message).toBe('the vendor confirmed the booking (HTTP 201) but the EHR holds no such Appointment');
+    expect(f.message).toBe('the vendor confirmed the booking (HTTP 201) but the EHR holds no such Appointment: a manual re-entry for the buyer’s staff');
+    expect(ev(f).manualReentry).toBe(true);
     expect((await readEhr(s.world.sandbox.fhirBaseUrl, 'Slot', ev(f).slotId)).status).toBe('free');
     await expectEhrRestored(s);
   });
@@ -290,7 +291,7 @@ describe('patient-matched', () => {
     expect(f.message).toBe('registering a patient the EHR already had created 1 duplicate record(s)');
     // the duplicate carried the run's identifier, so cleanup found and removed it too, as the vendor's write
     const registered = s.run.report.writes?.filter((w) => w.action === 'register-patient') ?? [];
-    expect(registered).toEqual([{ connection: 'epic', target: 'vendor', action: 'register-patient', resourceType: 'Patient', id: expect.any(String), removed: true }]);
+    expect(registered).toEqual([{ connection: 'epic', target: 'vendor', action: 'register-patient', resourceType: 'Patient', id: expect.any(String), removed: true, removedBy: 'cleanup' }]);
     await expectEhrRestored(s);
   });
 
