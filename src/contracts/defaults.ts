@@ -6,3 +6,9 @@ export const CHECK_DEFAULTS = {
   coverage: { weight: 30 },
   freshness: { weight: 30, trials: 5, timeoutSeconds: 120, realTimeSeconds: 5, nearRealTimeSeconds: 60 },
 } as const;
+
+/** The optional parts of `buyer.volumes`, and what the cost panel assumes without them. */
+export const VOLUME_DEFAULTS = {
+  /** Staff minutes to find, call and rebook one double-booked patient. */
+  minutesPerDoubleBooking: 20,
+} as const;

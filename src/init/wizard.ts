@@ -1,6 +1,6 @@
 // The init wizard's questions, in the order a buyer thinks about them: who we are and what we run, which
 // vendor, how it is connected, what matters most, and what "good enough" means. Returns a plan (DESIGN §3).
-import { CHECK_DEFAULTS } from '../contracts/defaults.js';
+import { CHECK_DEFAULTS, VOLUME_DEFAULTS } from '../contracts/defaults.js';
 import { isCatalogSystem } from '../contracts/system-rules.js';
 import type { CheckId } from '../model/report.js';
 import { CHECK_IDS } from '../model/report.js';
@@ -54,6 +54,7 @@ async function askVolumes(ask: Ask): Promise<Plan['buyer']['volumes']> {
     bookingsPerWeek,
     minutesPerManualEntry: await ask.number('Staff minutes to enter one booking by hand', { min: 0, default: 4 }),
     staffHourlyCost: await ask.number('Staff hourly cost (loaded)', { min: 0 }),
+    minutesPerDoubleBooking: await ask.number('Staff minutes to resolve one double-booking', { min: 0, default: VOLUME_DEFAULTS.minutesPerDoubleBooking }),
   };
 }
 

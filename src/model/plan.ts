@@ -25,6 +25,8 @@ export interface BuyerVolumes {
   bookingsPerWeek: number;
   minutesPerManualEntry: number;
   staffHourlyCost: number;
+  /** Staff minutes to resolve one double-booking; the cost panel assumes VOLUME_DEFAULTS' value without it. */
+  minutesPerDoubleBooking?: number;
 }
 
 export interface Connection {

@@ -158,12 +158,22 @@ export async function ehrBookingsOnSlot(ctx: ConnectionContext, slotId: string):
   return found.filter((a) => ACTIVE_APPOINTMENT.has(a.status));
 }
 
-/** Deletes an Appointment the run caused; where delete is not allowed, cancels it (which frees its slot). */
-export async function removeAppointment(ctx: ConnectionContext, id: string): Promise<FhirResponse> {
+/**
+ * Deletes an Appointment the run caused; where delete is not allowed, cancels it (which frees its slot). Both are
+ * writes, so the ledger records them first; `identifier` (the run identifier the record carries) tells cleanup
+ * which of the run's writes made it.
+ */
+export async function removeAppointment(ctx: ConnectionContext, id: string, identifier?: string): Promise<FhirResponse> {
+  const removal = { connection: ctx.key, target: 'ehr', resourceType: 'Appointment', id, ...(identifier && { forIdentifier: identifier }) } as const;
+  const seq = await ctx.ledger.intend({ ...removal, action: 'remove' });
   const deleted = await ctx.ehr.delete('Appointment', id);
+  await ctx.ledger.done(seq, { status: deleted.status, id });
   if (deleted.status < 300 || deleted.status === 404 || deleted.status === 410) return deleted;
   const current = await ctx.ehr.read<Appointment>('Appointment', id);
-  return ctx.ehr.update({ ...current, status: 'cancelled' });
+  const seq2 = await ctx.ledger.intend({ ...removal, action: 'cancel' });
+  const cancelled = await ctx.ehr.update({ ...current, status: 'cancelled' });
+  await ctx.ledger.done(seq2, { status: cancelled.status, id });
+  return cancelled;
 }
 
 function requireSchedule(ctx: ConnectionContext): string {

@@ -7,6 +7,7 @@ import { plainText } from './escape.js';
 import {
   checkScoreText,
   cleanupSentence,
+  costBreakdown,
   DIRECTION_LABEL,
   findingLabel,
   formatMoney,
@@ -136,8 +137,13 @@ function costBlock(report: Report, c: ChalkInstance, width: number): string {
     `${c.bold('Cost of the gaps')}  ${headline}`,
     `${formatNumber(roi.manualReentriesPerWeek)} manual re-entries and ${formatNumber(roi.staffHoursPerWeek)} staff hours per week; ` +
       `${formatNumber(roi.expectedDoubleBookingsPerWeek)} expected double bookings per week.`,
-    c.dim(`Inputs: ${formatNumber(roi.bookingsPerWeek)} bookings/week, ${formatNumber(roi.minutesPerManualEntry)} min per manual entry, ${formatMoney(roi.staffHourlyCost)}/hour.`),
   ];
+  const parts = costBreakdown(roi);
+  if (parts) lines.push(`= ${parts}.`);
+  const perDoubleBooking = roi.minutesPerDoubleBooking === undefined ? '' : ` ${formatNumber(roi.minutesPerDoubleBooking)} min per double-booking,`;
+  lines.push(c.dim(`Inputs: ${formatNumber(roi.bookingsPerWeek)} bookings/week, ${formatNumber(roi.minutesPerManualEntry)} min per manual entry,${perDoubleBooking} ${formatMoney(roi.staffHourlyCost)}/hour.`));
+  const rule = roi.basis?.manualReentry;
+  if (typeof rule === 'string') lines.push(c.dim(`${plainText(rule.charAt(0).toUpperCase() + rule.slice(1))}.`));
   return lines.map((l) => wrap(l, width)).join('\n');
 }
 

@@ -199,7 +199,8 @@ async function cleanupAll(contexts: ConnectionContext[], ledger: Ledger): Promis
       // What the EHR's API cannot undo, the person at the EHR is asked to, first.
       const byPerson = await operatorCleanup(ctx, mine);
       const done = await cleanupConnection(ctx.ehr, ledger.runId, byPerson.entries, ctx.vendor);
-      return { ...done, summary: { ...done.summary, leftover: [...byPerson.leftover, ...done.summary.leftover] } };
+      const otherLeftover = Number(done.summary.otherLeftover ?? 0) + byPerson.leftover.length;
+      return { ...done, summary: { ...done.summary, leftover: [...byPerson.leftover, ...done.summary.leftover], otherLeftover } };
     }),
   );
   return mergeCleanups(parts);

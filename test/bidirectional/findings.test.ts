@@ -156,8 +156,8 @@ describe('write-lands', () => {
     expect(e.slotBookings).toBe(1);
     expectRemoved(s, [e.ehrBookings[0].id, e.patientId]);
     // The report's list of writes names who wrote each record: the booking was the vendor's, made for us.
-    expect(s.run.report.writes).toContainEqual({ connection: 'epic', target: 'vendor', action: 'book', resourceType: 'Appointment', id: e.ehrBookings[0].id, removed: true });
-    expect(s.run.report.writes).toContainEqual({ connection: 'epic', target: 'ehr', action: 'create-patient', resourceType: 'Patient', id: e.patientId, removed: true });
+    expect(s.run.report.writes).toContainEqual({ connection: 'epic', target: 'vendor', action: 'book', resourceType: 'Appointment', id: e.ehrBookings[0].id, removed: true, removedBy: 'cleanup' });
+    expect(s.run.report.writes).toContainEqual({ connection: 'epic', target: 'ehr', action: 'create-patient', resourceType: 'Patient', id: e.patientId, removed: true, removedBy: 'cleanup' });
     await expectEhrRestored(s);
   });
 
@@ -166,7 +166,8 @@ describe('write-lands', () => {
     const f = s.run.finding('write-lands');
     expect(f.status).toBe('fail');
     expect(ev(f)).toMatchObject({ vendorStatus: 201, ehrBookings: [], slotBookings: 0 });
-    expect(f.message).toBe('the vendor confirmed the booking (HTTP 201) but the EHR holds no such Appointment');
+    expect(f.message).toBe('the vendor confirmed the booking (HTTP 201) but the EHR holds no such Appointment: a manual re-entry for the buyer’s staff');
+    expect(ev(f).manualReentry).toBe(true);
     expect((await readEhr(s.world.sandbox.fhirBaseUrl, 'Slot', ev(f).slotId)).status).toBe('free');
     await expectEhrRestored(s);
   });
@@ -186,7 +187,7 @@ describe('write-lands', () => {
     await expectEhrRestored(s);
   });
 
-  it('warns for a vendor that only queues the booking (202), naming when it reached the EHR', async () => {
+  it('warns for a vendor that only queues the booking (202), naming when it reached the EHR and that it is no manual re-entry', async () => {
     const s = await shallow();
     const f = s.run.finding('write-lands');
     expect(f.status).toBe('warn');
@@ -194,7 +195,8 @@ describe('write-lands', () => {
     expect(e.vendorStatus).toBe(202);
     expect(e.ehrBookings).toHaveLength(1);
     expect(e.queuedLandedAfterMs).toBeGreaterThan(0);
-    expect(f.message).toMatch(/^the booking was only queued \(HTTP 202\) and reached the EHR after \d+\.\d s$/);
+    expect(f.message).toMatch(/^the booking was only queued \(HTTP 202\); after \d+\.\d s it reached the EHR by itself within the timeout: not a manual re-entry$/);
+    expect(e.manualReentry).toBe(false);
   });
 });
 
@@ -304,7 +306,7 @@ describe('patient-matched', () => {
     expect(f.message).toBe('registering a patient the EHR already had created 1 duplicate record(s)');
     // the duplicate carried the run's identifier, so cleanup found and removed it too, as the vendor's write
     const registered = s.run.report.writes?.filter((w) => w.action === 'register-patient') ?? [];
-    expect(registered).toEqual([{ connection: 'epic', target: 'vendor', action: 'register-patient', resourceType: 'Patient', id: expect.any(String), removed: true }]);
+    expect(registered).toEqual([{ connection: 'epic', target: 'vendor', action: 'register-patient', resourceType: 'Patient', id: expect.any(String), removed: true, removedBy: 'cleanup' }]);
     await expectEhrRestored(s);
   });
 

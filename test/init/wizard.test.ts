@@ -40,6 +40,7 @@ describe('ehr-check init, typed into the real prompts', () => {
     await term.answer('Bookings per week', `600${KEY.enter}`);
     await term.answer('Staff minutes to enter one booking by hand', KEY.enter); // default 4
     await term.answer('Staff hourly cost', `38.5${KEY.enter}`);
+    await term.answer('Staff minutes to resolve one double-booking', KEY.enter); // default 20
 
     // Sites: systems are found in the catalog by the names people use, or given as a new slug.
     await term.answer('Site 1: name', `Main Hospital${KEY.enter}`);
@@ -109,7 +110,7 @@ describe('ehr-check init, typed into the real prompts', () => {
       version: 1,
       buyer: {
         name: 'Riverside Health',
-        volumes: { bookingsPerWeek: 600, minutesPerManualEntry: 4, staffHourlyCost: 38.5 },
+        volumes: { bookingsPerWeek: 600, minutesPerManualEntry: 4, staffHourlyCost: 38.5, minutesPerDoubleBooking: 20 },
         sites: [
           { name: 'Main Hospital', system: 'epic' },
           { name: 'Eastside Clinic', system: 'athenahealth' },

@@ -1,6 +1,6 @@
 // JSON Schema of the plan file (DESIGN §3). Unknown keys are errors everywhere: a typo must not silently
 // drop a setting. Rules across fields (e.g. realTimeSeconds <= nearRealTimeSeconds) live in plan-rules.ts.
-import { CHECK_DEFAULTS } from '../defaults.js';
+import { CHECK_DEFAULTS, VOLUME_DEFAULTS } from '../defaults.js';
 import { AUTH, CUSTOM_SYSTEM, EDITOR_SCHEMA_REF, FILE_PATH, HTTP_URL, SYSTEM_ID, envVar, text, type JsonSchema } from './common.js';
 
 const nonNegative = (description: string): JsonSchema => ({ type: 'number', minimum: 0, description });
@@ -95,6 +95,10 @@ export const PLAN_SCHEMA: JsonSchema = {
             bookingsPerWeek: nonNegative('a number of bookings per week'),
             minutesPerManualEntry: nonNegative('a number of staff minutes to re-enter one booking by hand'),
             staffHourlyCost: nonNegative('a cost of one staff hour'),
+            minutesPerDoubleBooking: {
+              ...nonNegative('a number of staff minutes to resolve one double-booking (find it, call the patient, rebook)'),
+              default: VOLUME_DEFAULTS.minutesPerDoubleBooking,
+            },
           },
           required: ['bookingsPerWeek', 'minutesPerManualEntry', 'staffHourlyCost'],
           additionalProperties: false,

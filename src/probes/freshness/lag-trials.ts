@@ -6,6 +6,7 @@ import { watchForChange, type WatchResult } from '../../freshness/poll.js';
 import { offsetWindowMs, startOffsets } from '../../freshness/schedule.js';
 import { ProbeError, type ProbeErrorKind } from '../../http/types.js';
 import type { LagSample } from '../../model/report.js';
+import { BOOKING_IDENTIFIER_SYSTEM } from '../../safety/types.js';
 import type { ConnectionContext } from '../context.js';
 import { bookViaVendor, canRemoveAppointments, ehrAppointmentsByKey, ehrBookingsOnSlot, removeAppointment, runKey, type BookingHint, type Slot } from '../ehr-ops.js';
 import { sleep } from '../outcome.js';
@@ -186,7 +187,7 @@ export async function removeBookings(ctx: ConnectionContext, keys: string[], slo
   for (const key of keys) {
     for (const appointment of await ehrAppointmentsByKey(ctx, key, hint)) {
       if (!appointment.id || appointment.status === 'cancelled') continue;
-      tried.push({ via: 'remove-booking', status: (await removeAppointment(ctx, appointment.id)).status, held: false });
+      tried.push({ via: 'remove-booking', status: (await removeAppointment(ctx, appointment.id, `${BOOKING_IDENTIFIER_SYSTEM}|${key}`)).status, held: false });
     }
   }
   if (slot === undefined) return undefined;
