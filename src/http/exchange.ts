@@ -1,6 +1,7 @@
 // A request as the client sees it: redirects followed by hand (credentials never leave their origin),
 // 429/503 retried within the budget, and every wire exchange logged, redacted, as evidence.
 import { setTimeout as sleep } from 'node:timers/promises';
+import { hostOf, type HostLimiter } from './host-limit.js';
 import type { RequestLog } from './types.js';
 import { ProbeError } from './types.js';
 import { redactUrl, type SecretScrubber } from './redact.js';
@@ -33,6 +34,8 @@ export interface ExchangeDeps {
   log: RequestLog;
   scrubber: SecretScrubber;
   retry: RetryBudget;
+  /** The run's bound on requests in flight per host; none: unbounded. */
+  limiter?: HostLimiter;
 }
 
 export async function exchange(deps: ExchangeDeps, out: Outgoing): Promise<Exchanged> {
@@ -84,6 +87,17 @@ export function origin(url: string): string | undefined {
     return new URL(url).origin;
   } catch {
     return undefined;
+  }
+}
+
+/** One wire exchange inside the run's per-host bound; the wait for a place is not part of the logged duration. */
+async function bounded<T>(deps: ExchangeDeps, url: string, send: () => Promise<T>): Promise<T> {
+  if (!deps.limiter) return send();
+  const release = await deps.limiter.acquire(hostOf(url));
+  try {
+    return await send();
+  } finally {
+    release();
   }
 }
 

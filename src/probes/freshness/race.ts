@@ -8,19 +8,26 @@ import type { ConnectionContext } from '../context.js';
 import { bookingRequest, bookViaVendor, ehrBookingsOnSlot, ehrAppointmentsByKey, ACTIVE_APPOINTMENT, runKey, type Appointment, type Slot } from '../ehr-ops.js';
 import { describeError, sleep } from '../outcome.js';
 import { removeBookings } from './lag-trials.js';
-import { ehrHoldsBooking, type SlotPool } from './slots.js';
+import { onSlot, runTrials, sinceStart, startClock, type TrialClock } from './concurrent.js';
+import { ehrHoldsBooking, SlotPool, type SlotSource } from './slots.js';
 import type { RaceAttempt, RaceData, RaceOrder } from './types.js';
 
 export type EhrTakeMethod = RaceAttempt['ehrMethod'];
 
 export interface RaceRun {
   attempts: number;
-  pool: SlotPool;
+  /** Where attempts take their slots; raceOnce takes its slot from here. */
+  pool: SlotSource;
+  /** Each attempt's slot, reserved ahead in order (./concurrent.ts); taken from `pool` when absent. */
+  slots?: SlotSource[];
   patientId: string;
   /** How the EHR side takes the slot, chosen from the CapabilityStatement (switched if the EHR refuses it). */
   ehrMethod: EhrTakeMethod;
   /** How long a 202-queued vendor booking is waited for, to see whether it lands as a second booking. */
   queueWaitMs: number;
+  /** When the connection's trials began, and when attempt i is launched after that (default: all at once). */
+  clock?: TrialClock;
+  launchMs?(attempt: number): number;
   progress(trial: number): void;
 }
 
@@ -32,23 +39,33 @@ const ORDERS: ReadonlyArray<{ order: RaceOrder; vendorDelayMs: number; ehrDelayM
 ];
 const NOT_SUPPORTED = new Set([403, 404, 405, 501]);
 
+/** The attempts run at once, each on its own slot: one race cannot see another's slot or bookings. */
 export async function raceForSlots(ctx: ConnectionContext, run: RaceRun): Promise<RaceData> {
   const attempts: RaceAttempt[] = [];
+  const clock = run.clock ?? startClock();
   let method = run.ehrMethod;
-  let switched = false;
-  for (let i = 0; i < run.attempts && !ctx.signal.aborted; i++) {
+  const onItsSlot = (c: ConnectionContext, source: SlotSource, i: number, how: EhrTakeMethod) =>
+    taking(c, source, run.pool, async (slot) => {
+      const startMs = sinceStart(clock);
+      return { ...(await raceOnce(c, { ...run, pool: { take: async () => slot } }, ORDERS[i % ORDERS.length]!, how)), startMs };
+    });
+  await runTrials(ctx, run.attempts, clock, run.launchMs ?? (() => 0), async (i, c) => {
     run.progress(i);
-    const attempt = await raceOnce(ctx, run, ORDERS[i % ORDERS.length]!, method);
-    if (attempt.ehrMethod === 'ehr-appointment' && attempt.ehrStatus !== null && NOT_SUPPORTED.has(attempt.ehrStatus) && !switched) {
-      // The EHR does not take Appointments by API: this attempt was no race. Redo it with a Slot update.
+    let attempt = await onItsSlot(c, run.slots?.[i] ?? run.pool, i, method);
+    if (attempt.ehrMethod === 'ehr-appointment' && attempt.ehrStatus !== null && NOT_SUPPORTED.has(attempt.ehrStatus)) {
+      // The EHR does not take Appointments by API: this attempt was no race. Redo it on a fresh slot with a Slot
+      // update; attempts that start later use one from the outset.
       method = 'slot-update';
-      switched = true;
-      i -= 1;
-      continue;
+      attempt = await onItsSlot(c, run.pool, i, 'slot-update');
     }
-    attempts.push(attempt);
-  }
-  return { attempts, interrupted: ctx.signal.aborted };
+    attempts[i] = attempt;
+  });
+  return { attempts: attempts.filter(Boolean), interrupted: ctx.signal.aborted };
+}
+
+/** Takes a slot from `source` for one attempt and hands it back to a pool afterwards (a plain source keeps it). */
+function taking<R>(ctx: ConnectionContext, source: SlotSource, pool: SlotSource, body: (slot: Slot) => Promise<R>): Promise<R> {
+  return pool instanceof SlotPool ? onSlot(ctx, source, pool, body) : source.take(ctx).then(body);
 }
 
 async function raceOnce(ctx: ConnectionContext, run: RaceRun, plan: (typeof ORDERS)[number], method: EhrTakeMethod): Promise<RaceAttempt> {

@@ -64,6 +64,8 @@ export interface RaceAttempt {
   vendorBookedFirst?: boolean;
   /** The vendor confirmed (200/201) a booking the EHR does not hold. */
   confirmedNotHeld: boolean;
+  /** When the attempt began, in ms after the connection's freshness trials began (attempts run at once). */
+  startMs?: number;
 }
 
 export interface RaceData {
