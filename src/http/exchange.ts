@@ -48,12 +48,14 @@ export async function exchange(deps: ExchangeDeps, out: Outgoing): Promise<Excha
     const headers = { ...out.headers };
     if (out.authorization && origin(url) === out.credentialOrigin) headers['authorization'] = out.authorization;
     if (body === undefined) delete headers['content-type'];
-    const wire = await logged(deps, method, url, () => deps.transport.exchange({ method, url, headers, body }));
+    const wire = await bounded(deps, url, () => logged(deps, method, url, () => deps.transport.exchange({ method, url, headers, body })));
 
     if (wire.status === 429 || wire.status === 503) {
       const askedMs = parseRetryAfter(wire.headers['retry-after']);
       const wait = nextWait(attempt, askedMs, waitedMs, deps.retry);
       if (wait === undefined) throw rateLimited(url, wire.status, askedMs, attempt, deps.retry);
+      // The whole run holds off this host, not only this request: the server asked us to slow down.
+      deps.limiter?.pause(hostOf(url), wait);
       await sleep(wait);
       waitedMs += wait;
       attempt++;
