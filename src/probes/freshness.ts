@@ -12,7 +12,7 @@ import { probeWindow, vendorFreeSlots } from './ehr-ops.js';
 import { measureEhrToVendor, measureVendorToEhr, type TrialRun } from './freshness/lag-trials.js';
 import { measureEhrToVendorByPerson } from './freshness/operator-trials.js';
 import { raceForSlots, type EhrTakeMethod } from './freshness/race.js';
-import { releaseUnused, reserveSlots, startClock } from './freshness/concurrent.js';
+import { releaseUnused, reserveSlots, startClock, type Reservation } from './freshness/concurrent.js';
 import { SlotPool, trimRequests } from './freshness/slots.js';
 import type { ChangeNotificationContext, FreshnessEvidence, FreshnessProbeSettings } from './freshness/types.js';
 import { probe, type ProbeOutcome } from './outcome.js';
@@ -66,9 +66,11 @@ export async function gatherFreshness(ctx: ConnectionContext, settings: Freshnes
   const e2vSlots = planned.ehrToVendor || byPerson ? [] : reserveSlots(pool, ctx, settings.trials);
   const v2eSlots = planned.vendorToEhr ? [] : reserveSlots(pool, ctx, settings.trials);
   const raceSlots = planned.race ? [] : reserveSlots(pool, ctx, raceAttempts);
+  // A direction that ends gives back the slots of trials it never started, so the others may use them.
+  const settle = <T>(slots: Reservation[]) => (outcome: ProbeOutcome<T>) => (releaseUnused(pool, slots), trimmed(outcome));
   const [ehrToVendor, vendorToEhr, race] = await Promise.all([
-    planned.ehrToVendor ?? probeWithOperator(ctx, () => (byPerson ? measureEhrToVendorByPerson(ctx, run) : measureEhrToVendor(ctx, run, e2vSlots))).then(trimmed),
-    planned.vendorToEhr ?? probe(ctx, () => measureVendorToEhr(ctx, run, v2eSlots)).then(trimmed),
+    planned.ehrToVendor ?? probeWithOperator(ctx, () => (byPerson ? measureEhrToVendorByPerson(ctx, run) : measureEhrToVendor(ctx, run, e2vSlots))).then(settle(e2vSlots)),
+    planned.vendorToEhr ?? probe(ctx, () => measureVendorToEhr(ctx, run, v2eSlots)).then(settle(v2eSlots)),
     planned.race ??
       probe(ctx, () =>
         raceForSlots(ctx, {
@@ -78,14 +80,13 @@ export async function gatherFreshness(ctx: ConnectionContext, settings: Freshnes
           patientId,
           ehrMethod: raceMethodFor(capability),
           queueWaitMs: Math.min(settings.timeoutSeconds, 30) * 1000,
-          // After every lag trial has made its change, one window apart: never a burst of writes on the EHR.
+          // After the last lag trial's window, one window apart: never a burst of writes on the EHR.
           clock: run.clock,
           launchMs: (i) => (settings.trials + i) * spacing,
           progress: (i) => ctx.progress(`freshness double-booking race: attempt ${i + 1}/${raceAttempts} started`),
         }),
-      ).then(trimmed),
+      ).then(settle(raceSlots)),
   ]);
-  releaseUnused(pool, [...e2vSlots, ...v2eSlots, ...raceSlots]);
   return { ...base, ehrToVendor, vendorToEhr, race };
 }
 
