@@ -59,7 +59,13 @@ export function systemState(system: string, input: CoverageInput): SiteState {
   return input.claimedSystems.includes(system) ? 'claimed-only' : 'absent';
 }
 
-/** Causes that mean the endpoint could not be reached or talked to: nothing can be judged, so `error`. */
+/**
+ * Causes that mean the endpoint could not be reached or talked to: nothing can be judged, so `error`.
+ * `cross-origin` and `not-searchset` are not among them: the endpoint answered, and what it did (send every
+ * request to another origin, where the credentials never go; answer a search with no searchset) is an observed
+ * fact about the connection as the plan gives it, so `fail`. The findings that would rest on such answers are
+ * `error` instead: they are about the vendor, and nothing the EHR holds was read.
+ */
 const NO_VERDICT_CAUSES = new Set(['dns', 'connect', 'tls', 'timeout', 'config', 'rate-limited', 'interrupted']);
 
 /** A cause in the buyer's words, ahead of the detail the client gave. */
@@ -75,6 +81,8 @@ const CAUSE_WORDS: Record<string, string> = {
   http: 'HTTP error',
   'too-large': 'answer too large',
   redirect: 'unsafe redirect',
+  'cross-origin': 'answered from another origin',
+  'not-searchset': 'search not answered with a searchset Bundle',
   'rate-limited': 'rate-limited',
   config: 'plan configuration',
 };

@@ -11,6 +11,11 @@ export interface Progress {
    */
   countDownTo(worstCaseMs: number, options?: { redraw?: boolean }): void;
   done(): void;
+  /**
+   * Keeps progress off the screen while a person answers a prompt (a redrawn line would land on the question);
+   * returns the release, after which the latest message is shown.
+   */
+  hold(): () => void;
 }
 
 export function createProgress(io: Io, options: { quiet?: boolean; tty?: boolean; now?: () => number }): Progress {
@@ -18,6 +23,8 @@ export function createProgress(io: Io, options: { quiet?: boolean; tty?: boolean
   const started = now();
   const tty = options.tty ?? io.stdoutIsTTY;
   let drawn = false;
+  let holds = 0;
+  let pending: string | undefined;
   let last: string | undefined;
   let deadline: number | undefined;
   let ticker: NodeJS.Timeout | undefined;
@@ -31,23 +38,45 @@ export function createProgress(io: Io, options: { quiet?: boolean; tty?: boolean
     io.err(`\r\x1b[K${line(message).slice(0, width)}`);
     drawn = true;
   };
-  const progress = ((message: string) => {
-    if (options.quiet) return;
+  const show = (message: string) => {
     last = message;
     if (tty) draw(message);
     else io.err(`${line(message)}\n`);
+  };
+  const clear = () => {
+    if (drawn) io.err('\r\x1b[K');
+    drawn = false;
+  };
+  const progress = ((message: string) => {
+    if (options.quiet) return;
+    if (holds > 0) pending = message;
+    else show(message);
   }) as Progress;
   progress.countDownTo = (worstCaseMs, how = {}) => {
     deadline = Math.max(deadline ?? 0, now() + worstCaseMs);
     if (options.quiet || !tty || ticker || how.redraw === false) return;
-    ticker = setInterval(() => last !== undefined && draw(last), 1000);
+    // The countdown redraws only while nobody is answering a prompt on this terminal.
+    ticker = setInterval(() => holds === 0 && last !== undefined && draw(last), 1000);
     ticker.unref();
   };
   progress.done = () => {
     if (ticker) clearInterval(ticker);
     ticker = undefined;
-    if (drawn) io.err('\r\x1b[K');
-    drawn = false;
+    pending = undefined;
+    clear();
+  };
+  progress.hold = () => {
+    if (holds++ === 0) clear();
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      if (--holds === 0 && pending !== undefined) {
+        const message = pending;
+        pending = undefined;
+        show(message);
+      }
+    };
   };
   return progress;
 }

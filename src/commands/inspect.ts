@@ -31,7 +31,7 @@ interface Target {
 
 export default async function inspectCommand(opts: InspectOptions, io: Io): Promise<number> {
   const target = await resolveTarget(opts, io);
-  const client = new FhirClient({ baseUrl: target.baseUrl, auth: target.auth, env: io.env, baseDir: target.baseDir });
+  const client = new FhirClient({ name: 'EHR', baseUrl: target.baseUrl, auth: target.auth, env: io.env, baseDir: target.baseDir });
   const shownUrl = redactUrl(client.baseUrl);
   try {
     const capability = readCapabilityStatement(await readMetadata(client, shownUrl));

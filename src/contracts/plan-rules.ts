@@ -4,6 +4,7 @@ import { isAbsolute, resolve } from 'node:path';
 import type { InputProblem } from '../errors.js';
 import type { AuthConfig, CheckSettings, Connection, FreshnessSettings, Plan } from '../model/plan.js';
 import { CHECK_DEFAULTS, LIMIT_DEFAULTS } from './defaults.js';
+import { unknownSystemProblems } from './system-rules.js';
 
 /** A plan as the schema accepts it: the checks and the gate may be left out, in whole or in part. */
 export type PlanInput = Omit<Plan, 'checks' | 'gate' | 'limits'> & {
@@ -28,7 +29,10 @@ export function withDefaults(input: PlanInput): Plan {
 
 /** Rules across fields, checked after defaults are filled (a default can be what a setting conflicts with). */
 export function planRuleProblems(input: PlanInput, plan: Plan, file: string): InputProblem[] {
-  const problems: InputProblem[] = [];
+  const problems: InputProblem[] = [
+    ...unknownSystemProblems(plan.buyer.sites, file, 'buyer', 'sites'),
+    ...unknownSystemProblems(plan.connections, file, 'connections'),
+  ];
   const given = input.checks?.freshness ?? {};
   const f = plan.checks.freshness;
   const named = (key: 'realTimeSeconds' | 'nearRealTimeSeconds' | 'timeoutSeconds') =>

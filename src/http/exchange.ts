@@ -1,5 +1,8 @@
 // A request as the client sees it: redirects followed by hand (credentials never leave their origin),
 // 429/503 retried within the budget, and every wire exchange logged, redacted, as evidence.
+// A redirect to another origin is followed only when the next request carries no body (a booking or a
+// patient is never delivered to a server the plan does not name), and it is reported in `leftOrigin`:
+// the caller decides that such an answer is not the server's own.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { hostOf, type HostLimiter } from './host-limit.js';
 import type { RequestLog } from './types.js';
@@ -27,6 +30,16 @@ export interface Exchanged {
   /** The URL that finally answered (after redirects). */
   url: string;
   durationMs: number;
+  /** The first redirect that left the request's own origin; absent when every hop stayed home. */
+  leftOrigin?: OriginChange;
+}
+
+export interface OriginChange {
+  /** The redirect's status and target (absolute, not yet redacted). */
+  status: number;
+  to: string;
+  /** False when the hop was not taken because the request would have carried a body there. */
+  followed: boolean;
 }
 
 export interface ExchangeDeps {
@@ -44,11 +57,13 @@ export async function exchange(deps: ExchangeDeps, out: Outgoing): Promise<Excha
   let hops = 0;
   let attempt = 0;
   let waitedMs = 0;
+  let leftOrigin: OriginChange | undefined;
+  const home = origin(out.url);
   for (;;) {
     const headers = { ...out.headers };
     if (out.authorization && origin(url) === out.credentialOrigin) headers['authorization'] = out.authorization;
     if (body === undefined) delete headers['content-type'];
-    const wire = await bounded(deps, url, () => logged(deps, method, url, () => deps.transport.exchange({ method, url, headers, body })));
+    const wire = await bounded(deps, url, () => logged(deps, method, url, () => deps.transport.exchange({ method, url, headers, body }), home));
 
     if (wire.status === 429 || wire.status === 503) {
       const askedMs = parseRetryAfter(wire.headers['retry-after']);
@@ -72,7 +87,13 @@ export async function exchange(deps: ExchangeDeps, out: Outgoing): Promise<Excha
       }
       const next = redirectTarget(location, url, wire.status);
       // 303, and 301/302 after a POST, turn into a GET without body (as browsers and fetch do).
-      if (wire.status === 303 || ((wire.status === 301 || wire.status === 302) && method === 'POST')) {
+      const becomesGet = wire.status === 303 || ((wire.status === 301 || wire.status === 302) && method === 'POST');
+      const carriesBody = !becomesGet && method !== 'GET' && method !== 'HEAD';
+      if (origin(next) !== home && !leftOrigin) {
+        leftOrigin = { status: wire.status, to: next, followed: !carriesBody };
+        if (carriesBody) return { wire, url, durationMs: Math.round(performance.now() - started), leftOrigin };
+      }
+      if (becomesGet) {
         method = 'GET';
         body = undefined;
       }
@@ -80,7 +101,7 @@ export async function exchange(deps: ExchangeDeps, out: Outgoing): Promise<Excha
       hops++;
       continue;
     }
-    return { wire, url, durationMs: Math.round(performance.now() - started) };
+    return { wire, url, durationMs: Math.round(performance.now() - started), ...(leftOrigin && { leftOrigin }) };
   }
 }
 
@@ -103,20 +124,33 @@ async function bounded<T>(deps: ExchangeDeps, url: string, send: () => Promise<T
   }
 }
 
-async function logged(deps: ExchangeDeps, method: string, url: string, send: () => Promise<WireResponse>): Promise<WireResponse> {
+async function logged(deps: ExchangeDeps, method: string, url: string, send: () => Promise<WireResponse>, home: string | undefined): Promise<WireResponse> {
   const at = new Date().toISOString();
   const t0 = performance.now();
   // Scrubbed as well: a caller may have put a known secret into the path itself.
   const record = { method, url: deps.scrubber.scrub(redactUrl(url)), at };
   try {
     const wire = await send();
-    deps.log.add({ ...record, status: wire.status, durationMs: Math.round(performance.now() - t0) });
+    deps.log.add({ ...record, status: wire.status, durationMs: Math.round(performance.now() - t0), ...redirectNote(deps, wire, url, home) });
     return wire;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     deps.log.add({ ...record, status: null, durationMs: Math.round(performance.now() - t0), error: deps.scrubber.scrub(message) });
     throw error;
   }
+}
+
+/** Where a redirect pointed, and whether that left the request's origin: the evidence shows the hop. */
+function redirectNote(deps: ExchangeDeps, wire: WireResponse, url: string, home: string | undefined): { redirectedTo?: string; crossOrigin?: true } {
+  const location = wire.headers['location'];
+  if (!REDIRECTS.has(wire.status) || !location) return {};
+  let target: string;
+  try {
+    target = new URL(location, url).toString();
+  } catch {
+    return {};
+  }
+  return { redirectedTo: deps.scrubber.scrub(redactUrl(target)), ...(origin(target) !== home && { crossOrigin: true as const }) };
 }
 
 function redirectTarget(location: string, from: string, status: number): string {

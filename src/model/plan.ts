@@ -17,6 +17,8 @@ export type AuthConfig =
 export interface Site {
   name: string;
   system: string;
+  /** The system id is deliberately one the catalog does not list. */
+  custom?: boolean;
 }
 
 export interface BuyerVolumes {
@@ -27,6 +29,7 @@ export interface BuyerVolumes {
 
 export interface Connection {
   system: string;
+  custom?: boolean;
   ehr: { fhirBaseUrl: string; sandbox?: boolean; auth: AuthConfig };
   vendor: { kind: 'fhir'; baseUrl: string; auth: AuthConfig };
   schedule?: string;
@@ -72,6 +75,7 @@ export type FreshnessClaim = 'real-time' | 'near-real-time' | 'delayed' | 'batch
 
 export interface ManifestSystem {
   system: string;
+  custom?: boolean;
   directions?: Array<'read' | 'write'>;
   mechanism?: Mechanism;
   freshness?: FreshnessClaim;
@@ -88,6 +92,7 @@ export interface Manifest {
 export interface Listing {
   program: string;
   system: string;
+  custom?: boolean;
   vendor: string;
   listingId: string;
   status: 'active' | 'suspended' | 'withdrawn';

@@ -38,6 +38,9 @@ export interface RequestRecord {
   durationMs: number;
   at: string;
   error?: string;
+  /** A 3xx answer's Location (redacted), and whether it pointed to another origin than the request's. */
+  redirectedTo?: string;
+  crossOrigin?: true;
 }
 
 export interface Finding {

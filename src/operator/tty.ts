@@ -8,6 +8,8 @@ import type { Operator, OperatorResult, OperatorStep } from './types.js';
 export interface TerminalStreams {
   input?: NodeJS.ReadableStream;
   output?: NodeJS.WritableStream;
+  /** The run's progress line, held off the screen while a question is up. */
+  progress?: { hold(): () => void };
 }
 
 const SKIP_WORDS = new Set(['skip', 's']);
@@ -40,6 +42,7 @@ export class TtyOperator implements Operator {
     const prompts = await import('@inquirer/prompts');
     const output = this.streams.output ?? process.stderr;
     const context = { input: this.streams.input, output, signal, clearPromptOnDone: false };
+    const release = this.streams.progress?.hold();
     output.write(`\nA person at the EHR is needed (${step.connection}):\n  ${step.instruction}\n`);
     try {
       if (step.kind === 'read-free-slots') {
@@ -71,6 +74,8 @@ export class TtyOperator implements Operator {
       if (name === 'AbortPromptError') return result('skipped', { message: 'the run was interrupted' });
       if (name === 'ExitPromptError') return result('skipped', { message: 'the person left the prompt' });
       return result('failed', { message: `the prompt failed: ${error instanceof Error ? error.message : String(error)}` });
+    } finally {
+      release?.();
     }
   }
 }

@@ -16,7 +16,8 @@ import { releaseUnused, reserveSlots, startClock, type Reservation } from './fre
 import { SlotPool, trimRequests } from './freshness/slots.js';
 import type { ChangeNotificationContext, FreshnessEvidence, FreshnessProbeSettings } from './freshness/types.js';
 import { probe, type ProbeOutcome } from './outcome.js';
-import { testPatient } from './patients.js';
+import { confirmedTestPatient } from './patients.js';
+import type { Premise } from './premise.js';
 
 export type * from './freshness/types.js';
 
@@ -46,7 +47,7 @@ export async function gatherFreshness(ctx: ConnectionContext, settings: Freshnes
     const failed = trimmed(prepared) as ProbeOutcome<never>;
     return { ...base, ehrToVendor: planned.ehrToVendor ?? failed, vendorToEhr: planned.vendorToEhr ?? failed, race: planned.race ?? failed };
   }
-  const { pool, patientId } = prepared.data;
+  const { pool, patientId, patientPremise } = prepared.data;
   const timeoutMs = settings.timeoutSeconds * 1000;
   const spacing = trialSpacingMs(timeoutMs);
   const raceAttempts = settings.raceAttempts ?? DEFAULT_RACE_ATTEMPTS;
@@ -54,6 +55,7 @@ export async function gatherFreshness(ctx: ConnectionContext, settings: Freshnes
     settings,
     pool,
     patientId,
+    patientPremise,
     seed,
     clock: startClock(),
     progress: (direction, i) => ctx.progress(`freshness ${direction}: trial ${i + 1}/${settings.trials} started`),
@@ -78,7 +80,8 @@ export async function gatherFreshness(ctx: ConnectionContext, settings: Freshnes
           pool,
           slots: raceSlots,
           patientId,
-          ehrMethod: raceMethodFor(capability),
+          patientPremise,
+          ehrMethods: raceMethodsFor(capability),
           queueWaitMs: Math.min(settings.timeoutSeconds, 30) * 1000,
           // After the last lag trial's window, one window apart: never a burst of writes on the EHR.
           clock: run.clock,
@@ -94,7 +97,7 @@ export async function gatherFreshness(ctx: ConnectionContext, settings: Freshnes
  * The slots free on both sides in the probed window, and a tagged test patient to book for. Where the EHR offers
  * no Slot search, its free slots are the ones a person read off its screen (each is re-checked when taken).
  */
-async function prepare(ctx: ConnectionContext, seed: number): Promise<{ pool: SlotPool; patientId: string }> {
+async function prepare(ctx: ConnectionContext, seed: number): Promise<{ pool: SlotPool; patientId: string; patientPremise: Premise }> {
   const window = readingWindow(ctx, probeWindow());
   const [view, vendor] = await Promise.all([ehrFreeSlotView(ctx, window, { reuse: true }), vendorFreeSlots(ctx, window)]);
   const ehrFree = view.resources ?? bookableSlots(view.slots, vendor.slots, ctx.schedule);
@@ -103,8 +106,8 @@ async function prepare(ctx: ConnectionContext, seed: number): Promise<{ pool: Sl
   if (candidates.length === 0) {
     throw new Error(`no slot in ${window.start} .. ${window.end} is free both in the EHR (${ehrFree.length} free) and in the vendor's view (${vendorFree.size} free)`);
   }
-  const patient = await testPatient(ctx, 'freshness');
-  return { pool: new SlotPool(candidates, seed), patientId: patient.id };
+  const { patient, premise } = await confirmedTestPatient(ctx, 'freshness');
+  return { pool: new SlotPool(candidates, seed), patientId: patient.id, patientPremise: premise };
 }
 
 /**
@@ -116,11 +119,17 @@ function unmeasurable(ctx: ConnectionContext): (id: FindingId) => { kind: 'skipp
   return (id) => plannedSkip(ctx, id, 'measured') ?? slotReadingSkip(ctx);
 }
 
-/** How the race takes a slot on the EHR side: an EHR-side Appointment where the API allows it. */
-function raceMethodFor(capability?: CapabilitySummary): EhrTakeMethod {
-  const can = (type: string, interaction: string) => capability?.resources[type]?.interactions.includes(interaction) ?? false;
-  if (!capability || can('Appointment', 'create')) return 'ehr-appointment';
-  return can('Slot', 'update') ? 'slot-update' : 'ehr-appointment';
+/**
+ * How the race takes a slot on the EHR side, best first: a rival EHR-side Appointment, else the Slot closed by
+ * update or patch, as the CapabilityStatement allows (all of them, in that order, when it is unknown).
+ */
+function raceMethodsFor(capability?: CapabilitySummary): EhrTakeMethod[] {
+  const can = (type: string, interaction: string) => !capability?.ok || (capability.resources[type]?.interactions.includes(interaction) ?? false);
+  const ways: EhrTakeMethod[] = [];
+  if (can('Appointment', 'create')) ways.push('ehr-appointment');
+  if (can('Slot', 'update')) ways.push('slot-update');
+  if (can('Slot', 'patch')) ways.push('slot-patch');
+  return ways;
 }
 
 /** What the EHR offers for learning about scheduling changes: push (Subscription) or `_lastUpdated` polling. */

@@ -3,13 +3,16 @@ import type { RequestRecord } from '../model/report.js';
 import { collectRequests } from '../http/request-log.js';
 import { ProbeError } from '../http/types.js';
 import type { ConnectionContext } from './context.js';
+import { PremiseError, type Premise } from './premise.js';
 
 export type ProbeOutcome<T> =
   | { kind: 'ok'; data: T; requests: RequestRecord[] }
   | { kind: 'error'; error: { kind: string; message: string }; requests: RequestRecord[] }
   | { kind: 'skipped'; reason: string };
 
-export function describeError(error: unknown): { kind: string; message: string } {
+export function describeError(error: unknown): { kind: string; message: string; premise?: Premise } {
+  // A premise no way confirmed keeps every way tried: the finding's evidence shows what was done and what the EHR showed.
+  if (error instanceof PremiseError) return { kind: 'premise', message: error.message, premise: error.premise };
   if (error instanceof ProbeError) return { kind: error.kind, message: error.message };
   if (error instanceof Error) return { kind: error.name === 'AbortError' ? 'interrupted' : 'probe', message: error.message };
   return { kind: 'probe', message: String(error) };

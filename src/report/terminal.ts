@@ -66,10 +66,14 @@ function verdictLine(report: Report, c: ChalkInstance, width: number): string {
 }
 
 function context(report: Report, c: ChalkInstance, width: number): string {
-  const lines = [
-    `Buyer ${plainText(report.buyer.name)} · run ${plainText(report.runId)} · ${report.startedAt.slice(0, 16).replace('T', ' ')} UTC · ` +
-      `${report.connections.length} connection${report.connections.length === 1 ? '' : 's'}`,
+  const facts = [
+    `Buyer ${plainText(report.buyer.name)}`,
+    `run ${plainText(report.runId)}`,
+    `${report.startedAt.slice(0, 16).replace('T', ' ')} UTC`,
+    `${report.connections.length} connection${report.connections.length === 1 ? '' : 's'}`,
   ];
+  // Broken between facts, never inside one: "· 2" on one line and "connections" on the next reads as nonsense.
+  const lines = joinFacts(facts, width);
   const note = unscoredNote(report);
   if (note) lines.push(`Note: ${note}`);
   if (!report.gate.passed && report.gate.reasons.length > 0) lines.push(`Gate failed: ${report.gate.reasons.map(plainText).join('; ')}`);
@@ -160,6 +164,17 @@ function reasonsBlock(report: Report, c: ChalkInstance, width: number): string {
     return wrap(`  ${i + 1}. ${c[STATUS_COLOR[s]](STATUS_SYMBOL[s])} ${c.bold(plainText(findingLabel(finding)))} — ${plainText(finding.message)}`, width, '     ');
   });
   return `${c.bold('Top reasons')}\n${lines.join('\n')}`;
+}
+
+/** Joins facts with " · ", starting a new line before a fact that would not fit. */
+function joinFacts(facts: string[], width: number): string[] {
+  const lines: string[] = [];
+  for (const fact of facts) {
+    const last = lines.at(-1);
+    if (last !== undefined && `${last} · ${fact}`.length <= width) lines[lines.length - 1] = `${last} · ${fact}`;
+    else lines.push(last === undefined ? fact : `  ${fact}`);
+  }
+  return lines;
 }
 
 function clip(text: string, max: number): string {

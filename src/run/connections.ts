@@ -52,8 +52,8 @@ export function buildContexts(options: ContextOptions): ConnectionContext[] {
     return {
       key,
       connection,
-      ehr: new FhirClient({ ...common, baseUrl: connection.ehr.fhirBaseUrl, auth: connection.ehr.auth }),
-      vendor: new FhirClient({ ...common, baseUrl: connection.vendor.baseUrl, auth: connection.vendor.auth }),
+      ehr: new FhirClient({ ...common, name: 'EHR', baseUrl: connection.ehr.fhirBaseUrl, auth: connection.ehr.auth }),
+      vendor: new FhirClient({ ...common, name: 'vendor', baseUrl: connection.vendor.baseUrl, auth: connection.vendor.auth }),
       runId: options.runId,
       writesAllowed: blocked === undefined,
       writesBlockedReason: blocked,

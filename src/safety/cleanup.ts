@@ -35,6 +35,14 @@ async function remove(ehr: FhirClient, r: Found): Promise<boolean> {
   return cancelled.status < 300;
 }
 
+/** Puts a Slot's status back by update, or by JSON patch where the EHR takes no Slot update. */
+async function restoreSlot(ehr: FhirClient, id: string, slot: { status: string; meta?: unknown }, status: string) {
+  const updated = await ehr.update({ ...slot, status, meta: undefined });
+  if (![404, 405, 501].includes(updated.status)) return updated;
+  const patch = [{ op: 'replace', path: '/status', value: status }];
+  return ehr.request({ method: 'PATCH', path: `Slot/${encodeURIComponent(id)}`, body: patch, headers: { 'content-type': 'application/json-patch+json' } });
+}
+
 /**
  * A booking the vendor queued (202) may be written to the EHR after this cleanup. The vendor's own record
  * (DESIGN §5) says whether one is still waiting; without the vendor, any 202 the EHR does not account for is.
@@ -108,15 +116,17 @@ export async function cleanupConnection(ehr: FhirClient, runId: string, entries:
     const pending = await attempt(`ask the vendor about queued booking ${identifier}`, () => stillQueued(vendor, identifier, q.answered202, q.inEhr));
     if (pending) leftover.push(`booking ${identifier}: queued by the vendor (HTTP 202) and not in the EHR yet; run \`ehr-check cleanup\` again once it has been entered`);
   }
-  // 3. Slots back to the status they had before the run touched them (the earliest record wins).
+  // 3. Slots back to the status they had before the run touched them (the earliest record wins), read back after:
+  // an EHR that derives a slot's status from its bookings may answer 2xx and keep its own.
   const firstSeen = new Map<string, string>();
   for (const e of entries) if (e.slot && !firstSeen.has(e.slot.id)) firstSeen.set(e.slot.id, e.slot.previousStatus);
   for (const [id, previous] of firstSeen) {
     await attempt(`restore Slot/${id}`, async () => {
       const slot = await ehr.read<{ status: string; meta?: unknown }>('Slot', id);
       if (slot.status === previous) return;
-      const res = await ehr.update({ ...slot, status: previous, meta: undefined });
-      if (res.status >= 300) leftover.push(`Slot/${id}: still ${slot.status}, was ${previous} (HTTP ${res.status})`);
+      const res = await restoreSlot(ehr, id, slot, previous);
+      const now = res.status < 300 ? (await ehr.read<{ status: string }>('Slot', id)).status : slot.status;
+      if (now !== previous) leftover.push(`Slot/${id}: still ${now}, was ${previous} (HTTP ${res.status})`);
     });
   }
   const created = entries.filter((e) => e.action !== 'free-slot' && e.action !== 'block-slot').length;

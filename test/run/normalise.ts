@@ -13,9 +13,10 @@ const PROSE_LAG = /\b\d+(?:\.\d+)?\s?(?:ms|s|min)\b/g;
 const FRESHNESS_FINDINGS = new Set(['ehr-to-vendor-lag', 'vendor-to-ehr-lag', 'double-booking-race']);
 /**
  * In a race that passed, which side got there first is timing; the verdict (no double booking by the vendor) is
- * not. These attempt fields, and the list of who won in the message, become placeholders.
+ * not. These attempt fields (the premises too: whose booking held, and whose was removed after), and the list of
+ * who won in the message, become placeholders.
  */
-const RACE_OUTCOME = new Set(['ehrStatus', 'vendorStatus', 'ehrAppointmentIds', 'vendorBookingHeld', 'ehrBlockHeld', 'vendorBookedFirst', 'doubleBooked']);
+const RACE_OUTCOME = new Set(['ehrStatus', 'vendorStatus', 'ehrAppointmentIds', 'vendorBookingHeld', 'ehrBlockHeld', 'vendorBookedFirst', 'doubleBooked', 'premises']);
 const RACE_WINNERS = /\((?:simultaneous|vendor-first|ehr-first): .*\)(?:; in \d+ the EHR itself accepted an overbooking after the vendor's booking)?$/;
 
 export interface NormaliseOptions {

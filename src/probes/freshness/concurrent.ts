@@ -9,9 +9,8 @@
 // trial's start and slot are kept in its sample, so anyone can line the trials up against each other.
 import { monotonicNow } from '../../freshness/poll.js';
 import type { ConnectionContext } from '../context.js';
-import type { Slot } from '../ehr-ops.js';
 import { sleep } from '../outcome.js';
-import type { SlotPool, SlotSource } from './slots.js';
+import type { SlotPool, SlotSource, TakenSlot } from './slots.js';
 
 /** The moment every direction's trials are timed from (ms on the monotonic clock). */
 export type TrialClock = number;
@@ -26,7 +25,7 @@ export function sinceStart(clock: TrialClock): number {
 /** One trial's slot, reserved ahead; `used` once the trial took it. */
 export interface Reservation extends SlotSource {
   readonly used: boolean;
-  take(ctx?: ConnectionContext): Promise<Slot>;
+  takeConfirmed(ctx?: ConnectionContext): Promise<TakenSlot>;
 }
 
 /**
@@ -35,11 +34,11 @@ export interface Reservation extends SlotSource {
  */
 export function reserveSlots(pool: SlotPool, ctx: ConnectionContext, count: number): Reservation[] {
   return Array.from({ length: count }, () => {
-    const reserved = pool.take(ctx);
+    const reserved = pool.takeConfirmed(ctx);
     reserved.catch(() => undefined); // awaited by its trial; a trial that never starts must not leave it unhandled
     const reservation = {
       used: false,
-      take: () => {
+      takeConfirmed: () => {
         reservation.used = true;
         return reserved;
       },
@@ -51,7 +50,7 @@ export function reserveSlots(pool: SlotPool, ctx: ConnectionContext, count: numb
 /** Gives back the slots of trials that never started (interrupted, or stopped by a sibling's failure). */
 export function releaseUnused(pool: SlotPool, reservations: readonly Reservation[]): void {
   for (const r of reservations) {
-    if (!r.used) void r.take().then((slot) => pool.giveBack(slot), () => undefined);
+    if (!r.used) void r.takeConfirmed().then(({ slot }) => pool.giveBack(slot), () => undefined);
   }
 }
 
@@ -91,12 +90,15 @@ export async function runTrials<R>(
   return results;
 }
 
-/** Takes a trial's slot, runs the trial on it, and gives the slot back to the pool however the trial ends. */
-export async function onSlot<R>(ctx: ConnectionContext, source: SlotSource, pool: SlotPool, body: (slot: Slot) => Promise<R>): Promise<R> {
-  const slot = await source.take(ctx);
+/**
+ * Takes a trial's slot (with how the EHR confirmed it free), runs the trial on it, and gives the slot back to the
+ * pool however the trial ends.
+ */
+export async function onSlot<R>(ctx: ConnectionContext, source: SlotSource, pool: SlotPool, body: (taken: TakenSlot) => Promise<R>): Promise<R> {
+  const taken = await source.takeConfirmed(ctx);
   try {
-    return await body(slot);
+    return await body(taken);
   } finally {
-    pool.giveBack(slot);
+    pool.giveBack(taken.slot);
   }
 }

@@ -8,21 +8,10 @@ import { offsetWindowMs, startOffsets, trialSpacingMs } from '../../freshness/sc
 import { ProbeError, type ProbeErrorKind } from '../../http/types.js';
 import type { LagSample } from '../../model/report.js';
 import type { ConnectionContext } from '../context.js';
-import {
-  blockSlotInEhr,
-  bookViaVendor,
-  canReadSlots,
-  canRemoveAppointments,
-  ehrAppointmentsByKey,
-  ehrBookingsOnSlot,
-  freeSlotInEhr,
-  readSlot,
-  removeAppointment,
-  runKey,
-  type BookingHint,
-  type Slot,
-} from '../ehr-ops.js';
+import { bookViaVendor, canRemoveAppointments, ehrAppointmentsByKey, ehrBookingsOnSlot, removeAppointment, runKey, type BookingHint, type Slot } from '../ehr-ops.js';
 import { sleep } from '../outcome.js';
+import { ehrSlotState, type Premise } from '../premise.js';
+import { blockSlot, freeSlot, type SlotChange } from '../slot-changes.js';
 import { onSlot, runTrials, type TrialClock } from './concurrent.js';
 import { ehrHoldsBooking, timed, vendorSees, type SlotPool, type SlotSource } from './slots.js';
 import type { FreshnessProbeSettings, LagData, ProbeErrorNote } from './types.js';
@@ -36,6 +25,8 @@ export interface TrialRun {
   clock: TrialClock;
   /** Reports that trial i of n has started. */
   progress(direction: string, trial: number): void;
+  /** How the EHR confirmed the test patient: the first premise of every trial. */
+  patientPremise?: Premise;
 }
 
 /** Where one trial stands among the others: its index, its slot, and when its change was sent. */
@@ -52,9 +43,15 @@ export class LagRecorder {
   readonly slots: string[] = [];
   readonly methods = new Set<string>();
   readonly pollErrors: ProbeErrorNote[] = [];
+  /** Every premise the trials rested on, confirmed in the EHR: the patient, each slot free, each change made. */
+  readonly premises: Premise[] = [];
+  /** The premises of trials that run at once, by trial, so the evidence lists them in trial order. */
+  private readonly byTrial: Premise[][] = [];
   interrupted = false;
 
-  constructor(private readonly run: TrialRun, readonly offsetsMs: number[]) {}
+  constructor(private readonly run: TrialRun, readonly offsetsMs: number[]) {
+    if (run.patientPremise) this.premises.push(run.patientPremise);
+  }
 
   /** Adds a trial's sample (the next one, or trial `at.trial`); false when the run was interrupted during it. */
   add(watch: WatchResult, sample: () => LagSample, at?: TrialPlace): boolean {
@@ -77,6 +74,11 @@ export class LagRecorder {
     this.slots[trial] = slotId;
   }
 
+  /** Trial k rested on this premise. */
+  premise(trial: number, premise: Premise): void {
+    (this.byTrial[trial] ??= []).push(premise);
+  }
+
   data(extra: Partial<LagData> = {}): LagData {
     const { settings } = this.run;
     const samples = this.samples.filter(Boolean);
@@ -88,6 +90,7 @@ export class LagRecorder {
       offsetsMs: this.offsetsMs.filter((_, k) => this.samples[k] !== undefined),
       seed: this.run.seed,
       pollErrors: this.pollErrors,
+      premises: [...this.premises, ...this.byTrial.flatMap((p) => p ?? [])],
       interrupted: this.interrupted,
       ...extra,
     };
@@ -103,42 +106,57 @@ const startOf = (run: TrialRun, timing: ChangeTiming) => Math.max(0, Math.round(
 
 /**
  * Both directions of a change are measured: even trials block a free slot (the vendor must stop offering it),
- * odd trials free a slot they blocked first (the vendor must offer it again). An odd trial's block is only its
- * set-up; if the vendor never shows it, that block is the trial's sample, since "freeing" a slot the vendor never
- * saw busy proves nothing.
+ * odd trials free a slot they blocked first (the vendor must offer it again). Each change is read back from the
+ * EHR before the vendor is timed: a change the EHR did not take is no change to time. An odd trial's block is only
+ * its set-up; if the vendor never shows it, that block is the trial's sample, since "freeing" a slot the vendor
+ * never saw busy proves nothing.
  */
 export async function measureEhrToVendor(ctx: ConnectionContext, run: TrialRun, slots: SlotSource[]): Promise<LagData> {
   const rec = new LagRecorder(run, offsetsFor(run, 1));
   const timeoutMs = run.settings.timeoutSeconds * 1000;
   const spacing = trialSpacingMs(timeoutMs);
-  const watch = (c: ConnectionContext, slot: Slot, timing: ChangeTiming, wanted: 'free' | 'not-free') =>
-    watchForChange(async () => ((await vendorSees(c, slot)) === wanted ? 'new' : 'old'), { change: timing, timeoutMs, signal: c.signal });
+  // Each block starts from the way that held last: the EHR will not take the ways before it now either.
+  let lastWay: SlotChange['way'] | undefined;
+  const vendorShows = (c: ConnectionContext, slot: Slot, wanted: 'free' | 'not-free') => async () =>
+    (await vendorSees(c, slot)) === wanted ? ('new' as const) : ('old' as const);
+  /** Watches the vendor from the change on; looks made while a person worked count too. */
+  const watch = async (c: ConnectionContext, slot: Slot, change: SlotChange, wanted: 'free' | 'not-free'): Promise<WatchResult> => {
+    if (change.vendor.some((o) => o.shows === 'new')) return { observations: change.vendor, seen: true, interrupted: false, errors: [] };
+    const after = await watchForChange(vendorShows(c, slot, wanted), { change: change.timing, timeoutMs, signal: c.signal });
+    return { ...after, observations: [...change.vendor, ...after.observations] };
+  };
 
   const trial = (k: number, c: ConnectionContext) =>
-    onSlot(c, slots[k]!, run.pool, async (slot) => {
+    onSlot(c, slots[k]!, run.pool, async ({ slot, premise }) => {
       run.progress('EHR → vendor', k);
-      const block = async () => {
-        const { result: how, timing } = await timed(() => blockSlotInEhr(c, slot, run.patientId));
-        if (how.status >= 300) throw new Error(`the EHR refused to block slot ${slot.id} (HTTP ${how.status})`);
-        held = how;
-        rec.touch(k, slot.id);
-        rec.methods.add(how.method);
-        const seen = await watch(c, slot, timing, 'not-free');
-        return { seen, sample: () => lagSample(timing, seen.observations, 'ehr-to-vendor', 'block-slot'), place: { trial: k, slot: slot.id, startMs: startOf(run, timing) } };
+      rec.premise(k, premise);
+      let held: SlotChange | undefined;
+      const undo = async (vendorLook?: () => Promise<'old' | 'new'>) => {
+        const change = held!;
+        held = undefined;
+        const freed = await freeSlot(c, slot, change, { ...(vendorLook && { vendorLook }) });
+        rec.premise(k, freed.premise);
+        return freed;
       };
-      let held: Awaited<ReturnType<typeof blockSlotInEhr>> | undefined;
+      const block = async () => {
+        const change = await blockSlot(c, slot, { patientId: run.patientId, vendorLook: vendorShows(c, slot, 'not-free'), ...(lastWay && { from: lastWay }) });
+        held = change;
+        lastWay = change.way;
+        rec.premise(k, change.premise);
+        rec.touch(k, slot.id);
+        rec.methods.add(change.way);
+        const seen = await watch(c, slot, change, 'not-free');
+        return { seen, sample: () => lagSample(change.timing, seen.observations, 'ehr-to-vendor', 'block-slot'), place: { trial: k, slot: slot.id, startMs: startOf(run, change.timing) } };
+      };
       try {
         if (k % 2 === 1) {
           const setUp = await block();
           if (!setUp.seen.seen) return void rec.add(setUp.seen, setUp.sample, setUp.place);
           await sleep(rec.offsetsMs[k]!, c.signal);
           if (c.signal.aborted) return void (rec.interrupted = true);
-          const how = held!;
-          const { result: status, timing } = await timed(() => freeSlotInEhr(c, slot.id, how));
-          held = undefined;
-          if (status >= 300) throw new Error(`the EHR refused to free slot ${slot.id} again (HTTP ${status})`);
-          const seen = await watch(c, slot, timing, 'free');
-          return void rec.add(seen, () => lagSample(timing, seen.observations, 'ehr-to-vendor', 'free-slot'), { trial: k, slot: slot.id, startMs: startOf(run, timing) });
+          const freed = await undo(vendorShows(c, slot, 'free'));
+          const seen = await watch(c, slot, freed, 'free');
+          return void rec.add(seen, () => lagSample(freed.timing, seen.observations, 'ehr-to-vendor', 'free-slot'), { trial: k, slot: slot.id, startMs: startOf(run, freed.timing) });
         }
         await sleep(rec.offsetsMs[k]!, c.signal);
         if (c.signal.aborted) return void (rec.interrupted = true);
@@ -146,7 +164,7 @@ export async function measureEhrToVendor(ctx: ConnectionContext, run: TrialRun, 
         rec.add(measured.seen, measured.sample, measured.place);
       } finally {
         // Best effort here; the run's ledger-driven cleanup puts back whatever this could not.
-        if (held) await freeSlotInEhr(c, slot.id, held).catch(() => undefined);
+        if (held) await undo().catch(() => undefined);
       }
     });
 
@@ -167,10 +185,11 @@ export async function measureVendorToEhr(ctx: ConnectionContext, run: TrialRun, 
   rec.methods.add('vendor-booking');
 
   const trial = (k: number, c: ConnectionContext) =>
-    onSlot(c, slots[k]!, run.pool, async (slot) => {
+    onSlot(c, slots[k]!, run.pool, async ({ slot, premise }) => {
       run.progress('vendor → EHR', k);
       await sleep(rec.offsetsMs[k]!, c.signal);
       if (c.signal.aborted) return void (rec.interrupted = true);
+      rec.premise(k, premise);
       const key = runKey(c.runId, 'lag');
       keys.push(key);
       rec.touch(k, slot.id);
@@ -183,7 +202,8 @@ export async function measureVendorToEhr(ctx: ConnectionContext, run: TrialRun, 
       try {
         rec.add(seen, () => lagSample(timing, seen.observations, 'vendor-to-ehr', label), { trial: k, slot: slot.id, startMs: startOf(run, timing) });
       } finally {
-        await removeBookings(c, [key], slot.id, hint);
+        const freed = await removeBookings(c, [key], slot, hint);
+        if (freed) rec.premise(k, freed);
       }
     });
 
@@ -203,19 +223,28 @@ export async function measureVendorToEhr(ctx: ConnectionContext, run: TrialRun, 
 }
 
 /**
- * Removes the EHR Appointments of these booking KEYs; puts the slot back to free if nothing else holds it. An EHR
- * whose API cannot take a booking back keeps it until the run's cleanup, which asks the person at the EHR.
+ * Removes the EHR Appointments of these booking KEYs and confirms the slot is free again (freeing it by Slot
+ * update where a block of the run, not a booking, still closes it). An EHR whose API cannot take a booking back
+ * keeps it until the run's cleanup, which asks the person at the EHR. Returns how the slot was confirmed free.
  */
-export async function removeBookings(ctx: ConnectionContext, keys: string[], slotId?: string, hint?: BookingHint): Promise<void> {
-  if (!canRemoveAppointments(ctx)) return;
+export async function removeBookings(ctx: ConnectionContext, keys: string[], slot?: Slot, hint?: BookingHint): Promise<Premise | undefined> {
+  if (!canRemoveAppointments(ctx)) return undefined;
+  const tried: Premise['tried'] = [];
   for (const key of keys) {
     for (const appointment of await ehrAppointmentsByKey(ctx, key, hint)) {
-      if (appointment.id && appointment.status !== 'cancelled') await removeAppointment(ctx, appointment.id);
+      if (!appointment.id || appointment.status === 'cancelled') continue;
+      tried.push({ via: 'remove-booking', status: (await removeAppointment(ctx, appointment.id)).status, held: false });
     }
   }
-  if (slotId === undefined || !canReadSlots(ctx)) return;
-  const slot = await readSlot(ctx, slotId);
-  if (slot.status !== 'free' && (await ehrBookingsOnSlot(ctx, slotId)).length === 0) {
-    await freeSlotInEhr(ctx, slotId, { method: 'slot-update' });
+  if (slot === undefined) return undefined;
+  const state = await ehrSlotState(ctx, slot);
+  if (!state) return undefined;
+  if (state.free || (await ehrBookingsOnSlot(ctx, slot.id)).length > 0) {
+    // Still held by a booking that is not the run's: not the run's to free.
+    const last = tried[tried.length - 1];
+    if (last) last.held = state.free;
+    return { premise: 'free-slot', slot: slot.id, via: state.free ? 'remove-booking' : null, confirmed: state.free, readBy: state.readBy, tried };
   }
+  const freed = await freeSlot(ctx, slot, undefined, { ways: ['slot-update', 'slot-patch'] });
+  return { ...freed.premise, tried: [...tried, ...freed.premise.tried] };
 }

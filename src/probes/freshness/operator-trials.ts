@@ -10,6 +10,7 @@ import type { OperatorStepRecord } from '../../operator/types.js';
 import type { ConnectionContext } from '../context.js';
 import { runKey, type Slot } from '../ehr-ops.js';
 import { sleep } from '../outcome.js';
+import { personPremise } from '../slot-changes.js';
 import { LagRecorder, offsetsFor, type TrialRun } from './lag-trials.js';
 import { vendorSees } from './slots.js';
 import type { LagData } from './types.js';
@@ -32,6 +33,7 @@ export async function measureEhrToVendorByPerson(ctx: ConnectionContext, run: Tr
   const measure = async (request: ChangeRequest, wanted: 'free' | 'not-free', label: string): Promise<{ change: PersonChange; kept: boolean; seen: boolean }> => {
     const change = await personChange(ctx, { ...request, vendorLook: vendorShows(request.slot, wanted) });
     steps.push(change.record);
+    rec.premises.push(personPremise(request.kind, request.slot, change.ehr));
     const confirmedAt = change.result.confirmedAtMs ?? change.result.askedAtMs;
     const timing = personChangeTiming(change.result.askedAtMs, confirmedAt, change.ehr);
     const early = change.vendor.some((o) => o.shows === 'new');
@@ -58,7 +60,8 @@ export async function measureEhrToVendorByPerson(ctx: ConnectionContext, run: Tr
       }
       if (held) steps.push((await personChange(ctx, undoOf(held))).record);
       held = undefined;
-      const slot = await run.pool.take(ctx);
+      const { slot, premise } = await run.pool.takeConfirmed(ctx);
+      rec.premises.push(premise);
       const label = byBooking ? 'operator-book-slot' : 'operator-block-slot';
       const request: ChangeRequest = byBooking
         ? { kind: 'book-slot', slot, patientId: run.patientId, key: runKey(ctx.runId, 'person-booking') }

@@ -5,16 +5,23 @@ import { mulberry32 } from '../../freshness/schedule.js';
 import type { ChangeTiming } from '../../freshness/lag.js';
 import type { RequestRecord } from '../../model/report.js';
 import type { ConnectionContext } from '../context.js';
-import { ACTIVE_APPOINTMENT, canReadSlots, ehrAppointmentsByKey, ehrSlotLooksFree, readSlot, slotWindow, vendorFreeSlots, type BookingHint, type Slot } from '../ehr-ops.js';
+import { ACTIVE_APPOINTMENT, canReadSlots, ehrAppointmentsByKey, readSlot, slotWindow, vendorFreeSlots, type BookingHint, type Slot } from '../ehr-ops.js';
+import { ehrSlotState, readPremise, type Premise } from '../premise.js';
 
 /** A trial's precondition could not be met: no slot is free both in the EHR and in the vendor's view. */
 export class NoSlotError extends Error {
   override readonly name = 'NoSlotError';
 }
 
+/** A slot handed to a trial, with how the EHR confirmed it free when it was handed out. */
+export interface TakenSlot {
+  slot: Slot;
+  premise: Premise;
+}
+
 /** Hands out slots to trials; a pool, or one slot reserved for one trial. */
 export interface SlotSource {
-  take(ctx: ConnectionContext): Promise<Slot>;
+  takeConfirmed(ctx: ConnectionContext): Promise<TakenSlot>;
 }
 
 /**
@@ -45,7 +52,12 @@ export class SlotPool implements SlotSource {
   }
 
   /** The next slot that is still free in the EHR and that the vendor still shows as free. */
-  take(ctx: ConnectionContext): Promise<Slot> {
+  async take(ctx: ConnectionContext): Promise<Slot> {
+    return (await this.takeConfirmed(ctx)).slot;
+  }
+
+  /** `take`, with how the EHR confirmed the slot free (the premise of a booking made on it). */
+  takeConfirmed(ctx: ConnectionContext): Promise<TakenSlot> {
     const mine = this.turn.then(() => this.next(ctx));
     this.turn = mine.catch(() => undefined);
     return mine;
@@ -58,19 +70,18 @@ export class SlotPool implements SlotSource {
     this.wake?.();
   }
 
-  private async next(ctx: ConnectionContext): Promise<Slot> {
+  private async next(ctx: ConnectionContext): Promise<TakenSlot> {
     for (;;) {
       while (this.queue.length > 0) {
         const candidate = this.queue.shift()!;
-        let current = candidate;
-        if (canReadSlots(ctx)) {
-          current = await readSlot(ctx, candidate.id);
-          if (current.status !== 'free') continue;
-        } else if (!(await ehrSlotLooksFree(ctx, candidate))) continue; // no Slot read: no active booking on it
-        if ((await vendorSees(ctx, current)) === 'free') {
-          this.lent += 1;
-          return current;
-        }
+        // Read whole where the EHR reads a Slot: a later update sends it back, guarded by its version.
+        const current = canReadSlots(ctx) ? await readSlot(ctx, candidate.id) : candidate;
+        const state = canReadSlots(ctx) ? { free: current.status === 'free', readBy: 'slot-read' as const } : await ehrSlotState(ctx, candidate);
+        if (state && !state.free) continue;
+        if ((await vendorSees(ctx, current)) !== 'free') continue;
+        this.lent += 1;
+        // A slot the EHR's API cannot show was read free by a person moments ago.
+        return { slot: current, premise: readPremise('slot-free', state?.readBy ?? 'person', current.id) };
       }
       if (this.lent === 0 || ctx.signal.aborted) break;
       await this.slotReturned(ctx.signal);
