@@ -58,6 +58,7 @@ export default async function demoCommand(opts: DemoOptions, io: Io): Promise<nu
           env: io.env,
           signal: watch.signal,
           progress: (m) => progress(`${vendor.id}: ${m}`),
+          expectDuration: (ms) => progress.countDownTo(ms),
           toolVersion: toolVersion(),
         });
       }),

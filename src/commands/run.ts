@@ -108,6 +108,8 @@ export default async function runCommand(opts: RunCommandOptions, io: Io): Promi
       env: io.env,
       signal: watch.signal,
       progress,
+      // A person answering prompts on this terminal must not have the line redrawn under them every second.
+      expectDuration: (ms) => progress.countDownTo(ms, { redraw: operator.kind !== 'tty' }),
       toolVersion: toolVersion(),
       operator,
     });

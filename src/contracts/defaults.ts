@@ -12,3 +12,9 @@ export const VOLUME_DEFAULTS = {
   /** Staff minutes to find, call and rebook one double-booked patient. */
   minutesPerDoubleBooking: 20,
 } as const;
+
+/**
+ * How hard a run may press any one host. Six requests in flight per host is what browsers allow one site, and it
+ * is shared by everything the run does at once (every connection, concurrent freshness trials, cleanup).
+ */
+export const LIMIT_DEFAULTS = { requestsPerHost: 6 } as const;

@@ -4,6 +4,7 @@
 // patient is never delivered to a server the plan does not name), and it is reported in `leftOrigin`:
 // the caller decides that such an answer is not the server's own.
 import { setTimeout as sleep } from 'node:timers/promises';
+import { hostOf, type HostLimiter } from './host-limit.js';
 import type { RequestLog } from './types.js';
 import { ProbeError } from './types.js';
 import { redactUrl, type SecretScrubber } from './redact.js';
@@ -46,6 +47,8 @@ export interface ExchangeDeps {
   log: RequestLog;
   scrubber: SecretScrubber;
   retry: RetryBudget;
+  /** The run's bound on requests in flight per host; none: unbounded. */
+  limiter?: HostLimiter;
 }
 
 export async function exchange(deps: ExchangeDeps, out: Outgoing): Promise<Exchanged> {
@@ -60,12 +63,14 @@ export async function exchange(deps: ExchangeDeps, out: Outgoing): Promise<Excha
     const headers = { ...out.headers };
     if (out.authorization && origin(url) === out.credentialOrigin) headers['authorization'] = out.authorization;
     if (body === undefined) delete headers['content-type'];
-    const wire = await logged(deps, method, url, () => deps.transport.exchange({ method, url, headers, body }), home);
+    const wire = await bounded(deps, url, () => logged(deps, method, url, () => deps.transport.exchange({ method, url, headers, body }), home));
 
     if (wire.status === 429 || wire.status === 503) {
       const askedMs = parseRetryAfter(wire.headers['retry-after']);
       const wait = nextWait(attempt, askedMs, waitedMs, deps.retry);
       if (wait === undefined) throw rateLimited(url, wire.status, askedMs, attempt, deps.retry);
+      // The whole run holds off this host, not only this request: the server asked us to slow down.
+      deps.limiter?.pause(hostOf(url), wait);
       await sleep(wait);
       waitedMs += wait;
       attempt++;
@@ -105,6 +110,17 @@ export function origin(url: string): string | undefined {
     return new URL(url).origin;
   } catch {
     return undefined;
+  }
+}
+
+/** One wire exchange inside the run's per-host bound; the wait for a place is not part of the logged duration. */
+async function bounded<T>(deps: ExchangeDeps, url: string, send: () => Promise<T>): Promise<T> {
+  if (!deps.limiter) return send();
+  const release = await deps.limiter.acquire(hostOf(url));
+  try {
+    return await send();
+  } finally {
+    release();
   }
 }
 

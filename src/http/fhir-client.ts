@@ -57,6 +57,7 @@ export class FhirClient {
       log: this.log,
       scrubber: this.scrubber,
       retry: { maxRetries: options.retry?.maxRetries ?? 2, maxWaitMs: options.retry?.maxWaitMs ?? 10_000 },
+      ...(options.limiter ? { limiter: options.limiter } : {}),
     };
     this.credentials = createCredentials(options.auth, {
       baseUrl: this.baseUrl,

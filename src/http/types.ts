@@ -1,6 +1,7 @@
 // The FHIR client's contract. Implemented in src/http/fhir-client.ts; probes and commands code against this.
 import type { AuthConfig } from '../model/plan.js';
 import type { RequestRecord } from '../model/report.js';
+import type { HostLimiter } from './host-limit.js';
 
 /** Why a request failed before an HTTP answer could be used. Each kind names a cause a buyer can act on. */
 export type ProbeErrorKind =
@@ -47,6 +48,8 @@ export interface ClientOptions {
   log?: RequestLog;
   /** Who this server is, for messages: `EHR`, `vendor` (default `FHIR server`). */
   name?: string;
+  /** Bounds requests in flight per host; share one per run so every client counts against the same bound. */
+  limiter?: HostLimiter;
 }
 
 export interface RequestOptions {

@@ -58,6 +58,8 @@ export interface Plan {
     freshness: FreshnessSettings;
   };
   gate: { minScore?: number; require?: Array<'bidirectional' | 'coverage' | 'freshness'> };
+  /** How hard the run may press any one host (filled in by the loader; the default when absent). */
+  limits?: { requestsPerHost: number };
   certifications?: string;
   chpl?: { baseUrl?: string; apiKeyEnv?: string; exportFile?: string };
 }

@@ -135,6 +135,10 @@ export interface LagSample {
   censored: boolean;
   direction: 'ehr-to-vendor' | 'vendor-to-ehr';
   change?: string; // e.g. 'block-slot', 'free-slot', 'book'
+  /** The slot this trial changed (trials of a direction run at once, each on its own slot). */
+  slot?: string;
+  /** When the trial's change was sent, in ms after the connection's freshness trials began. */
+  startMs?: number;
 }
 
 /** Evidence of `ehr-to-vendor-lag` / `vendor-to-ehr-lag` findings (the first six keys are stable). */

@@ -21,6 +21,7 @@ import { buildContexts, discoverSchedule } from './connections.js';
 import { notLiveReason } from './not-live.js';
 import { freshnessStep, type FreshnessOutcome } from './freshness-step.js';
 import { certifyEhrSystems, ehrCertifiedColumn } from './ehr-certification.js';
+import { estimateRun, formatDuration } from './duration.js';
 import { PROBE_POOL, probeHost, runPool } from './pool.js';
 import { systemCatalog } from './systems.js';
 
@@ -36,6 +37,8 @@ export interface RunOptions {
   env: NodeJS.ProcessEnv;
   signal: AbortSignal;
   progress(message: string): void;
+  /** Told once, before any probe, how long the run may take at worst (ms), so progress can count down to it. */
+  expectDuration?(worstCaseMs: number): void;
   toolVersion: string;
   /** Overrides for the clients (timeouts in tests). */
   client?: Parameters<typeof buildContexts>[0]['client'];
@@ -60,6 +63,21 @@ export async function evaluate(options: RunOptions): Promise<Report> {
   const contexts = buildContexts({ ...options });
   const freshnessSettings = { ...plan.checks.freshness, trials: options.trials ?? plan.checks.freshness.trials };
   const queueWaitMs = Math.min(freshnessSettings.timeoutSeconds, 60) * 1000;
+
+  // The worst case, said up front: every trial waiting out its timeout, in as many rounds as the pool needs.
+  const estimate = estimateRun({
+    contexts,
+    bidirectional: wanted('bidirectional') || wanted('coverage'),
+    freshness: wanted('freshness'),
+    settings: freshnessSettings,
+    queueWaitMs,
+    pool: PROBE_POOL,
+  });
+  options.progress(
+    `expected to take at most ${formatDuration(estimate.worstCaseMs)} (${contexts.length} connection(s)` +
+      `${wanted('freshness') ? `, ${freshnessSettings.trials} freshness trial(s) each way at once, ${freshnessSettings.timeoutSeconds} s timeout` : ''})`,
+  );
+  options.expectDuration?.(estimate.worstCaseMs);
 
   // CHPL first: an unreadable export file is bad input, and must stop the run before anything is written.
   if (wanted('coverage') && plan.chpl) options.progress('looking up EHR certification in CHPL');
@@ -88,7 +106,7 @@ export async function evaluate(options: RunOptions): Promise<Report> {
       }
       if (wanted('freshness') && options.signal.aborted) result.crash = 'the run was interrupted before these probes';
       else if (wanted('freshness')) {
-        ctx.progress(`freshness: ${freshnessSettings.trials} trial(s) each way`);
+        ctx.progress(`freshness: ${freshnessSettings.trials} trial(s) each way, all at once`);
         result.freshness = await freshnessStep.gather(ctx, freshnessSettings, live.capability);
       }
     } catch (error) {

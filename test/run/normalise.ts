@@ -5,7 +5,7 @@
 import type { Report } from '../../src/model/report.js';
 
 /** Evidence keys that hold a measured time in milliseconds. `null` (censored) is kept: it is a verdict. */
-const MEASURED_MS = new Set(['durationMs', 'p50Ms', 'p95Ms', 'maxMs', 'lagMs', 'lowMs', 'highMs', 'errorBoundMs', 'queuedLandedAfterMs', 'queuedWaitMs', 'elapsedMs']);
+const MEASURED_MS = new Set(['durationMs', 'p50Ms', 'p95Ms', 'maxMs', 'lagMs', 'lowMs', 'highMs', 'errorBoundMs', 'queuedLandedAfterMs', 'queuedWaitMs', 'elapsedMs', 'startMs']);
 const ISO_TIME = /\d{4}-\d{2}-\d{2}T\d{2}(?::|%3A)\d{2}(?::|%3A)\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}(?::|%3A)\d{2})/g;
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
 /** A measured duration in prose: "p50 12 ms", "after 2.1 s", "1.4 min". */

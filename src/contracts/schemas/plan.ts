@@ -1,6 +1,6 @@
 // JSON Schema of the plan file (DESIGN §3). Unknown keys are errors everywhere: a typo must not silently
 // drop a setting. Rules across fields (e.g. realTimeSeconds <= nearRealTimeSeconds) live in plan-rules.ts.
-import { CHECK_DEFAULTS, VOLUME_DEFAULTS } from '../defaults.js';
+import { CHECK_DEFAULTS, LIMIT_DEFAULTS, VOLUME_DEFAULTS } from '../defaults.js';
 import { AUTH, CUSTOM_SYSTEM, EDITOR_SCHEMA_REF, FILE_PATH, HTTP_URL, SYSTEM_ID, envVar, text, type JsonSchema } from './common.js';
 
 const nonNegative = (description: string): JsonSchema => ({ type: 'number', minimum: 0, description });
@@ -150,6 +150,20 @@ export const PLAN_SCHEMA: JsonSchema = {
           uniqueItems: true,
           items: { enum: ['bidirectional', 'coverage', 'freshness'] },
           description: 'a list of checks that must pass',
+        },
+      },
+      additionalProperties: false,
+    },
+    limits: {
+      type: 'object',
+      title: 'limits',
+      properties: {
+        requestsPerHost: {
+          type: 'integer',
+          minimum: 1,
+          maximum: 100,
+          default: LIMIT_DEFAULTS.requestsPerHost,
+          description: 'a number of requests in flight at once to any one host, for the whole run (1 to 100)',
         },
       },
       additionalProperties: false,

@@ -13,19 +13,26 @@ import { describeError, sleep } from '../outcome.js';
 import { describeTries, ehrSlotState, stateText, type Premise, type PremiseTry } from '../premise.js';
 import { CLOSED, writeSlotStatus } from '../slot-changes.js';
 import { removeBookings } from './lag-trials.js';
-import { ehrHoldsBooking, type SlotPool } from './slots.js';
+import { onSlot, runTrials, sinceStart, startClock, type TrialClock } from './concurrent.js';
+import { ehrHoldsBooking, type SlotPool, type SlotSource, type TakenSlot } from './slots.js';
 import type { RaceAttempt, RaceData, RaceOrder } from './types.js';
 
 export type EhrTakeMethod = RaceAttempt['ehrMethod'];
 
 export interface RaceRun {
   attempts: number;
+  /** Where slots go back after each attempt, and where an attempt redone the next way takes a fresh one. */
   pool: SlotPool;
+  /** Each attempt's slot, reserved ahead in order (./concurrent.ts); taken from `pool` when absent. */
+  slots?: SlotSource[];
   patientId: string;
   /** How the EHR side takes the slot, best first, as the CapabilityStatement allows: the next is used when the EHR does not take one. */
   ehrMethods: EhrTakeMethod[];
   /** How long a 202-queued vendor booking is waited for, to see whether it lands as a second booking. */
   queueWaitMs: number;
+  /** When the connection's trials began, and when attempt i is launched after that (default: all at once). */
+  clock?: TrialClock;
+  launchMs?(attempt: number): number;
   progress(trial: number): void;
   /** How the EHR confirmed the test patient. */
   patientPremise?: Premise;
@@ -40,36 +47,58 @@ const ORDERS: ReadonlyArray<{ order: RaceOrder; vendorDelayMs: number; ehrDelayM
 /** The EHR refused the EHR side because the slot was already taken: a race the vendor won, not a way that failed. */
 const TAKEN = new Set([409, 412, 422]);
 
+/**
+ * The attempts run at once, each on its own slot: one race cannot see another's slot or bookings. An attempt the
+ * EHR's side did not take is redone on a fresh slot of the pool, the next way (its own slot is put back first).
+ */
 export async function raceForSlots(ctx: ConnectionContext, run: RaceRun): Promise<RaceData> {
   const attempts: RaceAttempt[] = [];
+  const clock = run.clock ?? startClock();
   const ways = run.ehrMethods.length ? run.ehrMethods : (['ehr-appointment'] as EhrTakeMethod[]);
-  let way = 0;
-  let carried: PremiseTry[] = [];
-  for (let i = 0; i < run.attempts && !ctx.signal.aborted; i++) {
+  // The first way not yet seen to fail on this EHR: an attempt that starts later skips the ways an earlier one
+  // found the EHR does not take. Once every way failed, one attempt says so and the others are not run.
+  let from = 0;
+  let gaveUp = false;
+  const onItsSlot = (c: ConnectionContext, source: SlotSource, i: number, way: number, carried: PremiseTry[]) =>
+    onSlot(c, source, run.pool, async (taken) => {
+      const startMs = sinceStart(clock);
+      return { ...(await raceOnce(c, run, taken, ORDERS[i % ORDERS.length]!, ways[way]!, carried)), startMs };
+    });
+  await runTrials(ctx, run.attempts, clock, run.launchMs ?? (() => 0), async (i, c) => {
+    if (gaveUp) return;
     run.progress(i);
-    const attempt = await raceOnce(ctx, run, ORDERS[i % ORDERS.length]!, ways[way]!, carried);
-    const rival = attempt.premises.find((p) => p.premise === 'rival-booking')!;
-    if (rival.confirmed || attempt.ehrStatus === null) {
-      carried = [];
-      attempts.push(attempt);
-      continue;
+    let source: SlotSource = run.slots?.[i] ?? run.pool;
+    let way = from;
+    let carried: PremiseTry[] = [];
+    for (;;) {
+      const attempt = await onItsSlot(c, source, i, way, carried);
+      const rival = attempt.premises.find((p) => p.premise === 'rival-booking')!;
+      if (rival.confirmed || attempt.ehrStatus === null) return void (attempts[i] = attempt);
+      // The EHR did not take its side's change: this attempt was no race. Redo it the next way, on a fresh slot.
+      carried = rival.tried;
+      from = Math.max(from, way + 1);
+      if (gaveUp || c.signal.aborted) return;
+      if (from < ways.length) {
+        way = from;
+        source = run.pool;
+        continue;
+      }
+      gaveUp = true;
+      const message = `the EHR side of the race could not take the slot in the EHR (${describeTries(rival.tried)})`;
+      return void (attempts[i] = { ...attempt, ehrStatus: null, ehrError: { kind: 'premise', message } });
     }
-    // The EHR did not take its side's change: this attempt was no race. Redo it the next way.
-    carried = rival.tried;
-    if (way + 1 < ways.length) {
-      way += 1;
-      i -= 1;
-      continue;
-    }
-    const message = `the EHR side of the race could not take the slot in the EHR (${describeTries(rival.tried)})`;
-    attempts.push({ ...attempt, ehrStatus: null, ehrError: { kind: 'premise', message } });
-    break;
-  }
-  return { attempts, interrupted: ctx.signal.aborted };
+  });
+  return { attempts: attempts.filter(Boolean), interrupted: ctx.signal.aborted };
 }
 
-async function raceOnce(ctx: ConnectionContext, run: RaceRun, plan: (typeof ORDERS)[number], method: EhrTakeMethod, carried: PremiseTry[]): Promise<RaceAttempt> {
-  const { slot, premise: slotFree } = await run.pool.takeConfirmed(ctx);
+async function raceOnce(
+  ctx: ConnectionContext,
+  run: RaceRun,
+  { slot, premise: slotFree }: TakenSlot,
+  plan: (typeof ORDERS)[number],
+  method: EhrTakeMethod,
+  carried: PremiseTry[],
+): Promise<RaceAttempt> {
   const vendorKey = runKey(ctx.runId, 'race');
   const ehrKey = runKey(ctx.runId, 'race-ehr');
   let attempt: RaceAttempt | undefined;

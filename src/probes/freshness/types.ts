@@ -69,6 +69,8 @@ export interface RaceAttempt {
   confirmedNotHeld: boolean;
   /** What the attempt rested on, read from the EHR: the patient, the slot free, the EHR side's change, the slot freed after. */
   premises: Premise[];
+  /** When the attempt began, in ms after the connection's freshness trials began (attempts run at once). */
+  startMs?: number;
 }
 
 export interface RaceData {
