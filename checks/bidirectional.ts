@@ -11,6 +11,7 @@ import type {
   WriteData,
 } from '../src/probes/bidirectional.js';
 import type { ProbeOutcome } from '../src/probes/outcome.js';
+import { COUNTED_AS_REENTRY, NOT_REENTRY, QUEUED_LANDED } from '../src/reentry.js';
 import { finding, type CheckDefinition } from './types.js';
 
 export interface BidirectionalInput {
@@ -57,16 +58,22 @@ export function judgeReadThrough(d: ReadThroughData): [Finding['status'], string
   return ['pass', `the vendor shows exactly the EHR's ${d.ehrFree.length} free slot(s)`, counts];
 }
 
-export function judgeWriteLands(d: WriteData): [Finding['status'], string] {
+/**
+ * One booking through the vendor, judged by what the EHR holds. `manualReentry` says whether it falls under the
+ * rule of src/reentry.ts (the cost panel counts exactly these), and the message says so in the same words.
+ */
+export function judgeWriteLands(d: WriteData): [Finding['status'], string, { manualReentry: boolean }] {
   const n = d.ehrBookings.length;
   const right = d.ehrBookings.filter((b) => b.slot === `Slot/${d.slotId}` && b.patient === `Patient/${d.patientId}`);
-  if (d.vendorStatus >= 300) return ['fail', `the vendor refused to book a slot the EHR holds as free (HTTP ${d.vendorStatus})`];
-  if (n === 0) return ['fail', CONFIRMED(d.vendorStatus) ? `the vendor confirmed the booking (HTTP ${d.vendorStatus}) but the EHR holds no such Appointment` : 'the booking was queued (HTTP 202) and never reached the EHR'];
-  if (n > 1) return ['fail', `one booking became ${n} Appointments in the EHR`];
-  if (right.length !== 1) return ['fail', 'the Appointment in the EHR is not for the booked slot and patient'];
-  if (d.slotBookings > 1) return ['fail', `the slot now holds ${d.slotBookings} active bookings in the EHR`];
-  if (d.vendorStatus === 202) return ['warn', `the booking was only queued (HTTP 202) and reached the EHR after ${((d.queuedLandedAfterMs ?? 0) / 1000).toFixed(1)} s`];
-  return ['pass', `one Appointment in the EHR for the right slot and patient (vendor answered ${d.vendorStatus})`];
+  const reentry = (message: string): [Finding['status'], string, { manualReentry: boolean }] => ['fail', `${message}: ${COUNTED_AS_REENTRY}`, { manualReentry: true }];
+  const not = (status: Finding['status'], message: string): [Finding['status'], string, { manualReentry: boolean }] => [status, message, { manualReentry: false }];
+  if (d.vendorStatus >= 300) return reentry(`the vendor refused to book a slot the EHR holds as free (HTTP ${d.vendorStatus})`);
+  if (n === 0) return reentry(CONFIRMED(d.vendorStatus) ? `the vendor confirmed the booking (HTTP ${d.vendorStatus}) but the EHR holds no such Appointment` : 'the booking was queued (HTTP 202) and never reached the EHR within the timeout');
+  if (n > 1) return not('fail', `one booking became ${n} Appointments in the EHR`);
+  if (right.length !== 1) return reentry('the Appointment in the EHR is not for the booked slot and patient');
+  if (d.slotBookings > 1) return not('fail', `the slot now holds ${d.slotBookings} active bookings in the EHR`);
+  if (d.vendorStatus === 202) return not('warn', `the booking was only queued (HTTP 202); after ${((d.queuedLandedAfterMs ?? 0) / 1000).toFixed(1)} s it ${QUEUED_LANDED}: ${NOT_REENTRY}`);
+  return not('pass', `one Appointment in the EHR for the right slot and patient (vendor answered ${d.vendorStatus})`);
 }
 
 export function judgeIdempotent(d: IdempotencyData): [Finding['status'], string] {

@@ -75,7 +75,13 @@ function siteJudged(system: string, state: SiteState, input: CoverageInput): boo
   return input.connections.filter((c) => c.system === system).every((c) => liveStatus(c.live) === 'fail');
 }
 
-/** Causes that mean the endpoint could not be reached or talked to: nothing can be judged, so `error`. */
+/**
+ * Causes that mean the endpoint could not be reached or talked to: nothing can be judged, so `error`.
+ * `cross-origin` and `not-searchset` are not among them: the endpoint answered, and what it did (send every
+ * request to another origin, where the credentials never go; answer a search with no searchset) is an observed
+ * fact about the connection as the plan gives it, so `fail`. The findings that would rest on such answers are
+ * `error` instead: they are about the vendor, and nothing the EHR holds was read.
+ */
 const NO_VERDICT_CAUSES = new Set(['dns', 'connect', 'tls', 'timeout', 'config', 'rate-limited', 'interrupted']);
 
 /** A cause in the buyer's words, ahead of the detail the client gave. */
@@ -91,6 +97,8 @@ const CAUSE_WORDS: Record<string, string> = {
   http: 'HTTP error',
   'too-large': 'answer too large',
   redirect: 'unsafe redirect',
+  'cross-origin': 'answered from another origin',
+  'not-searchset': 'search not answered with a searchset Bundle',
   'rate-limited': 'rate-limited',
   config: 'plan configuration',
 };

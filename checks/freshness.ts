@@ -5,6 +5,7 @@ import type { Manifest, ManifestSystem } from '../src/model/plan.js';
 import type { Finding, FindingId, LagEvidence, Status } from '../src/model/report.js';
 import type { ChangeNotificationContext, FreshnessEvidence, LagData, RaceData } from '../src/probes/freshness/types.js';
 import type { ProbeOutcome } from '../src/probes/outcome.js';
+import { trialReentries, trialReentryNotes } from '../src/reentry.js';
 import { claimVersusMeasured, type FreshnessClaim } from './freshness-claims.js';
 import { finding, type CheckDefinition } from './types.js';
 
@@ -65,6 +66,9 @@ export function judgeLag(
     notes.push('a change never seen within the timeout makes it no better than delayed');
   }
   if (data.interrupted) notes.push(`interrupted after ${lag.trials} trial(s)`);
+  // Bookings through the vendor fall under the manual re-entry rule; the cost panel counts what this says.
+  const reentries = id === 'vendor-to-ehr-lag' ? trialReentries(lag.samples, data.vendorStatuses) : undefined;
+  if (reentries) notes.push(...trialReentryNotes(reentries, t.timeoutSeconds));
   const tail = notes.length ? ` (${notes.join('; ')})` : '';
   if (versus.mismatch) return finding(id, key, 'fail', TITLES[id], `${versus.mismatch}, measured ${lag.class} (${measured})${tail}`, evidence);
   const verdict = lag.class === 'stale' ? `never seen within ${t.timeoutSeconds} s in ${lag.censored} of ${lag.trials} trials` : `${WHAT[id]} in ${measured}`;

@@ -32,6 +32,14 @@ export class CannotEvaluateError extends EhrCheckError {
   override readonly exitCode = EXIT.cannotEvaluate;
 }
 
+/**
+ * A report file asked for could not be written at the end (disk full, folder gone): the others were written.
+ * Exit 3, since the evaluation's result did not reach where it was asked to go.
+ */
+export class ReportNotWrittenError extends EhrCheckError {
+  override readonly exitCode = EXIT.cannotEvaluate;
+}
+
 /** SIGINT/SIGTERM during a run: cleanup ran, a partial report was written: exit 130. */
 export class InterruptedError extends EhrCheckError {
   override readonly exitCode = EXIT.interrupted;

@@ -1,7 +1,10 @@
-// The cost panel: what the measured behaviour costs the buyer per week, in staff time and in double-bookings.
+// The cost panel: what the measured behaviour costs the buyer's staff per week, for manual re-entries and for
+// double-bookings.
 // Pure. The formulas are stated in each panel's `basis` and in README.md ("Cost panel formulas").
 import type { BuyerVolumes } from './model/plan.js';
+import { VOLUME_DEFAULTS } from './contracts/defaults.js';
 import type { Finding, LagSample, RoiPanel, Status } from './model/report.js';
+import { REENTRY_RULE, trialReentries } from './reentry.js';
 
 /** Open hours a week the model spreads bookings and changes over: 9 hours × 5 days. */
 export const OPEN_SECONDS_PER_WEEK = 9 * 5 * 3600;
@@ -9,7 +12,7 @@ export const OPEN_SECONDS_PER_WEEK = 9 * 5 * 3600;
 /** What was measured on one connection, as far as the cost panel needs it. */
 export interface RoiMeasurement {
   connection: string;
-  /** Share of bookings through the vendor that did not reach the EHR by themselves; null when not measured. */
+  /** Share of bookings through the vendor that are manual re-entries (src/reentry.ts); null when not measured. */
   reentryFraction: number | null;
   /** Typical (p50) EHR → vendor lag in seconds; null when not measured. */
   lagSeconds: number | null;
@@ -41,32 +44,27 @@ export function roiMeasurementsFrom(findings: Finding[]): RoiMeasurement[] {
 }
 
 /**
- * Bookings that need a person to key them in: all of them when write-lands failed; else the share of
- * vendor → EHR trials that did not land by themselves (never seen, or queued with 202 for later entry);
- * else none when write-lands passed and all when it only passed by a 202 queue (warn).
+ * Share of the bookings tried through the vendor (write-lands and the vendor → EHR trials) that are manual
+ * re-entries under the one rule of src/reentry.ts; null when none was judged. A write-lands finding without the
+ * `manualReentry` flag (an older report) counts when it failed.
  */
 function reentryFraction(writeLands: Finding | undefined, vendorToEhr: Finding | undefined): number | null {
-  if (writeLands?.status === 'fail') return 1;
-  const samples = vendorToEhr?.evidence.samples as LagSample[] | undefined;
+  const flag = writeLands?.evidence.manualReentry;
+  const landing = writeLands === undefined ? undefined : typeof flag === 'boolean' ? flag : writeLands.status === 'fail';
+  const samples = (vendorToEhr?.evidence.samples as LagSample[] | undefined) ?? [];
   const statuses = (vendorToEhr?.evidence.vendorStatuses as number[] | undefined) ?? [];
-  const attempted = Math.max(samples?.length ?? 0, statuses.length);
-  if (samples && attempted > 0) {
-    const byThemselves = samples.filter((s) => !s.censored && s.change !== 'book-queued').length;
-    return (attempted - byThemselves) / attempted;
-  }
-  if (writeLands?.status === 'pass') return 0;
-  if (writeLands?.status === 'warn') return 1;
-  return null;
+  const trials = vendorToEhr ? trialReentries(samples, statuses) : { attempted: 0, reentries: 0 };
+  const attempted = (landing === undefined ? 0 : 1) + trials.attempted;
+  return attempted === 0 ? null : (Number(landing === true) + trials.reentries) / attempted;
 }
 
 export function buildRoiPanel(volumes: BuyerVolumes | undefined, measured: RoiMeasurement[]): RoiPanel | null {
   if (!volumes) return null;
   const { bookingsPerWeek: B, minutesPerManualEntry, staffHourlyCost } = volumes;
+  const minutesPerDoubleBooking = volumes.minutesPerDoubleBooking ?? VOLUME_DEFAULTS.minutesPerDoubleBooking;
   const withReentry = measured.filter((m) => m.reentryFraction !== null);
   const fraction = withReentry.length ? withReentry.reduce((sum, m) => sum + m.reentryFraction!, 0) / withReentry.length : null;
   const manualReentriesPerWeek = round(B * (fraction ?? 0), 1);
-  const staffHoursPerWeek = round((manualReentriesPerWeek * minutesPerManualEntry) / 60, 1);
-  const costPerWeek = round(staffHoursPerWeek * staffHourlyCost, 2);
 
   // Each connection gets an equal share of the bookings; other channels change as many slots as the vendor books.
   const withLag = measured.filter((m) => m.lagSeconds !== null);
@@ -75,22 +73,36 @@ export function buildRoiPanel(volumes: BuyerVolumes | undefined, measured: RoiMe
     withLag.reduce((sum, m) => sum + (m.racePassed ? 0 : share * staleExposure(B, m.lagSeconds!)), 0),
     2,
   );
+  // Each step rounds what the panel shows, so a reader can redo the sums from the printed numbers.
+  const reentryHoursPerWeek = round((manualReentriesPerWeek * minutesPerManualEntry) / 60, 2);
+  const doubleBookingHoursPerWeek = round((expectedDoubleBookingsPerWeek * minutesPerDoubleBooking) / 60, 2);
+  const reentryCostPerWeek = round(reentryHoursPerWeek * staffHourlyCost, 2);
+  const doubleBookingCostPerWeek = round(doubleBookingHoursPerWeek * staffHourlyCost, 2);
   const describe = (m: RoiMeasurement) => `${m.connection}: ${m.lagIsLowerBound ? 'more than ' : ''}${round(m.lagSeconds!, 2)} s${m.racePassed ? ', race passed' : ''}`;
   return {
     bookingsPerWeek: B,
     minutesPerManualEntry,
     staffHourlyCost,
     manualReentriesPerWeek,
-    staffHoursPerWeek,
-    costPerWeek,
+    staffHoursPerWeek: round(reentryHoursPerWeek + doubleBookingHoursPerWeek, 2),
+    costPerWeek: round(reentryCostPerWeek + doubleBookingCostPerWeek, 2),
     expectedDoubleBookingsPerWeek,
+    minutesPerDoubleBooking,
+    reentryHoursPerWeek,
+    reentryCostPerWeek,
+    doubleBookingHoursPerWeek,
+    doubleBookingCostPerWeek,
     basis: {
-      manualReentriesPerWeek: 'bookingsPerWeek × reentryFraction (bookings that did not reach the EHR by themselves: write-lands failed, never seen, or queued with HTTP 202 for later entry)',
+      manualReentriesPerWeek: 'bookingsPerWeek × reentryFraction (the share of bookings tried through the vendor that are manual re-entries)',
+      manualReentry: REENTRY_RULE,
       reentryFraction: fraction === null ? null : round(fraction, 3),
-      staffHoursPerWeek: 'manualReentriesPerWeek × minutesPerManualEntry / 60',
-      costPerWeek: 'staffHoursPerWeek × staffHourlyCost',
+      reentryHoursPerWeek: 'manualReentriesPerWeek × minutesPerManualEntry / 60',
       expectedDoubleBookingsPerWeek:
         'sum over connections of (bookingsPerWeek / connections) × (1 − e^(−otherChangesPerWeek × lagSeconds / openSecondsPerWeek)) × (0 if the double-booking race passed, else 1)',
+      doubleBookingHoursPerWeek: 'expectedDoubleBookingsPerWeek × minutesPerDoubleBooking / 60 (staff time to find, call and rebook each; the harm to the patient is not priced)',
+      minutesPerDoubleBooking: volumes.minutesPerDoubleBooking === undefined ? `${minutesPerDoubleBooking} (the default: buyer.volumes.minutesPerDoubleBooking is not set)` : `${minutesPerDoubleBooking} (from the plan)`,
+      staffHoursPerWeek: 'reentryHoursPerWeek + doubleBookingHoursPerWeek',
+      costPerWeek: 'reentryHoursPerWeek × staffHourlyCost + doubleBookingHoursPerWeek × staffHourlyCost',
       otherChangesPerWeek: B,
       openSecondsPerWeek: OPEN_SECONDS_PER_WEEK,
       lagSeconds: withLag.length ? withLag.map(describe).join('; ') : null,

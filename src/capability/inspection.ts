@@ -6,6 +6,7 @@ import { ALL_FINDING_IDS, FINDINGS_BY_CHECK, type CheckId, type FindingId } from
 import { plainText } from '../report/escape.js';
 import type { FindingMethod } from './methods.js';
 import type { CapabilitySummary, SmartSummary } from './reader.js';
+import { checkLabel, stateWords, type CapabilityCheck, type Verification } from './verified.js';
 
 export interface SmartLookup extends SmartSummary {
   /** A SMART configuration document was served at all. */
@@ -18,6 +19,8 @@ export interface Inspection {
   capability: CapabilitySummary;
   smart: SmartLookup;
   findings: Record<FindingId, FindingMethod>;
+  /** The undeclared searches tried on the EHR (absent with --statement-only or a statement that is not R4). */
+  verification?: Verification;
 }
 
 export function inspectionJson(i: Inspection) {
@@ -38,6 +41,7 @@ export function inspectionJson(i: Inspection) {
     lastUpdatedSearch: cap.lastUpdatedSearch,
     identifierSearch: cap.identifierSearch,
     quirks: cap.quirks,
+    ...(i.verification && { verification: i.verification.checks.map((c) => ({ ...c, says: stateWords(c) })) }),
     findings: i.findings,
   };
 }
@@ -79,9 +83,16 @@ function factRows(i: Inspection, c: ChalkInstance): Array<[string, string]> {
     ['_lastUpdated search', typeList(cap.lastUpdatedSearch, c)],
     ['identifier search', typeList(cap.identifierSearch, c)],
   ];
+  const tried = i.verification?.checks.filter((ch) => ch.state !== 'declared') ?? [];
+  if (tried.length > 0) rows.push(['Undeclared, tried', tried.map((ch) => triedLine(ch, c)).join('\n')]);
   const quirks = [...cap.quirks, ...i.smart.quirks];
   if (quirks.length > 0) rows.push(['Quirks read around', c.yellow(plainText(quirks.join('; ')))]);
   return rows;
+}
+
+function triedLine(check: CapabilityCheck, c: ChalkInstance): string {
+  const line = plainText(`${checkLabel(check)}: ${stateWords(check)}`);
+  return check.state === 'honoured' ? c.green(line) : check.state === 'ignored' ? c.red(line) : c.yellow(line);
 }
 
 function software(cap: CapabilitySummary): string {

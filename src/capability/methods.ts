@@ -1,26 +1,34 @@
-// How each finding of DESIGN §6 can be judged on one EHR, from its CapabilityStatement alone. Pure.
+// How each finding of DESIGN §6 can be judged on one EHR, from its CapabilityStatement plus the undeclared searches
+// the EHR was seen to honour (verified.ts; src/probes/verify-capability.ts tries them). Pure.
 //
 // The rules, and why:
 // - The EHR is the record of truth and verdicts about writes are read from it, never from the vendor's answer
 //   (DESIGN §5). Bookings are found by `Appointment?identifier=` (the run's own booking key) if the EHR allows
 //   it, else by `Appointment?patient=&date=`, else by `Appointment?slot=`. An EHR that can read an Appointment
-//   only by id cannot find a booking without taking the vendor's word for its id, so it counts as "cannot find".
+//   only by id cannot find a booking without taking the vendor's word for its id, so it counts as "cannot find"
+//   by API, and a person at the EHR counts instead.
 // - Changes on the EHR's side (a slot made busy) are injected by Slot `update` (or `patch`), else by Appointment
 //   `create` on the slot, else a person must make them in the EHR's own screens: `operator`.
 // - read-through: api when Slot can be searched for one schedule or window; otherwise `operator`, not impossible:
 //   it compares two views at one moment, and a person reading the EHR's schedule screen for a short window sees
 //   the same view the front desk books from. The tool still fetches the vendor's side and does the comparison.
-// - write-lands, write-idempotent, vendor-to-ehr-lag: api when bookings can be found by search; otherwise
-//   impossible, because counting "exactly one", timing the arrival and cleaning up after the run (DESIGN §8) all
-//   need the API. A person's reading is no evidence of a count, and cannot be timed.
-// - conflict-refused: "nothing was written" must be read from the EHR, so it needs booking search; the busy slot
-//   is made by API (api) or by a person (operator).
-// - ehr-to-vendor-lag: api when the change is injected by API; operator when a person makes it and the EHR's API
-//   shows it landing, which is the moment the lag is timed from: by Slot search, or by Appointment search by
-//   patient and date or by slot (a person's booking carries no run identifier); else impossible.
-// - double-booking-race: a person cannot act "at the same moment" as the vendor, so api with API injection
-//   (a rival EHR-side Appointment where the API creates one, else a Slot update) and booking search, else
-//   impossible.
+// - A person at the EHR's own schedule screen can judge whatever that screen shows: whether a booking landed, how
+//   many bookings a slot holds and for whom, whether a slot is free or busy. Where the API cannot show it, the
+//   finding is `operator`, never impossible: the tool still makes the booking through the vendor, asks the person
+//   (a terminal prompt or --operator-script), and judges their answer as it would judge the API's.
+// - write-lands, write-idempotent: api when bookings can be found by search; otherwise `operator`: after the vendor
+//   books, a person counts the test patient's bookings on the slot (and all bookings on it).
+// - conflict-refused: the busy slot is made by API or by a person; "nothing was written" is read by booking
+//   search or counted by a person. api only when both are by API.
+// - ehr-to-vendor-lag: api when the change is injected by API; otherwise a person makes it and confirms. Where
+//   the EHR's API shows it landing (Slot search, or Appointment search by patient and date or by slot: a
+//   person's booking carries no run identifier) that moment narrows the trial's start; else the start is known
+//   only within the span between asking and confirming, and the lag's error bound widens by that span.
+// - vendor-to-ehr-lag: api when bookings can be found by search; otherwise impossible: the lag is the moment the
+//   vendor's booking appears in the EHR, and only repeated looks can place it; a person's looks, seconds apart at
+//   best, cannot tell real time from near real time (whether it landed at all is write-lands, by a person).
+// - double-booking-race: a person cannot act "at the same moment" as the vendor, so it needs API injection (a
+//   rival EHR-side Appointment where the API creates one, else a Slot update) and booking search; else impossible.
 // - patient-matched: a second Patient is looked for by identifier (api), seeding the existing patient by
 //   Patient create when offered, else using one found by search; by name and birth date as a fallback.
 // - certification, required-systems, claim-integrity: judged from the plan, manifest and registry files.
@@ -29,6 +37,7 @@
 //   impossible, with the reader's problem ("not FHIR R4: ...") as the reason.
 import { ALL_FINDING_IDS, type FindingId } from '../model/report.js';
 import { searchable, supports, type CapabilitySummary } from './reader.js';
+import { noteVerified, type Verification } from './verified.js';
 
 export interface FindingMethod {
   method: 'api' | 'operator' | 'impossible';
@@ -46,7 +55,15 @@ const api = (reason: string, via: string[]): FindingMethod => ({ method: 'api', 
 const operator = (reason: string, via: string[]): FindingMethod => ({ method: 'operator', reason, via });
 const impossible = (reason: string): FindingMethod => ({ method: 'impossible', reason, via: [] });
 
-export function planFindingMethods(cap: CapabilitySummary): Record<FindingId, FindingMethod> {
+/**
+ * `cap` is the statement plus what behaviour verified (verified.ts `verifiedCapability`); with `verification`, a
+ * reason names the undeclared searches its route rests on.
+ */
+export function planFindingMethods(cap: CapabilitySummary, verification?: Verification): Record<FindingId, FindingMethod> {
+  return noteVerified(planFromCapability(cap), verification);
+}
+
+function planFromCapability(cap: CapabilitySummary): Record<FindingId, FindingMethod> {
   const fromFiles = planFileFindings();
   const live = connectionLive(cap);
   if (!cap.ok) {
@@ -56,13 +73,14 @@ export function planFindingMethods(cap: CapabilitySummary): Record<FindingId, Fi
   }
 
   const bookings = bookingSearch(cap);
-  const noBookings = bookings === undefined ? impossible(whyBookingsUnseen(cap)) : undefined;
+  const unseen = bookings === undefined ? whyBookingsUnseen(cap) : undefined;
   const change = injection(cap);
   const rival = raceRival(cap);
   const slots = slotView(cap);
 
-  const byBookings = (reason: (b: Route) => string): FindingMethod =>
-    noBookings ?? api(reason(bookings!), [bookings!.via]);
+  // Where the API cannot find a booking, a person at the EHR's schedule screen counts them.
+  const counted = (byApi: (b: Route) => string, byPerson: string): FindingMethod =>
+    bookings ? api(byApi(bookings), [bookings.via]) : operator(`${unseen}; ${byPerson}`, []);
 
   return inReportOrder({
     'read-through': slots
@@ -71,25 +89,28 @@ export function planFindingMethods(cap: CapabilitySummary): Record<FindingId, Fi
           "the EHR offers no Slot search: a person reads the free slots of the window from the EHR's own schedule screen, and the tool compares them with the vendor's",
           [],
         ),
-    'write-lands': byBookings((b) => `the booking is found in the EHR by ${b.says} and checked for slot and patient`),
-    'write-idempotent': byBookings((b) => `after the repeated booking, the EHR is searched by ${b.says} and must hold one`),
-    'vendor-to-ehr-lag': byBookings((b) => `the EHR is polled by ${b.says} until the vendor's booking appears`),
-    'conflict-refused':
-      noBookings ??
-      (change
-        ? api(`the slot is made busy by ${change.says}; ${bookings!.says} shows nothing was written`, [change.via, bookings!.via])
-        : operator(
-            `the EHR's API cannot make a slot busy (no Slot update or Appointment create): a person does it in the EHR's screens; ${bookings!.says} then shows nothing was written`,
-            [bookings!.via],
-          )),
+    'write-lands': counted(
+      (b) => `the booking is found in the EHR by ${b.says} and checked for slot and patient`,
+      "after the vendor books, a person at the EHR's schedule screen counts the test patient's bookings on the slot, and all bookings on it",
+    ),
+    'write-idempotent': counted(
+      (b) => `after the repeated booking, the EHR is searched by ${b.says} and must hold one`,
+      'after the repeated booking, a person at the EHR counts the test patient’s bookings on the slot: there must be one',
+    ),
+    'vendor-to-ehr-lag': bookings
+      ? api(`the EHR is polled by ${bookings.says} until the vendor's booking appears`, [bookings.via])
+      : impossible(
+          `${unseen}; the lag is the moment the vendor's booking appears in the EHR, and a person's looks, seconds apart at best, cannot place it finely enough to tell real time from near real time (whether it lands at all is judged by a person in write-lands)`,
+        ),
+    'conflict-refused': conflictRefused(change, bookings, unseen),
     'ehr-to-vendor-lag': ehrToVendorLag(change, slots ?? personBookingSearch(cap)),
-    'double-booking-race':
-      noBookings ??
-      (rival
-        ? api(`the slot is taken by ${rival.says} while the vendor books it; ${bookings!.says} counts the bookings`, [rival.via, bookings!.via])
-        : impossible(
-            "a person cannot act at the same moment as the vendor: the race needs the EHR change made by API (Slot update or patch, or Appointment create), which this EHR does not offer",
-          )),
+    'double-booking-race': !rival
+      ? impossible(
+          "a person cannot act at the same moment as the vendor: the race needs the EHR change made by API (Slot update or patch, or Appointment create), which this EHR does not offer",
+        )
+      : bookings
+        ? api(`the slot is taken by ${rival.says} while the vendor books it; ${bookings.says} counts the bookings`, [rival.via, bookings.via])
+        : impossible(`${unseen}; the race's bookings are counted by API the moment it settles, and a person's count is not part of the race`),
     'patient-matched': patientMatched(cap),
     ...fromFiles,
     'connection-live': live,
@@ -160,6 +181,13 @@ function slotView(cap: CapabilitySummary): Route | undefined {
   return { via: `Slot:search-type(${params.join(',')})`, says: `Slot search (${params.join(', ')})${statusNote}` };
 }
 
+function conflictRefused(change: Route | undefined, bookings: Route | undefined, unseen: string | undefined): FindingMethod {
+  const busy = change ? `the slot is made busy by ${change.says}` : "the EHR's API cannot make a slot busy (no Slot update or Appointment create): a person does it in the EHR's screens";
+  if (change && bookings) return api(`${busy}; ${bookings.says} shows nothing was written`, [change.via, bookings.via]);
+  if (bookings) return operator(`${busy}; ${bookings.says} then shows nothing was written`, [bookings.via]);
+  return operator(`${busy}; ${unseen}, so a person at the EHR counts the bookings on the slot: nothing may have been written`, change ? [change.via] : []);
+}
+
 function ehrToVendorLag(change: Route | undefined, seen: Route | undefined): FindingMethod {
   if (change) return api(`the change is made in the EHR by ${change.says} and timed until the vendor shows it`, [change.via]);
   if (seen) {
@@ -168,8 +196,9 @@ function ehrToVendorLag(change: Route | undefined, seen: Route | undefined): Fin
       [seen.via],
     );
   }
-  return impossible(
-    "no change can be made by API, and one made by a person cannot be seen through the API (no Slot search, no Appointment search by patient and date or slot): there is no moment to time from",
+  return operator(
+    "the EHR's API can neither make the change nor show it landing: a person makes it in the EHR's screens and confirms, and the vendor is timed from then, with the error bound widened to the span between asking and confirming",
+    [],
   );
 }
 

@@ -64,6 +64,11 @@ export function buildProgram(io: Io, setCode: (code: number) => void): Command {
     .option('--seed <seed>', 'seed of the synthetic data', toNumber('--seed'), 1)
     .option('--require-auth', 'require a SMART backend-services token on FHIR requests')
     .option('--allow-overbooking', 'accept a second booking on a busy slot, as some EHRs do')
+    .option('--derive-slot-status', "compute each slot's status from its bookings, as EHRs that derive availability do")
+    .option('--redirect-to <url>', 'answer every FHIR request with a 302 to this base URL (an EHR base that sends clients elsewhere)')
+    .option('--vendor <kind>', 'also serve a reference vendor connected to it: deep, shallow or batch')
+    .option('--vendor-port <port>', "the reference vendor's port (0 = any free port)", toNumber('--vendor-port'))
+    .option('--sparse-statement', 'declare only _lastUpdated and identifier searches in /metadata, answer all of them')
     .action(async (opts) => setCode(await (await import('../commands/sandbox.js')).default(opts, io)));
 
   program
@@ -86,8 +91,8 @@ export function buildProgram(io: Io, setCode: (code: number) => void): Command {
     .command('assert')
     .description('re-apply a gate to a saved report')
     .requiredOption('--report <file>', 'JSON report file')
-    .option('--fail-under <score>', 'minimum overall score 0..100', toNumber('--fail-under'))
-    .option('--require <check>', 'this check must pass (repeatable)', collect)
+    .option('--fail-under <score>', 'minimum overall score 0..100, instead of the saved one', toNumber('--fail-under'))
+    .option('--require <check>', 'this check must pass too, besides those the saved gate requires (repeatable)', collect)
     .action(async (opts) => setCode(await (await import('../commands/assert.js')).default(opts, io)));
 
   program
@@ -109,6 +114,7 @@ export function buildProgram(io: Io, setCode: (code: number) => void): Command {
     .option('--plan <file>', 'take the EHR and its auth from this plan')
     .option('--connection <system>', 'which connection of the plan (system id)')
     .option('--token-env <name>', 'bearer token from this environment variable')
+    .option('--statement-only', 'judge from the statement alone: try no search it does not declare')
     .option('--json', 'print JSON')
     .option('--no-color', 'no colours in terminal output')
     .action(async (url: string | undefined, opts) =>

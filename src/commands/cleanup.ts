@@ -31,7 +31,8 @@ export default async function cleanupCommand(opts: { plan: string; runId?: strin
       if (!ctx.connection.ehr.sandbox) continue;
       const mine = entries.filter((e) => e.connection === ctx.key);
       const result = await cleanupConnection(ctx.ehr, runId, mine, ctx.vendor);
-      removed += result.summary.removed;
+      // What this cleanup removed: a probe of the run may already have removed some of the run's records.
+      removed += result.writes.filter((w) => w.removedBy !== 'probe' && w.removed).length;
       left.push(...result.summary.leftover.map((l) => `${ctx.key}: ${l}`));
       await Promise.all([ctx.ehr.close(), ctx.vendor.close()]);
     }

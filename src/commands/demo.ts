@@ -2,8 +2,10 @@
 import type { Io } from '../cli/io.js';
 import { wantsColor } from '../cli/io.js';
 import { createProgress } from '../cli/progress.js';
-import { InterruptedError } from '../errors.js';
+import { InterruptedError, ReportNotWrittenError } from '../errors.js';
 import type { Report } from '../model/report.js';
+import { checkOutputPaths, requestedOutputs, type OutputFlags } from '../report/output-paths.js';
+import { perVendorPath, type FailedOutput } from '../report/write.js';
 import { toolVersion, validateNumbers } from './run.js';
 
 export interface DemoOptions {
@@ -16,16 +18,28 @@ export interface DemoOptions {
   trials?: number;
 }
 
+/** `--json report.json` → one file per vendor: `report.deep.json`, `report.shallow.json`, … */
+function vendorOutputs(opts: DemoOptions, vendor: string): OutputFlags {
+  return {
+    json: opts.json === '-' ? undefined : perVendorPath(opts.json, vendor),
+    html: perVendorPath(opts.html, vendor),
+    junit: perVendorPath(opts.junit, vendor),
+    markdown: perVendorPath(opts.markdown, vendor),
+  };
+}
+
 export default async function demoCommand(opts: DemoOptions, io: Io): Promise<number> {
   validateNumbers(opts);
+  const { DEMO_VENDORS, startDemoWorld } = await import('../../fixtures/demo/scenario.js');
+  // Every per-vendor file is checked before a sandbox starts: a bad path costs a second, not the whole demo.
+  await checkOutputPaths(DEMO_VENDORS.flatMap(({ id }) => requestedOutputs(vendorOutputs(opts, id))), io.cwd, opts);
   const progress = createProgress(io, { quiet: opts.quiet });
   progress('starting embedded EHR sandboxes and reference vendors');
-  const { startDemoWorld } = await import('../../fixtures/demo/scenario.js');
   const { evaluate } = await import('../run/runner.js');
   const { MemoryLedger } = await import('../safety/ledger.js');
   const { newRunId } = await import('../run/run-id.js');
   const { watchInterrupts } = await import('../run/interrupt.js');
-  const { writeOutputs, perVendorPath } = await import('../report/write.js');
+  const { writeOutputs, failedOutputLines } = await import('../report/write.js');
 
   const world = await startDemoWorld();
   const watch = watchInterrupts(() => progress('interrupted: stopping probes and cleaning up…'));
@@ -44,6 +58,7 @@ export default async function demoCommand(opts: DemoOptions, io: Io): Promise<nu
           env: io.env,
           signal: watch.signal,
           progress: (m) => progress(`${vendor.id}: ${m}`),
+          expectDuration: (ms) => progress.countDownTo(ms),
           toolVersion: toolVersion(),
         });
       }),
@@ -53,14 +68,12 @@ export default async function demoCommand(opts: DemoOptions, io: Io): Promise<nu
     watch.dispose();
     await world.close();
   }
+  const written: Array<{ vendor: string; files: string[] }> = [];
+  const failed: FailedOutput[] = [];
   for (const [i, report] of reports.entries()) {
-    const id = world.plans[i]!.vendor.id;
-    await writeOutputs(report, {
-      json: opts.json === '-' ? undefined : perVendorPath(opts.json, id),
-      html: perVendorPath(opts.html, id),
-      junit: perVendorPath(opts.junit, id),
-      markdown: perVendorPath(opts.markdown, id),
-    }, io);
+    const result = await writeOutputs(report, vendorOutputs(opts, world.plans[i]!.vendor.id), io);
+    if (result.written.length > 0) written.push({ vendor: report.vendor.name, files: result.written.map((w) => w.file) });
+    failed.push(...result.failed);
   }
   // `--json -` prints the three reports as one JSON array, so stdout stays one parseable document.
   if (opts.json === '-') io.out(`${JSON.stringify(reports, null, 2)}\n`);
@@ -71,6 +84,13 @@ export default async function demoCommand(opts: DemoOptions, io: Io): Promise<nu
     if (!opts.quiet) for (const report of reports) io.out(`${formatTerminal(report, { color })}\n`);
     io.out(formatCompareTerminal(reports, { color }));
   }
-  if (watch.interrupted) throw new InterruptedError('interrupted: cleanup ran; the partial reports were written');
+  // Where each vendor's files went: `report.html` became report.deep.html, report.shallow.html, …
+  if (written.length > 0 && !opts.quiet) {
+    const width = Math.max(...written.map((w) => w.vendor.length));
+    io.err(`Reports written, one set per vendor:\n${written.map((w) => `  ${w.vendor.padEnd(width)}  ${w.files.join('  ')}`).join('\n')}\n`);
+  }
+  const notWritten = failedOutputLines(failed);
+  if (watch.interrupted) throw new InterruptedError(['interrupted: cleanup ran; the partial reports were written', ...notWritten].join('\n'));
+  if (notWritten.length > 0) throw new ReportNotWrittenError(notWritten.join('\n'));
   return 0;
 }

@@ -20,7 +20,10 @@ export default async function initCommand(opts: InitOptions, io: Io, context?: P
   }
   const shown = opts.out ?? 'ehr-check.plan.yaml';
   const file = resolve(io.cwd, shown);
-  const [{ terminalAsk }, { askPlan }, { renderPlanYaml, nextSteps }] = await Promise.all([
+  // Before the first question: a plan that could not be saved would waste every answer.
+  const { checkOutputPaths } = await import('../report/output-paths.js');
+  await checkOutputPaths([{ option: '--out', file: shown, example: 'ehr-check.plan.yaml' }], io.cwd, {}, { createFolders: true });
+  const [{ terminalAsk }, { askPlan }, { renderPlanYaml, nextSteps, namedFiles }] = await Promise.all([
     import('../init/prompts.js'),
     import('../init/wizard.js'),
     import('../init/render.js'),
@@ -34,15 +37,19 @@ export default async function initCommand(opts: InitOptions, io: Io, context?: P
       return EXIT.ok;
     }
     const plan = await askPlan(ask);
-    await mkdir(dirname(file), { recursive: true });
-    // Without a confirmed overwrite, never replace a file that appeared while the questions were asked.
-    await writeFile(file, renderPlanYaml(plan), { encoding: 'utf8', flag: exists ? 'w' : 'wx' }).catch((error: NodeJS.ErrnoException) => {
+    const cannotWrite = (error: NodeJS.ErrnoException) => {
       throw new InputError([{ file, field: '', message: error.code === 'EEXIST' ? 'appeared while you answered; nothing written' : `cannot write it (${error.code})` }]);
-    });
+    };
+    await mkdir(dirname(file), { recursive: true }).catch(cannotWrite);
+    // Without a confirmed overwrite, never replace a file that appeared while the questions were asked.
+    await writeFile(file, renderPlanYaml(plan), { encoding: 'utf8', flag: exists ? 'w' : 'wx' }).catch(cannotWrite);
     const sites = plan.buyer.sites.length;
     const connections = plan.connections.length;
     io.out(`\nWrote ${shown}: ${sites} site${sites === 1 ? '' : 's'}, ${connections} connection${connections === 1 ? '' : 's'}.\nNext:\n`);
-    nextSteps(plan, shown).forEach((step, i) => io.out(`  ${i + 1}. ${step}\n`));
+    const planDir = dirname(file);
+    const present = new Set<string>();
+    for (const named of namedFiles(plan)) if (await pathExists(resolve(planDir, named))) present.add(named);
+    nextSteps(plan, shown, (named) => present.has(named)).forEach((step, i) => io.out(`  ${i + 1}. ${step}\n`));
     return EXIT.ok;
   } catch (error) {
     // Ctrl+C (or a closed terminal) inside a prompt: stop cleanly, as the rest of the CLI does.

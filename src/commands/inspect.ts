@@ -6,12 +6,14 @@ import { wantsColor, type Io } from '../cli/io.js';
 import { renderInspection, inspectionJson, type SmartLookup } from '../capability/inspection.js';
 import { planFindingMethods } from '../capability/methods.js';
 import { readCapabilityStatement, readSmartConfiguration } from '../capability/reader.js';
+import { verifiedCapability } from '../capability/verified.js';
 import { loadPlan } from '../contracts/load.js';
 import { CannotEvaluateError, EXIT, UsageError } from '../errors.js';
 import { FhirClient } from '../http/fhir-client.js';
 import { redactUrl } from '../http/redact.js';
 import { ProbeError } from '../http/types.js';
 import type { AuthConfig } from '../model/plan.js';
+import { verifyUndeclared } from '../probes/verify-capability.js';
 import { connectionKeys } from '../run/connections.js';
 
 export interface InspectOptions {
@@ -21,28 +23,35 @@ export interface InspectOptions {
   tokenEnv?: string;
   json?: boolean;
   color?: boolean;
+  /** Read the statement only: try no undeclared search. */
+  statementOnly?: boolean;
 }
 
 interface Target {
   baseUrl: string;
   auth: AuthConfig;
   baseDir: string;
+  /** The plan connection's schedule, when the EHR came from a plan. */
+  schedule?: string;
 }
 
 export default async function inspectCommand(opts: InspectOptions, io: Io): Promise<number> {
   const target = await resolveTarget(opts, io);
-  const client = new FhirClient({ baseUrl: target.baseUrl, auth: target.auth, env: io.env, baseDir: target.baseDir });
+  const client = new FhirClient({ name: 'EHR', baseUrl: target.baseUrl, auth: target.auth, env: io.env, baseDir: target.baseDir });
   const shownUrl = redactUrl(client.baseUrl);
   try {
     const capability = readCapabilityStatement(await readMetadata(client, shownUrl));
     if (capability.resourceType !== 'CapabilityStatement' && capability.resourceType !== 'Conformance') {
       throw new CannotEvaluateError(`${shownUrl}/metadata answered, but not with a CapabilityStatement (${capability.problem})`);
     }
+    // Behaviour decides, the statement hints: the undeclared searches a run would need are tried, read-only.
+    const verification = capability.ok && !opts.statementOnly ? await verifyUndeclared(client, capability, { schedule: target.schedule ?? (await firstSchedule(client)) }) : undefined;
     const inspection = {
       url: shownUrl,
       capability,
       smart: await readSmart(client),
-      findings: planFindingMethods(capability),
+      findings: planFindingMethods(verifiedCapability(capability, verification), verification),
+      ...(verification && { verification }),
     };
     if (opts.json) io.out(`${JSON.stringify(inspectionJson(inspection), null, 2)}\n`);
     else io.out(renderInspection(inspection, wantsColor(io, opts.color), terminalWidth(io)));
@@ -81,7 +90,7 @@ async function resolveTarget(opts: InspectOptions, io: Io): Promise<Target> {
   const connection = connections[index];
   const baseUrl = checkedUrl(opts.url ?? connection!.ehr.fhirBaseUrl);
   // A URL that is none of the plan's EHRs gets no credentials from the plan.
-  return { baseUrl, auth: bearer ?? connection?.ehr.auth ?? { type: 'none' }, baseDir: dirname(loaded.file) };
+  return { baseUrl, auth: bearer ?? connection?.ehr.auth ?? { type: 'none' }, baseDir: dirname(loaded.file), ...(connection?.schedule && { schedule: connection.schedule }) };
 }
 
 function checkedUrl(raw: string): string {
@@ -104,6 +113,13 @@ async function readMetadata(client: FhirClient, shownUrl: string): Promise<unkno
     if (error instanceof ProbeError) throw new CannotEvaluateError(`cannot read ${shownUrl}/metadata: ${error.message}`);
     throw error;
   }
+}
+
+/** A schedule to try Slot searches on: the first one the EHR lists, if it lists any. */
+async function firstSchedule(client: FhirClient): Promise<string | undefined> {
+  const res = await client.request({ path: 'Schedule', query: { _count: '1' } }).catch(() => undefined);
+  const id = res && res.status === 200 ? res.body?.entry?.[0]?.resource?.id : undefined;
+  return typeof id === 'string' ? `Schedule/${id}` : undefined;
 }
 
 /** The SMART configuration is optional: its absence is shown, not fatal. */

@@ -8,6 +8,7 @@ import { planRuleProblems, withAbsolutePaths, withDefaults, type PlanInput } fro
 import { displayPath, readDocument } from './read.js';
 import type { SchemaName } from './schemas/index.js';
 import { secretProblems } from './secrets.js';
+import { unknownSystemProblems } from './system-rules.js';
 import { schemaProblems } from './validate.js';
 import { pointer } from './wording.js';
 
@@ -35,7 +36,7 @@ export function detectKind(doc: unknown): DocumentKind | undefined {
 
 function manifestRuleProblems(manifest: Manifest, file: string): InputProblem[] {
   const first = new Map<string, number>();
-  const problems: InputProblem[] = [];
+  const problems = unknownSystemProblems(manifest.systems, file, 'systems');
   manifest.systems.forEach(({ system }, i) => {
     const earlier = first.get(system);
     if (earlier === undefined) first.set(system, i);
@@ -45,11 +46,12 @@ function manifestRuleProblems(manifest: Manifest, file: string): InputProblem[] 
 }
 
 function registryRuleProblems(registry: CertificationRegistry, file: string): InputProblem[] {
-  return registry.listings.flatMap((listing, i) =>
+  const dates = registry.listings.flatMap((listing, i) =>
     listing.validUntil !== undefined && Number.isNaN(Date.parse(listing.validUntil))
       ? [{ file, field: pointer('listings', i, 'validUntil'), message: `expected a real date, got "${listing.validUntil}"` }]
       : [],
   );
+  return [...unknownSystemProblems(registry.listings, file, 'listings'), ...dates];
 }
 
 function throwIfAny(problems: InputProblem[]): void {
@@ -91,10 +93,22 @@ export async function loadRegistry(file: string, options: LoadOptions = {}): Pro
   return acceptRegistry(await readDocument(path, display), display);
 }
 
+/** What to do with one of the other files where a report was expected: one line, not its schema errors. */
+function notAReport(kind: DocumentKind, file: string): string | undefined {
+  if (kind === 'plan') return `is a plan, not a report: run \`ehr-check run --plan ${file}\` to produce one`;
+  if (kind === 'manifest') return "is a vendor manifest, not a report: a plan names it, and `ehr-check run --plan PLAN` produces a report";
+  if (kind === 'registry') return "is a certification registry, not a report: a plan names it, and `ehr-check run --plan PLAN` produces a report";
+  return undefined;
+}
+
 /** A saved report, as `assert` and `compare` read it: any 1.x report with every stable field. */
 export async function loadReport(file: string, options: LoadOptions = {}): Promise<Report> {
   const { path, display } = locate(file, options);
-  return acceptReport(await readDocument(path, display), display);
+  const doc = await readDocument(path, display);
+  const kind = detectKind(doc);
+  const other = kind && notAReport(kind, display);
+  if (other) throw new InputError([{ file: display, field: '', message: other }]);
+  return acceptReport(doc, display);
 }
 
 /** Problems become data here, so one run of `validate` shows those of the manifest and the registry both. */

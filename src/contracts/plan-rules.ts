@@ -3,12 +3,14 @@
 import { isAbsolute, resolve } from 'node:path';
 import type { InputProblem } from '../errors.js';
 import type { AuthConfig, CheckSettings, Connection, FreshnessSettings, Plan } from '../model/plan.js';
-import { CHECK_DEFAULTS } from './defaults.js';
+import { CHECK_DEFAULTS, LIMIT_DEFAULTS } from './defaults.js';
+import { unknownSystemProblems } from './system-rules.js';
 
 /** A plan as the schema accepts it: the checks and the gate may be left out, in whole or in part. */
-export type PlanInput = Omit<Plan, 'checks' | 'gate'> & {
+export type PlanInput = Omit<Plan, 'checks' | 'gate' | 'limits'> & {
   checks?: { bidirectional?: Partial<CheckSettings>; coverage?: Partial<CheckSettings>; freshness?: Partial<FreshnessSettings> };
   gate?: Plan['gate'];
+  limits?: Partial<NonNullable<Plan['limits']>>;
 };
 
 export function withDefaults(input: PlanInput): Plan {
@@ -21,12 +23,16 @@ export function withDefaults(input: PlanInput): Plan {
       freshness: { ...CHECK_DEFAULTS.freshness, ...checks.freshness },
     },
     gate: { ...input.gate },
+    limits: { ...LIMIT_DEFAULTS, ...input.limits },
   };
 }
 
 /** Rules across fields, checked after defaults are filled (a default can be what a setting conflicts with). */
 export function planRuleProblems(input: PlanInput, plan: Plan, file: string): InputProblem[] {
-  const problems: InputProblem[] = [];
+  const problems: InputProblem[] = [
+    ...unknownSystemProblems(plan.buyer.sites, file, 'buyer', 'sites'),
+    ...unknownSystemProblems(plan.connections, file, 'connections'),
+  ];
   const given = input.checks?.freshness ?? {};
   const f = plan.checks.freshness;
   const named = (key: 'realTimeSeconds' | 'nearRealTimeSeconds' | 'timeoutSeconds') =>

@@ -9,6 +9,11 @@
 // Randomised start offsets: a vendor that syncs on a fixed timer would look fast or slow depending on where
 // the change falls in its cycle; a seeded uniform offset before each change samples that phase fairly and
 // keeps the run reproducible.
+// Concurrent trials: all trials of a direction run at once, each on its own slot. Trial k makes its change at
+// k × W + its own offset, W being the offset window: the changes are stratified over N windows, one per
+// window, so they sample N × W of a sync timer's cycle evenly (one after another, each trial began within one
+// window after the previous trial's change was seen, i.e. just after a sync: N samples of the same phase), and
+// the EHR and the vendor never get every change at once.
 import { mulberry32 } from '../seeded-random.js';
 export { mulberry32, seedFrom } from '../seeded-random.js';
 
@@ -48,6 +53,11 @@ export function pollTimes(timeoutMs: number, plan: PollPlan = pollPlanFor(timeou
 /** The window start offsets are drawn from: up to 2 s, and no more than a tenth of the timeout. */
 export function offsetWindowMs(timeoutMs: number): number {
   return Math.round(clamp(timeoutMs / 10, 0, 2000));
+}
+
+/** How far apart the trials of a direction are launched: one offset window (stratified start offsets). */
+export function trialSpacingMs(timeoutMs: number): number {
+  return offsetWindowMs(timeoutMs);
 }
 
 /** `count` start offsets, uniform over [0, windowMs), the same for the same seed. */

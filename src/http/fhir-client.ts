@@ -15,6 +15,8 @@ import { redactUrl, SecretScrubber } from './redact.js';
 import { createCredentials, type Credentials } from './auth/index.js';
 import { createAuthHttp } from './auth-http.js';
 import { nextPageUrl } from './paging.js';
+import { requireSearchset } from './searchset.js';
+import { crossOriginError } from './cross-origin.js';
 import { etagValue, instancePath, normalizeBase, resolveUrl, resourceTypeOf, type Query } from './fhir-url.js';
 
 export { createRequestLog } from './request-log.js';
@@ -31,6 +33,8 @@ interface SendOptions {
 export class FhirClient {
   readonly baseUrl: string;
   readonly log: RequestLog;
+  private readonly name: string;
+  private readonly hasCredentials: boolean;
   private readonly origin: string;
   private readonly scrubber = new SecretScrubber();
   private readonly transport: Transport;
@@ -40,6 +44,8 @@ export class FhirClient {
   constructor(options: ClientOptions) {
     this.baseUrl = normalizeBase(options.baseUrl);
     this.origin = new URL(this.baseUrl).origin;
+    this.name = options.name ?? 'FHIR server';
+    this.hasCredentials = (options.auth?.type ?? 'none') !== 'none';
     this.log = options.log ?? createRequestLog();
     this.transport = new Transport({
       connectTimeoutMs: options.connectTimeoutMs ?? 5_000,
@@ -51,6 +57,7 @@ export class FhirClient {
       log: this.log,
       scrubber: this.scrubber,
       retry: { maxRetries: options.retry?.maxRetries ?? 2, maxWaitMs: options.retry?.maxWaitMs ?? 10_000 },
+      ...(options.limiter ? { limiter: options.limiter } : {}),
     };
     this.credentials = createCredentials(options.auth, {
       baseUrl: this.baseUrl,
@@ -70,8 +77,9 @@ export class FhirClient {
     return this.guard(async () => this.success(await this.sendFor<T>({ path: instancePath(type, id) }, { resource: type }), `GET ${type}/${id}`));
   }
 
+  /** One page of a search: a searchset Bundle, or a `not-searchset` error saying what came instead. */
   search<T = any>(type: string, params?: Query): Promise<Bundle> {
-    return this.guard(async () => this.success(await this.sendFor<Bundle>({ path: type, query: params }, { resource: 'Bundle' }), `GET ${type}`));
+    return this.guard(() => this.searchPage({ path: type, query: params }, `${type} search`));
   }
 
   /** Every matching resource over all pages; next links must stay on this server's origin. */
@@ -80,7 +88,7 @@ export class FhirClient {
       const maxPages = opts.maxPages ?? DEFAULT_MAX_PAGES;
       const seen = new Set<string>();
       const found: T[] = [];
-      let page = await this.search(type, params);
+      let page = await this.searchPage({ path: type, query: params }, `${type} search`);
       for (let pages = 1; ; pages++) {
         for (const entry of page.entry ?? []) {
           // Included resources and outcome entries are not matches.
@@ -91,9 +99,16 @@ export class FhirClient {
         if (pages >= maxPages) {
           throw new ProbeError('http', `${type} search has more than ${maxPages} pages; stopped there`, { url: redactUrl(next) });
         }
-        page = this.success(await this.sendFor<Bundle>({ path: next }, { resource: 'Bundle' }), `GET ${type} (page ${pages + 1})`);
+        page = await this.searchPage({ path: next }, `${type} search (page ${pages + 1})`);
       }
     });
+  }
+
+  private async searchPage(req: RequestOptions, what: string): Promise<Bundle> {
+    const answer = await this.sendFor<Bundle>(req, { resource: true });
+    const bundle = this.success(answer, `GET ${what.replace(/ search/, '')}`);
+    requireSearchset(bundle, what, { url: redactUrl(answer.url), status: answer.res.status });
+    return bundle;
   }
 
   create<T = any>(resource: T, opts: { ifNoneExist?: string } = {}): Promise<FhirResponse<T>> {
@@ -160,10 +175,17 @@ export class FhirClient {
       authorization: callerAuthorization ?? (await this.credentials.authorization()),
       credentialOrigin: this.origin,
     });
-    let result = await exchange(this.deps, await outgoing());
+    let request = await outgoing();
+    let result = await exchange(this.deps, request);
     // A cached token may have been revoked or expired early: drop it and try once with a new one.
-    if (result.wire.status === 401 && !callerAuthorization && this.credentials.invalidate()) {
-      result = await exchange(this.deps, await outgoing());
+    if (result.wire.status === 401 && !result.leftOrigin && !callerAuthorization && this.credentials.invalidate()) {
+      request = await outgoing();
+      result = await exchange(this.deps, request);
+    }
+    // Whatever another origin answered, it is not this server's answer (and it never saw the credentials).
+    if (result.leftOrigin) {
+      const hadCredentials = callerAuthorization !== undefined ? callerAuthorization !== '' : this.hasCredentials && !!request.authorization;
+      throw crossOriginError({ name: this.name, baseUrl: this.baseUrl, method, url, change: result.leftOrigin, hadCredentials });
     }
 
     const { wire } = result;
@@ -179,6 +201,7 @@ export class FhirClient {
       etag: wire.headers['etag'],
       location: wire.headers['location'] ?? wire.headers['content-location'],
       durationMs: result.durationMs,
+      url: redactUrl(result.url),
     };
     return { res, url: result.url };
   }
@@ -207,9 +230,10 @@ export class FhirClient {
     } catch (error) {
       // Anything else is a misuse of the client (a bad header value, say), reported as configuration.
       const probe = error instanceof ProbeError ? error : new ProbeError('config', `request could not be made: ${String((error as Error)?.message ?? error)}`);
-      const { url, status, outcome } = probe.details;
+      const { url, status, outcome, redirectedTo } = probe.details;
       throw new ProbeError(probe.kind, this.scrubber.scrub(probe.message), {
         ...(url !== undefined ? { url: this.scrubber.scrub(url) } : {}),
+        ...(redirectedTo !== undefined ? { redirectedTo: this.scrubber.scrub(redirectedTo) } : {}),
         ...(status !== undefined ? { status } : {}),
         ...(outcome !== undefined ? { outcome: this.scrubber.scrub(outcome) } : {}),
       });

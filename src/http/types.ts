@@ -1,6 +1,7 @@
 // The FHIR client's contract. Implemented in src/http/fhir-client.ts; probes and commands code against this.
 import type { AuthConfig } from '../model/plan.js';
 import type { RequestRecord } from '../model/report.js';
+import type { HostLimiter } from './host-limit.js';
 
 /** Why a request failed before an HTTP answer could be used. Each kind names a cause a buyer can act on. */
 export type ProbeErrorKind =
@@ -15,6 +16,8 @@ export type ProbeErrorKind =
   | 'auth' // token could not be obtained, or 401/403
   | 'rate-limited' // 429/503 still after the retry budget
   | 'redirect' // too many redirects, or a redirect that could not be followed safely
+  | 'cross-origin' // the answer came from (or the request was sent on to) another origin than the server's own
+  | 'not-searchset' // a search answered 2xx with something other than a searchset Bundle
   | 'config' // missing env var, unreadable key file
   | 'http'; // any other non-success status where success was required
 
@@ -22,7 +25,7 @@ export class ProbeError extends Error {
   constructor(
     readonly kind: ProbeErrorKind,
     message: string,
-    readonly details: { url?: string; status?: number; outcome?: string } = {},
+    readonly details: { url?: string; status?: number; outcome?: string; redirectedTo?: string } = {},
   ) {
     super(message);
     this.name = 'ProbeError';
@@ -43,6 +46,10 @@ export interface ClientOptions {
   retry?: { maxRetries?: number; maxWaitMs?: number }; // defaults 2 and 10_000 (the whole budget)
   /** Every exchange is appended here, redacted. Share one log per connection to keep it as evidence. */
   log?: RequestLog;
+  /** Who this server is, for messages: `EHR`, `vendor` (default `FHIR server`). */
+  name?: string;
+  /** Bounds requests in flight per host; share one per run so every client counts against the same bound. */
+  limiter?: HostLimiter;
 }
 
 export interface RequestOptions {
@@ -66,6 +73,8 @@ export interface FhirResponse<T = any> {
   etag?: string;
   location?: string;
   durationMs: number;
+  /** The URL that gave this answer (redacted): differs from the one asked when a same-origin redirect was followed. */
+  url: string;
 }
 
 export interface RequestLog {

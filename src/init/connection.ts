@@ -1,5 +1,6 @@
 // Questions about one connection: the EHR it reaches, the vendor facade, and how each authenticates.
 // Only the names of environment variables and key files are asked for; a secret's value never is.
+import { isCatalogSystem } from '../contracts/system-rules.js';
 import type { AuthConfig, Connection } from '../model/plan.js';
 import type { Ask } from './prompts.js';
 import { envName, envPrefix, httpUrl, keyFilePath, optionalHttpUrl, optionalSchedule, required } from './rules.js';
@@ -73,6 +74,7 @@ export async function askConnection(ask: Ask, system: string, label: string): Pr
   });
   return {
     system,
+    ...(isCatalogSystem(system) ? {} : { custom: true }),
     ehr: { fhirBaseUrl, sandbox, auth: ehrAuth },
     vendor: { kind: 'fhir', baseUrl: vendorBaseUrl, auth: vendorAuth },
     ...(schedule ? { schedule } : {}),

@@ -1,6 +1,6 @@
 // The few kinds of question the wizard asks, bound to one terminal. @inquirer/prompts is imported here, only
 // when `init` runs; tests pass their own input and output streams and type into them.
-import type { Rule } from './rules.js';
+import { numberRule, type NumberBounds, type Rule } from './rules.js';
 
 /** Where the questions are asked: the process's terminal by default, or streams a test drives. */
 export interface PromptContext {
@@ -19,7 +19,9 @@ export interface Choice<T> {
 export interface Ask {
   /** Free text, trimmed; an empty answer takes the default. */
   text(message: string, options?: { default?: string; validate?: Rule }): Promise<string>;
-  number(message: string, options: { default?: number; min?: number; max?: number; integer?: boolean }): Promise<number>;
+  number(message: string, options: NumberBounds & { default?: number }): Promise<number>;
+  /** A number that may be left out: an empty answer gives undefined. */
+  optionalNumber(message: string, options: NumberBounds): Promise<number | undefined>;
   confirm(message: string, fallback: boolean): Promise<boolean>;
   choose<T>(message: string, choices: Array<Choice<T>>, fallback?: T): Promise<T>;
   chooseMany<T>(message: string, choices: Array<Choice<T>>): Promise<T[]>;
@@ -42,18 +44,15 @@ export async function terminalAsk(context: PromptContext = {}): Promise<Ask> {
       );
       return answer.trim();
     },
-    number(message, options) {
-      return prompts.number(
-        {
-          message,
-          default: options.default,
-          min: options.min,
-          max: options.max,
-          step: options.integer ? 1 : 'any',
-          required: true,
-        },
-        ctx,
-      );
+    // Bounds are checked by our own rule, so the message reads "from 0 to 100" or "0 or more", never "Infinity".
+    async number(message, options) {
+      const rule = numberRule(options);
+      const answer = await prompts.number({ message, default: options.default, step: 'any', required: true, validate: (n) => (n === undefined ? true : rule(n)) }, ctx);
+      return answer as number;
+    },
+    optionalNumber(message, options) {
+      const rule = numberRule(options);
+      return prompts.number({ message, step: 'any', required: false, validate: (n) => (n === undefined ? true : rule(n)) }, ctx);
     },
     confirm(message, fallback) {
       return prompts.confirm({ message, default: fallback }, ctx);

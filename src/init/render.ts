@@ -4,7 +4,7 @@ import { Document, isMap, isScalar, isSeq, type Pair, type YAMLMap } from 'yaml'
 import type { AuthConfig, Plan } from '../model/plan.js';
 
 const HEADER = [
-  ' ehr-check plan, written by `ehr-check init`. Edit freely; check it with `ehr-check validate <this file>`.',
+  ' ehr-check plan, written by `ehr-check init`. Edit freely; check it with `npx ehr-check validate <this file>`.',
   ' It holds no secret: only the names of the environment variables and key files that do.',
 ].join('\n');
 
@@ -60,20 +60,32 @@ function visit(node: unknown, path: string[]): void {
   }
 }
 
-/** What to do after the file is written: the files to fetch, the variables to set, the commands to run. */
-export function nextSteps(plan: Plan, planPath: string): string[] {
+/** The files a plan names, as written in it (relative to the plan): the manifest, the registry, key files. */
+export function namedFiles(plan: Plan): string[] {
+  const auths: AuthConfig[] = plan.connections.flatMap((c) => [c.ehr.auth, c.vendor.auth]);
+  const keys = auths.flatMap((a) => (a.type === 'backend-services' ? [a.privateKeyFile] : []));
+  return [...new Set([plan.vendor.manifest, plan.certifications, ...keys].filter((f): f is string => Boolean(f)))];
+}
+
+/**
+ * What to do after the file is written: the files to fetch, the variables to set, the commands to run.
+ * `exists` says whether a file the plan names is already there (relative to the plan), so a step the person
+ * has already done is not asked of them again.
+ */
+export function nextSteps(plan: Plan, planPath: string, exists: (file: string) => boolean = () => false): string[] {
   const auths: AuthConfig[] = plan.connections.flatMap((c) => [c.ehr.auth, c.vendor.auth]);
   const envs = [
     ...new Set(auths.flatMap((a) => (a.type === 'bearer' ? [a.tokenEnv] : a.type === 'client-credentials' ? [a.secretEnv] : []))),
   ];
-  const keys = [...new Set(auths.flatMap((a) => (a.type === 'backend-services' ? [a.privateKeyFile] : [])))];
+  const keys = [...new Set(auths.flatMap((a) => (a.type === 'backend-services' ? [a.privateKeyFile] : [])))].filter((k) => !exists(k));
   const steps: string[] = [];
-  if (plan.vendor.manifest) steps.push(`Put the vendor's manifest at ${plan.vendor.manifest} (see examples/vendor-manifest.json).`);
-  if (plan.certifications) steps.push(`Put the certification registry at ${plan.certifications} (see examples/certifications.json).`);
+  const manifest = plan.vendor.manifest;
+  if (manifest && !exists(manifest)) steps.push(`Put the vendor's manifest at ${manifest} (see examples/vendor-manifest.json).`);
+  if (plan.certifications && !exists(plan.certifications)) steps.push(`Put the certification registry at ${plan.certifications} (see examples/certifications.json).`);
   if (envs.length > 0) steps.push(`Set the environment variables the plan names: ${envs.join(', ')}.`);
   if (keys.length > 0) steps.push(`Keep the private key file${keys.length > 1 ? 's' : ''} at ${keys.join(', ')}.`);
-  steps.push(`Check the plan: ehr-check validate ${planPath}`);
+  steps.push(`Check the plan: npx ehr-check validate ${planPath}`);
   const writes = plan.connections.some((c) => c.ehr.sandbox) ? ' --allow-writes' : '';
-  steps.push(`Run it: ehr-check run --plan ${planPath}${writes} --html report.html --json report.json`);
+  steps.push(`Run it: npx ehr-check run --plan ${planPath}${writes} --html report.html --json report.json`);
   return steps;
 }

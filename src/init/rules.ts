@@ -41,6 +41,23 @@ export const keyFilePath: Rule = (value) => {
 export const optionalSchedule: Rule = (value) =>
   value.trim() === '' || SCHEDULE.test(value.trim()) || 'Enter a Schedule reference such as Schedule/dr-lee, or leave it empty.';
 
+export interface NumberBounds {
+  min?: number;
+  max?: number;
+  integer?: boolean;
+}
+
+/** A number within bounds, said in words: "a whole number from 1 to 100", "a number of 0 or more". */
+export function numberRule({ min, max, integer }: NumberBounds): (value: number) => true | string {
+  const kind = integer ? 'a whole number' : 'a number';
+  const wanted =
+    min !== undefined && max !== undefined ? `${kind} from ${min} to ${max}` : min !== undefined ? `${kind} of ${min} or more` : max !== undefined ? `${kind} of ${max} or less` : kind;
+  return (value) => {
+    const ok = Number.isFinite(value) && (!integer || Number.isInteger(value)) && (min === undefined || value >= min) && (max === undefined || value <= max);
+    return ok || `Enter ${wanted}.`;
+  };
+}
+
 /** `epic` → `EPIC`, `oracle-health` → `ORACLE_HEALTH`: a prefix for suggested environment variable names. */
 export function envPrefix(system: string): string {
   return system.toUpperCase().replace(/[^A-Z0-9]+/g, '_');

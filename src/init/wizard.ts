@@ -1,6 +1,7 @@
 // The init wizard's questions, in the order a buyer thinks about them: who we are and what we run, which
 // vendor, how it is connected, what matters most, and what "good enough" means. Returns a plan (DESIGN §3).
-import { CHECK_DEFAULTS } from '../contracts/defaults.js';
+import { CHECK_DEFAULTS, VOLUME_DEFAULTS } from '../contracts/defaults.js';
+import { isCatalogSystem } from '../contracts/system-rules.js';
 import type { CheckId } from '../model/report.js';
 import { CHECK_IDS } from '../model/report.js';
 import type { Connection, FreshnessSettings, Plan, Site } from '../model/plan.js';
@@ -12,11 +13,7 @@ import { askSystem, systemLabel } from './systems.js';
 export async function askPlan(ask: Ask): Promise<Plan> {
   ask.say('Buyer');
   const buyerName = await ask.text('Buyer (your organisation) name', { validate: required('a name') });
-  const volumes = {
-    bookingsPerWeek: await ask.number('Bookings per week made through the vendor', { min: 0, integer: true }),
-    minutesPerManualEntry: await ask.number('Staff minutes to enter one booking by hand', { min: 0, default: 4 }),
-    staffHourlyCost: await ask.number('Staff hourly cost (loaded)', { min: 0 }),
-  };
+  const volumes = await askVolumes(ask);
   const sites = await askSites(ask);
 
   ask.say('Vendor');
@@ -40,7 +37,7 @@ export async function askPlan(ask: Ask): Promise<Plan> {
 
   return {
     version: 1,
-    buyer: { name: buyerName, volumes, sites },
+    buyer: { name: buyerName, ...(volumes ? { volumes } : {}), sites },
     vendor: { name: vendorName, manifest },
     connections,
     checks,
@@ -49,12 +46,24 @@ export async function askPlan(ask: Ask): Promise<Plan> {
   };
 }
 
+/** Optional in a plan: without them the report has no cost panel, so an empty first answer skips all three. */
+async function askVolumes(ask: Ask): Promise<Plan['buyer']['volumes']> {
+  const bookingsPerWeek = await ask.optionalNumber('Bookings per week made through the vendor (empty: skip the cost panel)', { min: 0, integer: true });
+  if (bookingsPerWeek === undefined) return undefined;
+  return {
+    bookingsPerWeek,
+    minutesPerManualEntry: await ask.number('Staff minutes to enter one booking by hand', { min: 0, default: 4 }),
+    staffHourlyCost: await ask.number('Staff hourly cost (loaded)', { min: 0 }),
+    minutesPerDoubleBooking: await ask.number('Staff minutes to resolve one double-booking', { min: 0, default: VOLUME_DEFAULTS.minutesPerDoubleBooking }),
+  };
+}
+
 async function askSites(ask: Ask): Promise<Site[]> {
   const sites: Site[] = [];
   do {
     const name = await ask.text(`Site ${sites.length + 1}: name`, { validate: required('the site name') });
     const system = await askSystem(ask, `Site ${sites.length + 1}: EHR it runs`, sites.at(-1)?.system);
-    sites.push({ name, system });
+    sites.push({ name, system, ...(isCatalogSystem(system) ? {} : { custom: true }) });
   } while (await ask.confirm('Add another site?', false));
   return sites;
 }

@@ -17,16 +17,21 @@ export type AuthConfig =
 export interface Site {
   name: string;
   system: string;
+  /** The system id is deliberately one the catalog does not list. */
+  custom?: boolean;
 }
 
 export interface BuyerVolumes {
   bookingsPerWeek: number;
   minutesPerManualEntry: number;
   staffHourlyCost: number;
+  /** Staff minutes to resolve one double-booking; the cost panel assumes VOLUME_DEFAULTS' value without it. */
+  minutesPerDoubleBooking?: number;
 }
 
 export interface Connection {
   system: string;
+  custom?: boolean;
   ehr: { fhirBaseUrl: string; sandbox?: boolean; auth: AuthConfig };
   vendor: { kind: 'fhir'; baseUrl: string; auth: AuthConfig };
   schedule?: string;
@@ -53,6 +58,8 @@ export interface Plan {
     freshness: FreshnessSettings;
   };
   gate: { minScore?: number; require?: Array<'bidirectional' | 'coverage' | 'freshness'> };
+  /** How hard the run may press any one host (filled in by the loader; the default when absent). */
+  limits?: { requestsPerHost: number };
   certifications?: string;
   chpl?: { baseUrl?: string; apiKeyEnv?: string; exportFile?: string };
 }
@@ -70,6 +77,7 @@ export type FreshnessClaim = 'real-time' | 'near-real-time' | 'delayed' | 'batch
 
 export interface ManifestSystem {
   system: string;
+  custom?: boolean;
   directions?: Array<'read' | 'write'>;
   mechanism?: Mechanism;
   freshness?: FreshnessClaim;
@@ -86,6 +94,7 @@ export interface Manifest {
 export interface Listing {
   program: string;
   system: string;
+  custom?: boolean;
   vendor: string;
   listingId: string;
   status: 'active' | 'suspended' | 'withdrawn';

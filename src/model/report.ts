@@ -38,6 +38,9 @@ export interface RequestRecord {
   durationMs: number;
   at: string;
   error?: string;
+  /** A 3xx answer's Location (redacted), and whether it pointed to another origin than the request's. */
+  redirectedTo?: string;
+  crossOrigin?: true;
 }
 
 export interface Finding {
@@ -76,9 +79,26 @@ export interface ConnectionSummary {
 }
 
 export interface CleanupSummary {
+  /** Records the run's writes made in the EHR, directly or through the vendor: one line each in `writes`. */
   created: number;
+  /** Of those, removed (by the probe that made them, or by cleanup). */
   removed: number;
+  /** What is still there: a line per record of `created` not removed, then the `otherLeftover` lines. */
   leftover: string[];
+  // Counted under their own names (issue 11); absent in reports written before them.
+  /** Of `removed`: deleted by the probe that made them, during the run. */
+  removedByProbe?: number;
+  /** Of `created`: records carrying a run identifier beyond one per write that carried it (a vendor writing twice). */
+  foundByIdentifier?: number;
+  /** Of `created`: records found only by the run tag. */
+  foundByTag?: number;
+  /** Writes that made no record: refused, matched an existing record, or a replay the vendor recognised. */
+  writesWithoutRecord?: number;
+  /** Slots the run changed, and of those the ones cleanup put back (the probes put back the rest, or they are left over). */
+  slotsTouched?: number;
+  restored?: number;
+  /** Leftover lines that are not a record: a slot not put back, a search that failed, a step a person did not do. */
+  otherLeftover?: number;
   [extra: string]: unknown;
 }
 
@@ -139,6 +159,10 @@ export interface LagSample {
   censored: boolean;
   direction: 'ehr-to-vendor' | 'vendor-to-ehr';
   change?: string; // e.g. 'block-slot', 'free-slot', 'book'
+  /** The slot this trial changed (trials of a direction run at once, each on its own slot). */
+  slot?: string;
+  /** When the trial's change was sent, in ms after the connection's freshness trials began. */
+  startMs?: number;
 }
 
 /** Evidence of `ehr-to-vendor-lag` / `vendor-to-ehr-lag` findings (the first six keys are stable). */
@@ -186,6 +210,12 @@ export interface RoiPanel {
   staffHoursPerWeek: number;
   costPerWeek: number;
   expectedDoubleBookingsPerWeek: number;
+  // The two parts of the cost (issue 11); absent in reports written before them, where costPerWeek was re-entries only.
+  minutesPerDoubleBooking?: number;
+  reentryHoursPerWeek?: number;
+  reentryCostPerWeek?: number;
+  doubleBookingHoursPerWeek?: number;
+  doubleBookingCostPerWeek?: number;
   /** Plain-words formulas and the measured inputs they used. */
   basis: Record<string, string | number | null>;
 }
@@ -198,4 +228,8 @@ export interface WriteRecord {
   resourceType: string;
   id?: string;
   removed: boolean;
+  /** Who removed it: the probe that made it (during the run) or cleanup (at the end). */
+  removedBy?: 'probe' | 'cleanup';
+  /** Still in the vendor's queue (HTTP 202), not in the EHR yet: nothing to remove so far. */
+  queued?: boolean;
 }

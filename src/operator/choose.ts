@@ -12,6 +12,8 @@ export interface OperatorChoice {
   io: Io;
   /** The plan's EHR base URLs: a script's HTTP answers may call their hosts (and loopback). */
   ehrBaseUrls: readonly string[];
+  /** The run's progress line: held while the person at the terminal is asked something. */
+  progress?: { hold(): () => void };
 }
 
 /** Loads and checks the script first (an InputError, exit 2, before anything is written). */
@@ -27,6 +29,6 @@ export async function chooseOperator(choice: OperatorChoice): Promise<Operator> 
     const script = await loadOperatorScript(choice.script, { cwd: choice.io.cwd, env: choice.io.env, ehrHosts });
     return new ScriptOperator(script, choice.io.env);
   }
-  if (choice.io.stdinIsTTY) return new TtyOperator();
+  if (choice.io.stdinIsTTY) return new TtyOperator({ progress: choice.progress });
   return noOperator(NO_OPERATOR_REASON);
 }

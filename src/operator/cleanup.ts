@@ -1,11 +1,14 @@
 // The part of a run's cleanup (DESIGN §8) that an EHR's API cannot do: on an EHR that cannot delete or cancel an
-// Appointment by API, the person at the EHR (or the script) cancels what the run booked; on one that cannot read
-// a Slot, they unblock what they blocked, and the API cleanup is not asked to restore slots it cannot read.
+// Appointment by API, the person at the EHR (or the script) cancels what the run booked (by slot and patient
+// where the API cannot even find the bookings); on one that cannot read a Slot, they unblock what they blocked,
+// and the API cleanup is not asked to restore slots it cannot read.
 // Runs before src/safety/cleanup.ts, which then finds the bookings cancelled and counts them removed.
 import type { ConnectionContext } from '../probes/context.js';
 import { ACTIVE_APPOINTMENT, canReadSlots, canRemoveAppointments, ehrAppointmentsByKey, type Appointment, type Slot } from '../probes/ehr-ops.js';
 import { BOOKING_IDENTIFIER_SYSTEM, type LedgerEntry } from '../safety/types.js';
+import { bookingsNeedAPerson } from '../probes/ehr-capability.js';
 import { personChange } from './ehr-steps.js';
+import { NO_OPERATOR_REASON } from './types.js';
 
 export interface OperatorCleanup {
   /** The ledger entries to hand on to the API cleanup. */
@@ -14,10 +17,19 @@ export interface OperatorCleanup {
   leftover: string[];
 }
 
-export async function operatorCleanup(ctx: ConnectionContext, entries: LedgerEntry[]): Promise<OperatorCleanup> {
+export async function operatorCleanup(ctx: ConnectionContext, ledgered: LedgerEntry[]): Promise<OperatorCleanup> {
+  let entries = ledgered;
   const leftover: string[] = [];
   if (!ctx.capability?.ok) return { entries, leftover };
-  if (!canRemoveAppointments(ctx) && ctx.operator?.available) {
+  if (bookingsNeedAPerson(ctx)) {
+    // The API cannot find the run's bookings: the person cancels them by slot and patient, and the API cleanup
+    // is not sent looking for them by identifier.
+    if (ctx.operator?.available) leftover.push(...(await cancelBySlotAndPatient(ctx, entries)));
+    else if (entries.some((e) => e.resourceType === 'Appointment' && e.action === 'book')) {
+      leftover.push(`the run's bookings cannot be found by the EHR's API, and nobody was there to cancel them: ${NO_OPERATOR_REASON}`);
+    }
+    entries = entries.map((e) => (e.resourceType === 'Appointment' && e.action === 'book' ? { ...e, identifier: undefined } : e));
+  } else if (!canRemoveAppointments(ctx) && ctx.operator?.available) {
     for (const booking of await activeRunBookings(ctx, entries)) {
       const undone = await cancelByPerson(ctx, booking);
       if (undone) leftover.push(undone);
@@ -63,6 +75,23 @@ async function cancelByPerson(ctx: ConnectionContext, booking: Appointment): Pro
   }
   const now = await ctx.ehr.read<Appointment>('Appointment', booking.id!).catch(() => undefined);
   return now && ACTIVE_APPOINTMENT.has(now.status) ? `Appointment/${booking.id}: still ${now.status} after the person was asked to cancel it` : undefined;
+}
+
+/** One request per slot and patient the run booked (through the vendor or on the EHR's side); what is left, in words. */
+async function cancelBySlotAndPatient(ctx: ConnectionContext, entries: LedgerEntry[]): Promise<string[]> {
+  const leftover: string[] = [];
+  const asked = new Set<string>();
+  for (const e of entries) {
+    if (e.resourceType !== 'Appointment' || e.action !== 'book' || !e.slot || !e.patient) continue;
+    const pair = `${e.slot.id} ${e.patient}`;
+    if (asked.has(pair)) continue;
+    asked.add(pair);
+    const slot: Slot = { resourceType: 'Slot', id: e.slot.id, status: 'busy', start: '', end: '', schedule: { reference: ctx.schedule ?? '' } };
+    await personChange(ctx, { kind: 'cancel', slot, patientId: e.patient.replace(/^Patient\//, '') }).catch((error: unknown) =>
+      leftover.push(`Slot/${e.slot!.id}: the run's bookings for ${e.patient} could not be cancelled in the EHR: ${error instanceof Error ? error.message : String(error)}`),
+    );
+  }
+  return leftover;
 }
 
 /** Slots a person blocked for the run and did not unblock (by the ledger). */

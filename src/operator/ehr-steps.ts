@@ -110,7 +110,8 @@ export function bookableSlots(read: readonly ReadSlot[], vendorSlots: readonly S
   });
 }
 
-function expectDone(kind: StepKind, result: OperatorResult): void {
+/** A skipped step skips the finding; a failed one makes it an error. */
+export function expectDone(kind: StepKind, result: OperatorResult): void {
   if (result.outcome === 'skipped') throw new StepSkipped(`the ${kind} step was not done: ${result.message ?? 'skipped'}`);
   if (result.outcome === 'failed') throw new StepFailed(result.message ?? `the ${kind} step failed`);
 }
@@ -168,7 +169,7 @@ export async function personChange(ctx: ConnectionContext, request: ChangeReques
       ? undefined
       : await ctx.ledger.intend(
           kind === 'book-slot'
-            ? { connection: ctx.key, target: 'ehr', action: 'book', resourceType: 'Appointment', identifier: `${BOOKING_IDENTIFIER_SYSTEM}|${request.key}`, slot: previous }
+            ? { connection: ctx.key, target: 'ehr', action: 'book', resourceType: 'Appointment', identifier: `${BOOKING_IDENTIFIER_SYSTEM}|${request.key}`, slot: previous, ...(request.patientId && { patient: `Patient/${request.patientId}` }) }
             : { connection: ctx.key, target: 'ehr', action: kind, resourceType: 'Slot', id: slot.id, slot: kind === 'block-slot' ? previous : { id: slot.id, previousStatus: 'busy-unavailable' } },
         );
   const ehrLook = ehrLookFor(ctx, request);
@@ -200,6 +201,11 @@ function ehrLookFor(ctx: ConnectionContext, request: ChangeRequest): Look | unde
     const booked = (await personBookingOn(ctx, slot, patientId)) !== undefined;
     return booked === (kind === 'book-slot') ? 'new' : 'old';
   };
+}
+
+/** Whether the EHR's API can show a booking a person made (by the test patient and date, or by its slot). */
+export function personBookingsVisible(ctx: ConnectionContext): boolean {
+  return personBookingRoute(ctx) !== undefined;
 }
 
 /** A person's booking carries no run identifier: it is found by the test patient and date, or by its slot. */

@@ -29,7 +29,12 @@ const WORDS: Record<StepKind, (step: Omit<OperatorStep, 'instruction'>) => strin
   'free-slot': (s) => `Unblock ${slotText(s)} so that it can be booked again, then confirm.`,
   'book-slot': (s) =>
     `Book ${slotText(s)} for the synthetic test patient ${s.patient ?? '(the run’s test patient)'}${s.key ? `, with booking reference ${s.key}` : ''}, then confirm.`,
-  cancel: (s) => `Cancel Appointment ${s.appointment ?? '(unknown)'} on ${slotText(s)}, then confirm.`,
+  cancel: (s) =>
+    s.appointment
+      ? `Cancel Appointment ${s.appointment} on ${slotText(s)}, then confirm.`
+      : `Cancel the appointments of the synthetic test patient ${s.patient ?? '(the run’s test patient)'} on ${slotText(s)} (if there are any), then confirm.`,
+  'count-bookings': (s) =>
+    `Open ${slotText(s)} and count the appointments booked on it (cancelled ones do not count): how many are for the synthetic test patient ${s.patient ?? '(the run’s test patient)'}, and how many in all?`,
   'read-free-slots': (s) =>
     `Open ${scheduleName(s.schedule)} from ${whenText(s.window?.start)} to ${whenText(s.window?.end)} and list the ids of the slots it shows as free.`,
 };

@@ -6,7 +6,7 @@ import { request } from 'undici';
 import { monotonicNow } from '../freshness/poll.js';
 import { hostAllowed, type HttpAnswer, type OperatorScript, type ScriptStep } from './script-file.js';
 import { fill, fillJson, stepEnv, TemplateError } from './template.js';
-import type { Operator, OperatorResult, OperatorStep } from './types.js';
+import { READING_KINDS, type Operator, type OperatorResult, type OperatorStep } from './types.js';
 
 const MAX_ANSWER_BYTES = 1024 * 1024;
 
@@ -36,7 +36,7 @@ export class ScriptOperator implements Operator {
     const timeoutMs = (answer.timeoutSeconds ?? this.script.timeoutSeconds) * 1000;
     try {
       const reading = answer.command !== undefined ? await this.runCommand(answer, step, timeoutMs, signal) : await this.callHttp(answer.http!, step, timeoutMs, signal);
-      return finish('done', step.kind === 'read-free-slots' ? { reading } : {});
+      return finish('done', READING_KINDS.has(step.kind) ? { reading } : {});
     } catch (error) {
       return finish('failed', { message: `${step.kind} step of ${this.script.file}: ${error instanceof Error ? error.message : String(error)}` });
     }

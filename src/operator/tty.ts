@@ -8,6 +8,8 @@ import type { Operator, OperatorResult, OperatorStep } from './types.js';
 export interface TerminalStreams {
   input?: NodeJS.ReadableStream;
   output?: NodeJS.WritableStream;
+  /** The run's progress line, held off the screen while a question is up. */
+  progress?: { hold(): () => void };
 }
 
 const SKIP_WORDS = new Set(['skip', 's']);
@@ -40,6 +42,7 @@ export class TtyOperator implements Operator {
     const prompts = await import('@inquirer/prompts');
     const output = this.streams.output ?? process.stderr;
     const context = { input: this.streams.input, output, signal, clearPromptOnDone: false };
+    const release = this.streams.progress?.hold();
     output.write(`\nA person at the EHR is needed (${step.connection}):\n  ${step.instruction}\n`);
     try {
       if (step.kind === 'read-free-slots') {
@@ -53,6 +56,17 @@ export class TtyOperator implements Operator {
         const answer = typed.trim();
         if (SKIP_WORDS.has(answer.toLowerCase())) return result('skipped', { message: 'the person skipped the reading' });
         return result('done', { reading: answer });
+      }
+      if (step.kind === 'count-bookings') {
+        const count = async (message: string) =>
+          (
+            await prompts.input({ message, validate: (value: string) => /^\s*(\d{1,3}|skip|s)\s*$/i.test(value) || 'type a number (0 if none), or "skip"' }, context)
+          ).trim();
+        const forPatient = await count(`Appointments on the slot for the test patient${step.patient ? ` ${step.patient}` : ''} ("skip" to skip this step):`);
+        if (SKIP_WORDS.has(forPatient.toLowerCase())) return result('skipped', { message: 'the person skipped the count' });
+        const onSlot = await count('Appointments on the slot in all, for anyone:');
+        if (SKIP_WORDS.has(onSlot.toLowerCase())) return result('skipped', { message: 'the person skipped the count' });
+        return result('done', { reading: { forPatient: Number(forPatient), onSlot: Number(onSlot) } });
       }
       const choice = await prompts.select(
         {
@@ -71,6 +85,8 @@ export class TtyOperator implements Operator {
       if (name === 'AbortPromptError') return result('skipped', { message: 'the run was interrupted' });
       if (name === 'ExitPromptError') return result('skipped', { message: 'the person left the prompt' });
       return result('failed', { message: `the prompt failed: ${error instanceof Error ? error.message : String(error)}` });
+    } finally {
+      release?.();
     }
   }
 }

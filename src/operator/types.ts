@@ -2,7 +2,7 @@
 // slot, book one, read the schedule screen), and what comes back. A step says in plain words what to do and
 // carries the same facts as data, so a script can answer it as well as a person.
 
-export const STEP_KINDS = ['block-slot', 'free-slot', 'book-slot', 'cancel', 'read-free-slots'] as const;
+export const STEP_KINDS = ['block-slot', 'free-slot', 'book-slot', 'cancel', 'read-free-slots', 'count-bookings'] as const;
 export type StepKind = (typeof STEP_KINDS)[number];
 
 export interface OperatorStep {
@@ -21,7 +21,7 @@ export interface OperatorStep {
   patient?: string;
   /** The run's booking key, for a booking the person makes (a reference they may type in). */
   key?: string;
-  /** The Appointment id to cancel. */
+  /** The Appointment id to cancel; absent when the EHR's API cannot find it: the patient's bookings on the slot are cancelled. */
   appointment?: string;
   /** The stretch of the schedule to read (read-free-slots). */
   window?: { start: string; end: string };
@@ -65,6 +65,8 @@ export interface OperatorStepRecord {
   tookMs?: number;
   slot?: string;
   appointment?: string;
+  /** count-bookings: what the person counted on the slot (the test patient's active bookings, and all). */
+  counted?: { forPatient: number; onSlot: number };
   message?: string;
 }
 
@@ -82,6 +84,9 @@ export function stepRecord(step: OperatorStep, result: OperatorResult): Operator
     ...(result.message !== undefined && { message: result.message }),
   };
 }
+
+/** Steps that come back with something read off the EHR's screen (the others come back with a confirmation). */
+export const READING_KINDS: ReadonlySet<StepKind> = new Set(['read-free-slots', 'count-bookings']);
 
 /** A step the person or script passed: the finding that needed it is `skip`, with this reason. */
 export class StepSkipped extends Error {

@@ -3,25 +3,19 @@
 // Each finding is probed as the EHR's CapabilityStatement allows (ctx.methods): by API, with a person at the EHR
 // for what its API cannot do (read its schedule, block a slot), or not at all, with the reason.
 import type { ConnectionContext } from './context.js';
-import {
-  bookViaVendor,
-  blockSlotInEhr,
-  ehrAppointmentsByKey,
-  ehrBookingsOnSlot,
-  freeSlotInEhr,
-  probeWindow,
-  runKey,
-  runMeta,
-  vendorFreeSlots,
-  type Appointment,
-  type Slot,
-} from './ehr-ops.js';
+import { bookViaVendor, ehrAppointmentsByKey, ehrBookingsOnSlot, probeWindow, runKey, runMeta, vendorFreeSlots, type Appointment, type Slot } from './ehr-ops.js';
 import type { FindingId } from '../model/report.js';
 import { PATIENT_IDENTIFIER_SYSTEM } from '../safety/types.js';
-import { bookableSlots, ehrFreeSlotView, personChange, plannedSkip, probeWithOperator, readingWindow, slotReadingSkip, slotsNeedAPerson } from '../operator/ehr-steps.js';
+import { bookableSlots, ehrFreeSlotView, plannedSkip, probeWithOperator, readingWindow, slotReadingSkip, slotsNeedAPerson } from '../operator/ehr-steps.js';
 import type { OperatorStepRecord } from '../operator/types.js';
+import { FreeSlotSupply } from './free-slots.js';
+import { bookAndCount } from '../operator/person-count.js';
+import type { FhirResponse } from '../http/types.js';
+import { bookingsNeedAPerson } from './ehr-capability.js';
 import { pollUntil, probe, type ProbeOutcome } from './outcome.js';
-import { ehrPatientsByIdentifier, testPatient } from './patients.js';
+import { confirmedTestPatient, ehrPatientsByIdentifier, testPatient } from './patients.js';
+import { PremiseError, readPremise, type Premise } from './premise.js';
+import { blockSlot, CLOSED, freeSlot, type SlotChange } from './slot-changes.js';
 
 export interface BookingSeen {
   id?: string;
@@ -37,6 +31,8 @@ export interface ReadThroughData {
   /** `operator`: a person read the EHR's free slots off its screen (the EHR offers no Slot search). */
   readBy?: 'operator';
   operatorSteps?: OperatorStepRecord[];
+  /** How the EHR's side of the comparison was read. */
+  premises: Premise[];
 }
 
 export interface WriteData {
@@ -49,6 +45,11 @@ export interface WriteData {
   slotBookings: number;
   /** When the vendor answered 202: how long until the booking appeared in the EHR (null: it never did). */
   queuedLandedAfterMs?: number | null;
+  /** What the booking rested on, confirmed in the EHR: the patient exists, the slot was free. */
+  premises: Premise[];
+  /** `operator`: a person counted the bookings on the slot (the EHR's API cannot find a booking). */
+  readBy?: 'operator';
+  operatorSteps?: OperatorStepRecord[];
 }
 
 export interface IdempotencyData extends WriteData {
@@ -57,14 +58,18 @@ export interface IdempotencyData extends WriteData {
 
 export interface ConflictData {
   slotId: string;
-  /** `slot-update`, `slot-patch`, `ehr-appointment`, or `operator` (a person blocked it in the EHR's screens). */
+  /** The way the block held: `slot-update`, `slot-patch`, `ehr-appointment`, or `operator` (a person, in the EHR's screens). */
   blockedBy: string;
   vendorStatus: number;
   vendorMessage?: string;
   ehrBookings: BookingSeen[];
   slotBookings: number;
-  /** The person's block and unblock, when the EHR's API could not make the slot busy. */
+  /** The person's block, count and unblock, for what the EHR's API could not do. */
   operatorSteps?: OperatorStepRecord[];
+  /** Confirmed in the EHR: the patient, the slot free, the block that held (and every way tried), the slot freed after. */
+  premises: Premise[];
+  /** `operator`: a person counted the bookings on the slot (the EHR's API cannot find a booking). */
+  readBy?: 'operator';
 }
 
 export interface PatientMatchData {
@@ -113,69 +118,106 @@ async function bookAndReadBack(ctx: ConnectionContext, slot: Slot, patientId: st
   return { answer, bookings, queuedLandedAfterMs };
 }
 
+interface ReadBack {
+  answer: FhirResponse;
+  bookings: BookingSeen[];
+  slotBookings: number;
+  queuedLandedAfterMs?: number | null;
+  readBy?: 'operator';
+  operatorSteps?: OperatorStepRecord[];
+}
+
+/** Books through the vendor and reads back the EHR: by its API, or, where it cannot find a booking, by a person's count. */
+async function bookAndRead(ctx: ConnectionContext, slot: Slot, patientId: string, key: string, settings: BidirectionalSettings, held = 0, ours = 0): Promise<ReadBack> {
+  if (bookingsNeedAPerson(ctx)) return bookAndCount(ctx, slot, patientId, key, { queueWaitMs: settings.queueWaitMs, held, ours });
+  const { answer, bookings, queuedLandedAfterMs } = await bookAndReadBack(ctx, slot, patientId, key, settings, held);
+  const onSlot = await ehrBookingsOnSlot(ctx, slot.id);
+  return { answer, bookings: bookings.map((b) => seen(b)), slotBookings: onSlot.length, queuedLandedAfterMs };
+}
+
+const byPerson = (read: ReadBack) => (read.readBy ? { readBy: read.readBy, operatorSteps: read.operatorSteps } : {});
+
 export async function gatherBidirectional(ctx: ConnectionContext, settings: BidirectionalSettings): Promise<BidirectionalEvidence> {
-  let ehrFree: Slot[] = [];
-  let vendorFree = new Set<string>();
+  const supply = new FreeSlotSupply();
   const readThrough: ProbeOutcome<ReadThroughData> =
     plannedSkip(ctx, 'read-through', 'checked') ??
     (await probeWithOperator(ctx, async (): Promise<ReadThroughData> => {
       // Where a person reads the EHR's schedule, the vendor is asked right after, for the same few days.
       const view = await ehrFreeSlotView(ctx, readingWindow(ctx, probeWindow()));
+      // The EHR was read: the writes can book from it even if the vendor's side fails next.
+      supply.readFrom(view.resources ?? bookableSlots(view.slots, [], ctx.schedule));
       const vendor = await vendorFreeSlots(ctx, view.window);
-      ehrFree = view.resources ?? bookableSlots(view.slots, vendor.slots, ctx.schedule);
-      vendorFree = new Set(vendor.slotIds);
+      supply.readFrom(view.resources ?? bookableSlots(view.slots, vendor.slots, ctx.schedule), new Set(vendor.slotIds));
       const byPerson = view.by === 'operator' ? { readBy: 'operator' as const, operatorSteps: view.steps } : {};
-      return { window: view.window, ehrFree: view.slots.map((s) => s.id), vendorFree: vendor.slotIds, ...byPerson };
+      const premises = [readPremise('free-slots', view.by === 'api' ? 'slot-search' : 'person')];
+      return { window: view.window, ehrFree: view.slots.map((s) => s.id), vendorFree: vendor.slotIds, ...byPerson, premises };
     }));
+  if (readThrough.kind === 'skipped') supply.notReadBecause(`read-through was skipped: ${readThrough.reason}`);
+  if (readThrough.kind === 'error') supply.notReadBecause(`reading them failed: ${readThrough.error.message}`);
 
   // What this EHR cannot support (or nobody can do) is skipped first: allowing writes would not change it.
   const writesOff = ctx.writesAllowed ? undefined : ({ kind: 'skipped', reason: ctx.writesBlockedReason ?? 'writes are not allowed on this connection' } as const);
   const noSlots = slotReadingSkip(ctx) ?? (slotsNeedAPerson(ctx) && readThrough.kind === 'skipped' ? { kind: 'skipped' as const, reason: `the EHR's free slots were not read: ${readThrough.reason}` } : undefined);
   const skipOf = (id: FindingId, needsSlot: boolean) => plannedSkip(ctx, id, 'checked') ?? writesOff ?? (needsSlot ? noSlots : undefined);
-
-  // Slots the vendor also shows as free, so a refusal can't be blamed on a stale view; take them from the end
-  // of the window, away from slots other probes or people are likely to touch.
-  const candidates = ehrFree.filter((s) => vendorFree.has(s.id)).reverse();
-  const pool = candidates.length >= 2 ? candidates : [...ehrFree].reverse();
-  const takeSlot = (): Slot => {
-    const slot = pool.shift();
-    if (!slot) throw new Error('no free slot in the probed window to book (the EHR shows none free)');
-    return slot;
+  // A slot to book, confirmed free in the EHR now; read by Slot search here if read-through did not read them.
+  const takeSlot = () => supply.take(ctx, !slotsNeedAPerson(ctx));
+  let patient: { id: string; premise: Premise } | undefined;
+  const thePatient = async (): Promise<{ id: string; premise: Premise }> => {
+    if (!patient) {
+      const confirmed = await confirmedTestPatient(ctx, 'patient');
+      patient = { id: confirmed.patient.id, premise: confirmed.premise };
+    }
+    return patient;
   };
 
-  let patientId = '';
   let bookingKey = '';
-  let bookedSlot: Slot | undefined;
+  let booked: { slot: Slot; premises: Premise[] } | undefined;
+  /** The first booking as a person counted it (the EHR's API cannot find it). */
+  let countedFirst: number | undefined;
   const writeLands = skipOf('write-lands', true) ?? (await probe(ctx, async (): Promise<WriteData> => {
-    patientId = (await testPatient(ctx, 'patient')).id;
-    bookedSlot = takeSlot();
+    const { id: patientId, premise } = await thePatient();
+    const { slot, premise: slotFree } = await takeSlot();
+    booked = { slot, premises: [premise, slotFree] };
     bookingKey = runKey(ctx.runId, 'booking');
-    const { answer, bookings, queuedLandedAfterMs } = await bookAndReadBack(ctx, bookedSlot, patientId, bookingKey, settings);
-    const onSlot = await ehrBookingsOnSlot(ctx, bookedSlot.id);
-    return { slotId: bookedSlot.id, patientId, vendorStatus: answer.status, ehrBookings: bookings.map((b) => seen(b)), slotBookings: onSlot.length, queuedLandedAfterMs };
+    const read = await bookAndRead(ctx, slot, patientId, bookingKey, settings);
+    countedFirst = read.readBy ? read.bookings.length : undefined;
+    return { slotId: slot.id, patientId, vendorStatus: read.answer.status, ehrBookings: read.bookings, slotBookings: read.slotBookings, queuedLandedAfterMs: read.queuedLandedAfterMs, premises: booked.premises, ...byPerson(read) };
   }));
 
   const writeIdempotent = skipOf('write-idempotent', true) ?? (await probe(ctx, async (): Promise<IdempotencyData> => {
-    if (!bookedSlot || !patientId) throw new Error('the first booking could not be made, so there is nothing to repeat');
-    const held = (await ehrAppointmentsByKey(ctx, bookingKey, { slot: bookedSlot, patientId })).length;
-    const { answer, bookings, queuedLandedAfterMs } = await bookAndReadBack(ctx, bookedSlot, patientId, bookingKey, settings, held);
-    const onSlot = await ehrBookingsOnSlot(ctx, bookedSlot.id);
-    return { slotId: bookedSlot.id, patientId, vendorStatus: writeLands.kind === 'ok' ? writeLands.data.vendorStatus : 0, replayStatus: answer.status, ehrBookings: bookings.map((b) => seen(b)), slotBookings: onSlot.length, queuedLandedAfterMs };
+    if (!booked || !patient) throw new Error('the first booking could not be made, so there is nothing to repeat');
+    const { slot, premises } = booked;
+    const held = countedFirst ?? (bookingsNeedAPerson(ctx) ? 0 : (await ehrAppointmentsByKey(ctx, bookingKey, { slot, patientId: patient.id })).length);
+    const read = await bookAndRead(ctx, slot, patient.id, bookingKey, settings, held);
+    const vendorStatus = writeLands.kind === 'ok' ? writeLands.data.vendorStatus : 0;
+    return { slotId: slot.id, patientId: patient.id, vendorStatus, replayStatus: read.answer.status, ehrBookings: read.bookings, slotBookings: read.slotBookings, queuedLandedAfterMs: read.queuedLandedAfterMs, premises, ...byPerson(read) };
   }));
 
   const conflictRefused = skipOf('conflict-refused', true) ?? (await probeWithOperator(ctx, async (): Promise<ConflictData> => {
-    if (!patientId) patientId = (await testPatient(ctx, 'patient')).id;
-    const slot = takeSlot();
-    const byPerson = ctx.methods?.['conflict-refused']?.method === 'operator';
-    const blocked = byPerson ? await blockByPerson(ctx, slot) : await blockSlotInEhr(ctx, slot, patientId);
-    if (blocked.status >= 300) throw new Error(`could not make slot ${slot.id} busy in the EHR (HTTP ${blocked.status})`);
+    const { id: patientId, premise } = await thePatient();
+    const { slot, premise: slotFree } = await takeSlot();
+    // Where the EHR's API cannot close a slot, the plan says so up front: a person does it.
+    const personBlocks = ctx.methods?.['conflict-refused']?.method === 'operator';
+    const blocked = await blockSlot(ctx, slot, { patientId, ...(personBlocks && { ways: ['operator' as const] }) });
     const key = runKey(ctx.runId, 'conflict');
-    const { answer, bookings } = await bookAndReadBack(ctx, { ...slot, status: 'busy' }, patientId, key, settings);
-    const onSlot = await ehrBookingsOnSlot(ctx, slot.id);
+    // A person counting sees the run's own EHR-side booking (a block by Appointment) too: it is not the vendor's.
+    const read = await bookAndRead(ctx, { ...slot, status: CLOSED }, patientId, key, settings, 0, blocked.way === 'ehr-appointment' ? 1 : 0);
+    const answer = read.answer;
     const message = typeof answer.body === 'object' && answer.body?.resourceType === 'OperationOutcome' ? answer.body.issue?.[0]?.diagnostics ?? answer.body.issue?.[0]?.details?.text : undefined;
-    if (blocked.method === 'slot-update' || blocked.method === 'slot-patch') await freeSlotInEhr(ctx, slot.id, blocked).catch(() => undefined);
-    const steps = blocked.method === 'operator' ? { operatorSteps: [...blocked.steps, await freeByPerson(ctx, slot)] } : {};
-    return { slotId: slot.id, blockedBy: blocked.method, vendorStatus: answer.status, vendorMessage: message, ehrBookings: bookings.map((b) => seen(b)), slotBookings: onSlot.length, ...steps };
+    // Freeing is not what the verdict rests on: one that fails is kept as evidence, and the run's cleanup tries again.
+    const freed = await freeSlot(ctx, slot, blocked).catch((error: unknown) => notFreed(ctx, slot, blocked, error));
+    const steps = [...blocked.steps, ...(read.operatorSteps ?? []), ...freed.steps];
+    return {
+      slotId: slot.id,
+      blockedBy: blocked.way,
+      vendorStatus: answer.status,
+      vendorMessage: message,
+      ehrBookings: read.bookings,
+      slotBookings: read.slotBookings,
+      ...(steps.length && { operatorSteps: steps }),
+      ...(read.readBy && { readBy: read.readBy }),
+      premises: [premise, slotFree, blocked.premise, freed.premise],
+    };
   }));
 
   const patientMatched = skipOf('patient-matched', false) ?? (await probe(ctx, async (): Promise<PatientMatchData> => {
@@ -198,18 +240,11 @@ export async function gatherBidirectional(ctx: ConnectionContext, settings: Bidi
   return { connection: ctx.key, writesAllowed: ctx.writesAllowed, readThrough, writeLands, writeIdempotent, conflictRefused, patientMatched };
 }
 
-/** A person blocks the slot in the EHR's screens (the EHR's API cannot make it busy). */
-async function blockByPerson(ctx: ConnectionContext, slot: Slot): Promise<{ method: 'operator'; status: number; steps: OperatorStepRecord[] }> {
-  const change = await personChange(ctx, { kind: 'block-slot', slot });
-  return { method: 'operator', status: 200, steps: [change.record] };
-}
-
-/** A person frees the slot again; a failure is kept as evidence, and the run's cleanup asks once more. */
-async function freeByPerson(ctx: ConnectionContext, slot: Slot): Promise<OperatorStepRecord> {
-  try {
-    return (await personChange(ctx, { kind: 'free-slot', slot })).record;
-  } catch (error) {
-    const at = new Date().toISOString();
-    return { kind: 'free-slot', by: ctx.operator?.kind ?? 'none', outcome: 'failed', askedAt: at, slot: slot.id, message: error instanceof Error ? error.message : String(error) };
-  }
+/** A free that no way confirmed: its premise (every way tried), and a person's failed step as evidence. */
+function notFreed(ctx: ConnectionContext, slot: Slot, blocked: SlotChange, error: unknown): Pick<SlotChange, 'premise' | 'steps'> {
+  const message = error instanceof Error ? error.message : String(error);
+  const premise: Premise = error instanceof PremiseError ? error.premise : { premise: 'free-slot', slot: slot.id, via: null, confirmed: false, tried: [{ via: blocked.way, status: null, held: false, note: message }] };
+  if (blocked.way !== 'operator') return { premise, steps: [] };
+  const at = new Date().toISOString();
+  return { premise, steps: [{ kind: 'free-slot', by: ctx.operator?.kind ?? 'none', outcome: 'failed', askedAt: at, slot: slot.id, message }] };
 }

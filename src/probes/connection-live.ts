@@ -1,6 +1,7 @@
 // Evidence for `connection-live`: do the EHR and the vendor answer, authenticate and speak FHIR R4?
 // Each part records why it failed as a cause a buyer can act on; the check decides what the cause means.
 import { readCapabilityStatement, readSmartConfiguration, type CapabilitySummary } from '../capability/reader.js';
+import { searchsetProblem } from '../http/searchset.js';
 import type { AuthConfig } from '../model/plan.js';
 import type { RequestRecord } from '../model/report.js';
 import type { ConnectionContext } from './context.js';
@@ -10,9 +11,22 @@ import { describeError } from './outcome.js';
  * Why a part failed. `dns`, `connect`, `tls`, `timeout`: no answer could be had. `auth`: credentials refused
  * (401/403, or no token). `not-fhir`: an answer, but not FHIR (an HTML login page, plain JSON). `wrong-version`:
  * FHIR, but not R4. `smart-config`: the SMART configuration the auth needs is missing or unusable.
+ * `not-searchset`: a search answered 2xx with something other than a searchset Bundle (no working API there).
+ * `cross-origin`: the answer came from another origin after a redirect (the credentials never went there).
  * Other client error kinds (`http`, `too-large`, `redirect`, `rate-limited`, `config`) pass through as they are.
  */
-export type LiveCause = 'dns' | 'connect' | 'tls' | 'timeout' | 'auth' | 'not-fhir' | 'wrong-version' | 'smart-config' | (string & {});
+export type LiveCause =
+  | 'dns'
+  | 'connect'
+  | 'tls'
+  | 'timeout'
+  | 'auth'
+  | 'not-fhir'
+  | 'wrong-version'
+  | 'smart-config'
+  | 'not-searchset'
+  | 'cross-origin'
+  | (string & {});
 
 export interface EndpointCheck {
   ok: boolean;
@@ -104,6 +118,9 @@ export async function gatherConnectionLive(ctx: ConnectionContext): Promise<Live
         const res = await ctx.ehr.request({ path: searchable ?? 'Patient', query: { _count: '1' } });
         if (res.status === 401 || res.status === 403) return { ok: false, cause: 'auth', status: res.status, message: `the EHR refused the credentials (HTTP ${res.status})` };
         if (res.status >= 500) return { ok: false, cause: 'http', status: res.status, message: `the EHR answered HTTP ${res.status}` };
+        // A refusal for want of parameters (4xx) still shows the credentials were taken; a 2xx must be a searchset.
+        const problem = res.status < 300 ? searchsetProblem(res.body) : undefined;
+        if (problem) return { ok: false, cause: 'not-searchset', status: res.status, message: `the EHR's ${searchable ?? 'Patient'} search answered ${problem}` };
         return { ok: true, status: res.status };
       });
 
@@ -113,7 +130,8 @@ export async function gatherConnectionLive(ctx: ConnectionContext): Promise<Live
     const res = await ctx.vendor.request({ path: 'Slot', query });
     if (res.status === 401 || res.status === 403) return { ok: false, cause: 'auth', status: res.status, message: `the vendor refused the credentials (HTTP ${res.status})` };
     if (res.status >= 300) return { ok: false, cause: 'http', status: res.status, message: `the vendor's Slot search answered HTTP ${res.status}` };
-    if (res.body?.resourceType !== 'Bundle') return { ok: false, cause: 'not-fhir', status: res.status, message: "the vendor's Slot search did not answer a FHIR Bundle" };
+    const problem = searchsetProblem(res.body);
+    if (problem) return { ok: false, cause: 'not-searchset', status: res.status, message: `the vendor's Slot search answered ${problem}` };
     return { ok: true, status: res.status };
   });
 
@@ -143,8 +161,9 @@ async function readMetadata(ctx: ConnectionContext): Promise<unknown> {
     const res = await ctx.ehr.request({ path: 'metadata', headers: { authorization: '' } });
     if (res.status >= 200 && res.status < 300 && res.body !== undefined) return res.body;
   } catch (error) {
-    // No answer at all is the answer: asking again with a token would only wait as long again.
-    if (NO_ANSWER.has(describeError(error).kind)) throw error;
+    // No answer at all is the answer: asking again with a token would only wait as long again (or be sent away again).
+    const kind = describeError(error).kind;
+    if (NO_ANSWER.has(kind) || kind === 'cross-origin') throw error;
   }
   return ctx.ehr.capabilities();
 }

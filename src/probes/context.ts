@@ -1,6 +1,7 @@
 // What every probe gets for one connection. Probes gather evidence only; checks judge it.
 import type { FindingMethod } from '../capability/methods.js';
 import type { CapabilitySummary } from '../capability/reader.js';
+import type { Verification } from '../capability/verified.js';
 import type { FhirClient } from '../http/fhir-client.js';
 import type { Connection } from '../model/plan.js';
 import type { FindingId } from '../model/report.js';
@@ -29,6 +30,8 @@ export interface ConnectionContext {
   progress(message: string): void;
   /** What the EHR's CapabilityStatement declares; set once connection-live has read it. */
   capability?: CapabilitySummary;
+  /** The searches the statement did not list, as tried on the EHR (declared vs verified); `capability` includes the honoured ones. */
+  verification?: Verification;
   /** How each finding can be judged on this EHR (api, operator, impossible); absent: everything by API. */
   methods?: Record<FindingId, FindingMethod>;
   /** Who makes the EHR-side changes its API cannot make: a person at a terminal, a script, or nobody. */

@@ -16,10 +16,21 @@ export function bookingRoute(ctx: Pick<ConnectionContext, 'capability'>): Bookin
   return undefined;
 }
 
+/** The EHR's API cannot find a booking at all: a person at its schedule screen counts them (src/operator/person-count.ts). */
+export function bookingsNeedAPerson(ctx: Pick<ConnectionContext, 'capability'>): boolean {
+  return Boolean(ctx.capability?.ok) && bookingRoute(ctx) === undefined;
+}
+
 /** Whether the EHR's API can take back a booking the run caused (delete, or update to cancelled). */
 export function canRemoveAppointments(ctx: Pick<ConnectionContext, 'capability'>): boolean {
   const cap = ctx.capability;
   return !cap?.ok || supports(cap, 'Appointment', 'delete') || supports(cap, 'Appointment', 'update');
+}
+
+/** Whether the EHR's API lists the bookings on a slot (`Appointment?slot=`). */
+export function canSearchBookingsOnSlot(ctx: Pick<ConnectionContext, 'capability'>): boolean {
+  const cap = ctx.capability;
+  return !cap?.ok || searchable(cap, 'Appointment', 'slot');
 }
 
 /** Whether the EHR's API reads a Slot (its status) by id. */

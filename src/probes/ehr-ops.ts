@@ -1,11 +1,11 @@
 // The handful of EHR and vendor operations the probes share: find free slots, book through the vendor, read
-// back what the EHR holds, block and free a slot (test patients: patients.ts). Every write goes through the
-// ledger first (DESIGN §8) and carries the run tag and the HTEST label.
-import { supports } from '../capability/reader.js';
+// back what the EHR holds (blocking and freeing a slot: slot-changes.ts; test patients: patients.ts). Every
+// write goes through the ledger first (DESIGN §8) and carries the run tag and the HTEST label.
 import type { FhirResponse } from '../http/types.js';
 import { BOOKING_IDENTIFIER_SYSTEM, HTEST, RUN_TAG_SYSTEM } from '../safety/types.js';
 import type { ConnectionContext } from './context.js';
-import { bookingRoute, canReadSlots } from './ehr-capability.js';
+import { bookingRoute } from './ehr-capability.js';
+import { keepMatching } from './search-match.js';
 
 export { bookingRoute, canReadSlots, canRemoveAppointments, type BookingRoute } from './ehr-capability.js';
 
@@ -74,8 +74,8 @@ function slotQuery(schedule: string, window: Window, status?: string): Record<st
 
 /** The EHR's free slots of the schedule in the window: the truth the vendor is compared with. */
 export async function ehrFreeSlots(ctx: ConnectionContext, window: Window): Promise<Slot[]> {
-  const slots = await ctx.ehr.searchAll<Slot>('Slot', slotQuery(requireSchedule(ctx), window, 'free'), { maxPages: 40 });
-  return slots.filter((s) => s.status === 'free');
+  const query = slotQuery(requireSchedule(ctx), window, 'free');
+  return keepMatching('Slot', await ctx.ehr.searchAll<Slot>('Slot', query, { maxPages: 40 }), query);
 }
 
 export interface VendorSlotsAnswer {
@@ -118,7 +118,7 @@ export function bookingRequest(ctx: ConnectionContext, slot: Slot, patientId: st
 /** Books through the vendor. The ledger records the KEY first: whatever the vendor writes, cleanup finds it. */
 export async function bookViaVendor(ctx: ConnectionContext, slot: Slot, patientId: string, key: string): Promise<FhirResponse> {
   const identifier = `${BOOKING_IDENTIFIER_SYSTEM}|${key}`;
-  const seq = await ctx.ledger.intend({ connection: ctx.key, target: 'vendor', action: 'book', resourceType: 'Appointment', identifier, slot: { id: slot.id, previousStatus: slot.status } });
+  const seq = await ctx.ledger.intend({ connection: ctx.key, target: 'vendor', action: 'book', resourceType: 'Appointment', identifier, slot: { id: slot.id, previousStatus: slot.status }, patient: `Patient/${patientId}` });
   const res = await ctx.vendor.create(bookingRequest(ctx, slot, patientId, key), { ifNoneExist: `identifier=${identifier}` });
   await ctx.ledger.done(seq, { status: res.status });
   return res;
@@ -137,7 +137,10 @@ export interface BookingHint {
  */
 export async function ehrAppointmentsByKey(ctx: ConnectionContext, key: string, hint?: BookingHint): Promise<Appointment[]> {
   const route = bookingRoute(ctx);
-  if (route === 'identifier') return ctx.ehr.searchAll<Appointment>('Appointment', { identifier: `${BOOKING_IDENTIFIER_SYSTEM}|${key}` }, { maxPages: 5 });
+  if (route === 'identifier') {
+    const byKey = { identifier: `${BOOKING_IDENTIFIER_SYSTEM}|${key}` };
+    return keepMatching('Appointment', await ctx.ehr.searchAll<Appointment>('Appointment', byKey, { maxPages: 5 }), byKey);
+  }
   if (!route) throw new Error("the EHR's API cannot search Appointments: a booking cannot be found");
   if (!hint) throw new Error(`the EHR cannot search Appointments by identifier, and booking ${key} has no slot and patient to search by`);
   const query = route === 'slot' ? { slot: `Slot/${hint.slot.id}` } : { patient: `Patient/${hint.patientId}`, date: hint.slot.start.slice(0, 10) };
@@ -148,72 +151,29 @@ export async function ehrAppointmentsByKey(ctx: ConnectionContext, key: string, 
   return found.filter((a) => keyOf(a) === key || (keyOf(a) === undefined && onSlot(a) && forPatient(a)));
 }
 
-/**
- * Whether a slot is still free as far as the EHR's API can tell: its status where Slot can be read, else no
- * active booking on it (`Appointment?slot=`).
- */
-export async function ehrSlotLooksFree(ctx: ConnectionContext, slot: Pick<Slot, 'id'>): Promise<boolean> {
-  if (canReadSlots(ctx)) return (await readSlot(ctx, slot.id)).status === 'free';
-  return (await ehrBookingsOnSlot(ctx, slot.id)).length === 0;
-}
-
 /** Active Appointments the EHR holds on one slot. */
 export async function ehrBookingsOnSlot(ctx: ConnectionContext, slotId: string): Promise<Appointment[]> {
-  const found = await ctx.ehr.searchAll<Appointment>('Appointment', { slot: `Slot/${slotId}` }, { maxPages: 5 });
+  const query = { slot: `Slot/${slotId}` };
+  const found = keepMatching('Appointment', await ctx.ehr.searchAll<Appointment>('Appointment', query, { maxPages: 5 }), query);
   return found.filter((a) => ACTIVE_APPOINTMENT.has(a.status));
 }
 
-export type ChangeMethod = 'slot-update' | 'slot-patch' | 'ehr-appointment';
-
-/** How this EHR's API changes a Slot's status, if it does: update where offered (or unknown), else patch. */
-function slotWrite(ctx: ConnectionContext): 'slot-update' | 'slot-patch' | undefined {
-  const cap = ctx.capability;
-  if (!cap?.ok || supports(cap, 'Slot', 'update')) return 'slot-update';
-  return supports(cap, 'Slot', 'patch') ? 'slot-patch' : undefined;
-}
-
-async function writeSlotStatus(ctx: ConnectionContext, slot: Slot, status: string, how: 'slot-update' | 'slot-patch'): Promise<FhirResponse> {
-  if (how === 'slot-update') return ctx.ehr.update({ ...slot, status, meta: undefined });
-  const patch = [{ op: 'replace', path: '/status', value: status }];
-  return ctx.ehr.request({ method: 'PATCH', path: `Slot/${encodeURIComponent(slot.id)}`, body: patch, headers: { 'content-type': 'application/json-patch+json' } });
-}
-
 /**
- * Makes a free slot busy in the EHR, as a change made by the EHR's own staff would: by updating (or patching)
- * the Slot when the EHR allows it, else by booking it with a tagged EHR-side Appointment. Returns how it was done.
+ * Deletes an Appointment the run caused; where delete is not allowed, cancels it (which frees its slot). Both are
+ * writes, so the ledger records them first; `identifier` (the run identifier the record carries) tells cleanup
+ * which of the run's writes made it.
  */
-export async function blockSlotInEhr(ctx: ConnectionContext, slot: Slot, patientId: string): Promise<{ method: ChangeMethod; appointmentId?: string; status: number }> {
-  const how = slotWrite(ctx);
-  if (how) {
-    const seq = await ctx.ledger.intend({ connection: ctx.key, target: 'ehr', action: 'block-slot', resourceType: 'Slot', id: slot.id, slot: { id: slot.id, previousStatus: slot.status } });
-    const updated = await writeSlotStatus(ctx, slot, 'busy', how);
-    await ctx.ledger.done(seq, { status: updated.status, id: slot.id });
-    if (updated.status < 300) return { method: how, status: updated.status };
-  }
-  const key = runKey(ctx.runId, 'ehr-block');
-  const identifier = `${BOOKING_IDENTIFIER_SYSTEM}|${key}`;
-  const seq2 = await ctx.ledger.intend({ connection: ctx.key, target: 'ehr', action: 'book', resourceType: 'Appointment', identifier, slot: { id: slot.id, previousStatus: slot.status } });
-  const booked = await ctx.ehr.create(bookingRequest(ctx, slot, patientId, key));
-  await ctx.ledger.done(seq2, { status: booked.status, id: booked.status < 300 ? booked.body?.id : undefined });
-  return { method: 'ehr-appointment', appointmentId: booked.body?.id, status: booked.status };
-}
-
-/** Undoes `blockSlotInEhr`: cancels the EHR-side Appointment or puts the Slot back to free. */
-export async function freeSlotInEhr(ctx: ConnectionContext, slotId: string, how: { method: ChangeMethod; appointmentId?: string }): Promise<number> {
-  if (how.method === 'ehr-appointment' && how.appointmentId) return (await removeAppointment(ctx, how.appointmentId)).status;
-  const current = await readSlot(ctx, slotId);
-  const seq = await ctx.ledger.intend({ connection: ctx.key, target: 'ehr', action: 'free-slot', resourceType: 'Slot', id: slotId, slot: { id: slotId, previousStatus: current.status } });
-  const res = await writeSlotStatus(ctx, current, 'free', slotWrite(ctx) ?? 'slot-update');
-  await ctx.ledger.done(seq, { status: res.status, id: slotId });
-  return res.status;
-}
-
-/** Deletes an Appointment the run caused; where delete is not allowed, cancels it (which frees its slot). */
-export async function removeAppointment(ctx: ConnectionContext, id: string): Promise<FhirResponse> {
+export async function removeAppointment(ctx: ConnectionContext, id: string, identifier?: string): Promise<FhirResponse> {
+  const removal = { connection: ctx.key, target: 'ehr', resourceType: 'Appointment', id, ...(identifier && { forIdentifier: identifier }) } as const;
+  const seq = await ctx.ledger.intend({ ...removal, action: 'remove' });
   const deleted = await ctx.ehr.delete('Appointment', id);
+  await ctx.ledger.done(seq, { status: deleted.status, id });
   if (deleted.status < 300 || deleted.status === 404 || deleted.status === 410) return deleted;
   const current = await ctx.ehr.read<Appointment>('Appointment', id);
-  return ctx.ehr.update({ ...current, status: 'cancelled' });
+  const seq2 = await ctx.ledger.intend({ ...removal, action: 'cancel' });
+  const cancelled = await ctx.ehr.update({ ...current, status: 'cancelled' });
+  await ctx.ledger.done(seq2, { status: cancelled.status, id });
+  return cancelled;
 }
 
 function requireSchedule(ctx: ConnectionContext): string {

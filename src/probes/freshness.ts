@@ -4,8 +4,7 @@
 // becomes an error value in the evidence.
 import { planFindingMethods } from '../capability/methods.js';
 import type { CapabilitySummary } from '../capability/reader.js';
-import { formatLag } from '../freshness/lag.js';
-import { offsetWindowMs, seedFrom } from '../freshness/schedule.js';
+import { seedFrom, trialSpacingMs } from '../freshness/schedule.js';
 import type { FindingId } from '../model/report.js';
 import { bookableSlots, ehrFreeSlotView, plannedSkip, probeWithOperator, readingWindow, slotReadingSkip } from '../operator/ehr-steps.js';
 import type { ConnectionContext } from './context.js';
@@ -13,10 +12,12 @@ import { probeWindow, vendorFreeSlots } from './ehr-ops.js';
 import { measureEhrToVendor, measureVendorToEhr, type TrialRun } from './freshness/lag-trials.js';
 import { measureEhrToVendorByPerson } from './freshness/operator-trials.js';
 import { raceForSlots, type EhrTakeMethod } from './freshness/race.js';
+import { releaseUnused, reserveSlots, startClock, type Reservation } from './freshness/concurrent.js';
 import { SlotPool, trimRequests } from './freshness/slots.js';
 import type { ChangeNotificationContext, FreshnessEvidence, FreshnessProbeSettings } from './freshness/types.js';
 import { probe, type ProbeOutcome } from './outcome.js';
-import { testPatient } from './patients.js';
+import { confirmedTestPatient } from './patients.js';
+import type { Premise } from './premise.js';
 
 export type * from './freshness/types.js';
 
@@ -46,33 +47,49 @@ export async function gatherFreshness(ctx: ConnectionContext, settings: Freshnes
     const failed = trimmed(prepared) as ProbeOutcome<never>;
     return { ...base, ehrToVendor: planned.ehrToVendor ?? failed, vendorToEhr: planned.vendorToEhr ?? failed, race: planned.race ?? failed };
   }
-  const { pool, patientId } = prepared.data;
+  const { pool, patientId, patientPremise } = prepared.data;
   const timeoutMs = settings.timeoutSeconds * 1000;
-  const perTrialMs = timeoutMs + offsetWindowMs(timeoutMs);
+  const spacing = trialSpacingMs(timeoutMs);
   const raceAttempts = settings.raceAttempts ?? DEFAULT_RACE_ATTEMPTS;
   const run: TrialRun = {
     settings,
     pool,
     patientId,
+    patientPremise,
     seed,
-    progress: (direction, i) => ctx.progress(`freshness ${direction}: trial ${i + 1}/${settings.trials}, at most ${timeLeft((settings.trials - i) * perTrialMs)} left`),
+    clock: startClock(),
+    progress: (direction, i) => ctx.progress(`freshness ${direction}: trial ${i + 1}/${settings.trials} started`),
   };
 
+  // The directions and the race overlap, every trial on its own slot (./freshness/concurrent.ts). Slots are
+  // reserved up front in a fixed order, so which trial touches which slot follows from the seed alone. A person
+  // at the EHR makes one change at a time: those trials stay one after another, and take their slots as they go.
   const byPerson = ctx.methods?.['ehr-to-vendor-lag']?.method === 'operator';
-  const ehrToVendor = planned.ehrToVendor ?? trimmed(await probeWithOperator(ctx, () => (byPerson ? measureEhrToVendorByPerson(ctx, run) : measureEhrToVendor(ctx, run))));
-  const vendorToEhr = planned.vendorToEhr ?? trimmed(await probe(ctx, () => measureVendorToEhr(ctx, run)));
-  const race = planned.race ?? trimmed(
-    await probe(ctx, () =>
-      raceForSlots(ctx, {
-        attempts: raceAttempts,
-        pool,
-        patientId,
-        ehrMethod: raceMethodFor(capability),
-        queueWaitMs: Math.min(settings.timeoutSeconds, 30) * 1000,
-        progress: (i) => ctx.progress(`freshness double-booking race: attempt ${i + 1}/${raceAttempts}`),
-      }),
-    ),
-  );
+  const e2vSlots = planned.ehrToVendor || byPerson ? [] : reserveSlots(pool, ctx, settings.trials);
+  const v2eSlots = planned.vendorToEhr ? [] : reserveSlots(pool, ctx, settings.trials);
+  const raceSlots = planned.race ? [] : reserveSlots(pool, ctx, raceAttempts);
+  // A direction that ends gives back the slots of trials it never started, so the others may use them.
+  const settle = <T>(slots: Reservation[]) => (outcome: ProbeOutcome<T>) => (releaseUnused(pool, slots), trimmed(outcome));
+  const [ehrToVendor, vendorToEhr, race] = await Promise.all([
+    planned.ehrToVendor ?? probeWithOperator(ctx, () => (byPerson ? measureEhrToVendorByPerson(ctx, run) : measureEhrToVendor(ctx, run, e2vSlots))).then(settle(e2vSlots)),
+    planned.vendorToEhr ?? probe(ctx, () => measureVendorToEhr(ctx, run, v2eSlots)).then(settle(v2eSlots)),
+    planned.race ??
+      probe(ctx, () =>
+        raceForSlots(ctx, {
+          attempts: raceAttempts,
+          pool,
+          slots: raceSlots,
+          patientId,
+          patientPremise,
+          ehrMethods: raceMethodsFor(capability),
+          queueWaitMs: Math.min(settings.timeoutSeconds, 30) * 1000,
+          // After the last lag trial's window, one window apart: never a burst of writes on the EHR.
+          clock: run.clock,
+          launchMs: (i) => (settings.trials + i) * spacing,
+          progress: (i) => ctx.progress(`freshness double-booking race: attempt ${i + 1}/${raceAttempts} started`),
+        }),
+      ).then(settle(raceSlots)),
+  ]);
   return { ...base, ehrToVendor, vendorToEhr, race };
 }
 
@@ -80,7 +97,7 @@ export async function gatherFreshness(ctx: ConnectionContext, settings: Freshnes
  * The slots free on both sides in the probed window, and a tagged test patient to book for. Where the EHR offers
  * no Slot search, its free slots are the ones a person read off its screen (each is re-checked when taken).
  */
-async function prepare(ctx: ConnectionContext, seed: number): Promise<{ pool: SlotPool; patientId: string }> {
+async function prepare(ctx: ConnectionContext, seed: number): Promise<{ pool: SlotPool; patientId: string; patientPremise: Premise }> {
   const window = readingWindow(ctx, probeWindow());
   const [view, vendor] = await Promise.all([ehrFreeSlotView(ctx, window, { reuse: true }), vendorFreeSlots(ctx, window)]);
   const ehrFree = view.resources ?? bookableSlots(view.slots, vendor.slots, ctx.schedule);
@@ -89,8 +106,8 @@ async function prepare(ctx: ConnectionContext, seed: number): Promise<{ pool: Sl
   if (candidates.length === 0) {
     throw new Error(`no slot in ${window.start} .. ${window.end} is free both in the EHR (${ehrFree.length} free) and in the vendor's view (${vendorFree.size} free)`);
   }
-  const patient = await testPatient(ctx, 'freshness');
-  return { pool: new SlotPool(candidates, seed), patientId: patient.id };
+  const { patient, premise } = await confirmedTestPatient(ctx, 'freshness');
+  return { pool: new SlotPool(candidates, seed), patientId: patient.id, patientPremise: premise };
 }
 
 /**
@@ -102,11 +119,17 @@ function unmeasurable(ctx: ConnectionContext): (id: FindingId) => { kind: 'skipp
   return (id) => plannedSkip(ctx, id, 'measured') ?? slotReadingSkip(ctx);
 }
 
-/** How the race takes a slot on the EHR side: an EHR-side Appointment where the API allows it. */
-function raceMethodFor(capability?: CapabilitySummary): EhrTakeMethod {
-  const can = (type: string, interaction: string) => capability?.resources[type]?.interactions.includes(interaction) ?? false;
-  if (!capability || can('Appointment', 'create')) return 'ehr-appointment';
-  return can('Slot', 'update') ? 'slot-update' : 'ehr-appointment';
+/**
+ * How the race takes a slot on the EHR side, best first: a rival EHR-side Appointment, else the Slot closed by
+ * update or patch, as the CapabilityStatement allows (all of them, in that order, when it is unknown).
+ */
+function raceMethodsFor(capability?: CapabilitySummary): EhrTakeMethod[] {
+  const can = (type: string, interaction: string) => !capability?.ok || (capability.resources[type]?.interactions.includes(interaction) ?? false);
+  const ways: EhrTakeMethod[] = [];
+  if (can('Appointment', 'create')) ways.push('ehr-appointment');
+  if (can('Slot', 'update')) ways.push('slot-update');
+  if (can('Slot', 'patch')) ways.push('slot-patch');
+  return ways;
 }
 
 /** What the EHR offers for learning about scheduling changes: push (Subscription) or `_lastUpdated` polling. */
@@ -119,11 +142,6 @@ export function changeNotificationOf(capability: CapabilitySummary): ChangeNotif
     topics: capability.subscriptions.topics,
     lastUpdatedSearch: capability.lastUpdatedSearch.filter((t) => scheduling.has(t)),
   };
-}
-
-/** "45 s", "3 min": an upper bound for a progress line. */
-function timeLeft(ms: number): string {
-  return ms < 90_000 ? formatLag(ms) : `${Math.ceil(ms / 60_000)} min`;
 }
 
 function trimmed<T>(outcome: ProbeOutcome<T>): ProbeOutcome<T> {

@@ -1,14 +1,18 @@
 // A probe's result as evidence: what it saw, or why it could not see. Probes never throw past this.
 import type { RequestRecord } from '../model/report.js';
+import { collectRequests } from '../http/request-log.js';
 import { ProbeError } from '../http/types.js';
 import type { ConnectionContext } from './context.js';
+import { PremiseError, type Premise } from './premise.js';
 
 export type ProbeOutcome<T> =
   | { kind: 'ok'; data: T; requests: RequestRecord[] }
   | { kind: 'error'; error: { kind: string; message: string }; requests: RequestRecord[] }
   | { kind: 'skipped'; reason: string };
 
-export function describeError(error: unknown): { kind: string; message: string } {
+export function describeError(error: unknown): { kind: string; message: string; premise?: Premise } {
+  // A premise no way confirmed keeps every way tried: the finding's evidence shows what was done and what the EHR showed.
+  if (error instanceof PremiseError) return { kind: 'premise', message: error.message, premise: error.premise };
   if (error instanceof ProbeError) return { kind: error.kind, message: error.message };
   if (error instanceof Error) return { kind: error.name === 'AbortError' ? 'interrupted' : 'probe', message: error.message };
   return { kind: 'probe', message: String(error) };
@@ -18,14 +22,11 @@ export function describeError(error: unknown): { kind: string; message: string }
 export async function probe<T>(ctx: ConnectionContext, body: () => Promise<T>): Promise<ProbeOutcome<T>> {
   // After SIGINT no new probe starts: the run goes straight to cleanup and its partial report.
   if (ctx.signal.aborted) return { kind: 'error', error: { kind: 'interrupted', message: 'the run was interrupted before this probe' }, requests: [] };
-  const mark = ctx.ehr.log.records.length;
-  const vendorMark = ctx.vendor.log === ctx.ehr.log ? mark : ctx.vendor.log.records.length;
-  const requests = () =>
-    ctx.vendor.log === ctx.ehr.log
-      ? ctx.ehr.log.since(mark)
-      : [...ctx.ehr.log.since(mark), ...ctx.vendor.log.since(vendorMark)].sort((a, b) => a.at.localeCompare(b.at));
+  // Only this probe's own requests, even while other probes of the connection run at the same time.
+  const collected: RequestRecord[] = [];
+  const requests = () => [...collected];
   try {
-    const data = await body();
+    const data = await collectRequests(collected, body);
     return { kind: 'ok', data, requests: requests() };
   } catch (error) {
     return { kind: 'error', error: describeError(error), requests: requests() };

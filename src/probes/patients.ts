@@ -4,6 +4,8 @@ import { searchable, supports } from '../capability/reader.js';
 import { PATIENT_IDENTIFIER_SYSTEM } from '../safety/types.js';
 import type { ConnectionContext } from './context.js';
 import { runKey, runMeta } from './ehr-ops.js';
+import { PremiseError, readPremise, type Premise, type PremiseTry } from './premise.js';
+import { keepMatching } from './search-match.js';
 
 export interface TestPatient {
   id: string;
@@ -39,7 +41,9 @@ export async function createTestPatient(ctx: ConnectionContext, label: string): 
  */
 export async function ehrPatientsByIdentifier(ctx: ConnectionContext, identifier: string): Promise<Array<{ id: string }>> {
   const cap = ctx.capability;
-  if (!cap?.ok || searchable(cap, 'Patient', 'identifier')) return ctx.ehr.searchAll<{ id: string }>('Patient', { identifier }, { maxPages: 5 });
+  if (!cap?.ok || searchable(cap, 'Patient', 'identifier')) {
+    return keepMatching('Patient', await ctx.ehr.searchAll<{ id: string }>('Patient', { identifier }, { maxPages: 5 }), { identifier });
+  }
   const name = searchable(cap, 'Patient', 'family') ? 'family' : 'name';
   const found = await ctx.ehr.searchAll<{ id: string; identifier?: Array<{ system?: string; value?: string }> }>('Patient', { [name]: 'Testpatient', birthdate: '1970-01-01' }, { maxPages: 5 });
   return found.filter((p) => p.identifier?.some((i) => `${i.system}|${i.value}` === identifier));
@@ -60,4 +64,28 @@ export async function testPatient(ctx: ConnectionContext, label: string): Promis
     if (patient.id && id) return { id: patient.id, identifier: `${id.system}|${id.value}`, found: true };
   }
   throw new Error('the EHR offers no Patient create, and no patient with an identifier was found to register again');
+}
+
+/**
+ * The test patient, confirmed in the EHR: a created one is read back (an EHR may answer a create it does not
+ * keep, and a booking for a patient the EHR lacks proves nothing about the vendor); a found one was just read.
+ */
+export async function confirmedTestPatient(ctx: ConnectionContext, label: string): Promise<{ patient: TestPatient; premise: Premise }> {
+  const patient = await testPatient(ctx, label);
+  if (patient.found) return { patient, premise: readPremise('patient', 'patient-search') };
+  const cap = ctx.capability;
+  const tried: PremiseTry[] = [];
+  if (!cap?.ok || supports(cap, 'Patient', 'read')) {
+    const res = await ctx.ehr.request<{ resourceType?: string; id?: string }>({ method: 'GET', path: `Patient/${encodeURIComponent(patient.id)}` });
+    if (res.status === 200 && res.body?.resourceType === 'Patient' && res.body.id === patient.id) return { patient, premise: readPremise('patient', 'patient-read') };
+    tried.push({ via: 'patient-read', status: res.status, held: false });
+  }
+  if (!cap?.ok || searchable(cap, 'Patient', 'identifier') || supports(cap, 'Patient', 'search-type')) {
+    const found = await ehrPatientsByIdentifier(ctx, patient.identifier);
+    if (found.some((p) => p.id === patient.id)) return { patient, premise: { ...readPremise('patient', 'patient-search'), tried: [...tried, { via: 'patient-search', status: 200, held: true }] } };
+    tried.push({ via: 'patient-search', status: 200, held: false, note: `${found.length} match(es), none of them Patient/${patient.id}` });
+  }
+  const premise: Premise = { premise: 'patient', via: null, confirmed: false, tried };
+  const how = tried.length ? tried.map((t) => `${t.via} answered ${t.status}${t.note ? ` (${t.note})` : ''}`).join('; ') : "the EHR's API cannot read a Patient";
+  throw new PremiseError(premise, `the EHR accepted the test patient, but Patient/${patient.id} could not be read back (${how})`);
 }

@@ -1,7 +1,7 @@
 // Several reports side by side, as rows of cells both compare formatters draw: vendors ranked by score,
 // and in each row the best value marked (only where the vendors differ; a tie for first marks each).
-import { ALL_FINDING_IDS, type Finding, type Report, type Status } from '../model/report.js';
-import { DIRECTION_LABEL, formatMoney, formatMs, lagViews, scoreText, STATUS_SYMBOL, worstStatus, type Direction } from './facts.js';
+import { ALL_FINDING_IDS, type Finding, type Report, type RoiPanel, type Status } from '../model/report.js';
+import { DIRECTION_LABEL, formatMoney, formatMs, formatNumber, lagViews, scoreText, STATUS_SYMBOL, worstStatus, type Direction } from './facts.js';
 
 export interface CompareCell {
   text: string;
@@ -75,8 +75,28 @@ export function compareReports(input: readonly Report[]): Comparison {
     return { text: `${verifiedCount} of ${claimedSystemCount ?? '?'} claimed`, key: verifiedCount + Math.min(1, ratio) / 1000 };
   }), 'higher');
 
-  row('Cost', 'Cost per week', reports.map((r) => (r.roi ? { text: formatMoney(r.roi.costPerWeek), key: r.roi.costPerWeek } : { text: '—', key: null })), 'lower');
+  if (reports.some((r) => r.roi)) {
+    const roiCell = (r: Report, text: (roi: RoiPanel) => string, key: (roi: RoiPanel) => number) => (r.roi ? { text: text(r.roi), key: key(r.roi) } : { text: '—', key: null });
+    row('Cost', 'Manual re-entries / week', reports.map((r) => roiCell(r, (roi) => formatNumber(roi.manualReentriesPerWeek), (roi) => roi.manualReentriesPerWeek)), 'lower');
+    row('Cost', 'Expected double-bookings / week', reports.map((r) => roiCell(
+      r,
+      (roi) => `${formatNumber(roi.expectedDoubleBookingsPerWeek)}${roi.doubleBookingCostPerWeek === undefined ? '' : ` (${formatMoney(roi.doubleBookingCostPerWeek)})`}`,
+      (roi) => roi.expectedDoubleBookingsPerWeek,
+    )), 'lower');
+    // A vendor that double-books is never the cheapest, whatever its staff time comes to: the harm to a
+    // patient is not priced. Among equal costs it ranks after one that does not, and it never takes the mark.
+    const cost = reports.map((r) => roiCell(r, (roi) => formatMoney(roi.costPerWeek), (roi) => roi.costPerWeek + (doubleBooks(r) ? 0.001 : 0)));
+    row('Cost', 'Cost per week', cost, 'lower');
+    const costRow = rows[rows.length - 1]!;
+    costRow.cells.forEach((cell, i) => (cell.best &&= !doubleBooks(reports[i]!)));
+  }
   return { reports, rows };
+}
+
+/** Whether the vendor double-books: the race said so, or the cost panel expects it to. */
+export function doubleBooks(report: Report): boolean {
+  if ((report.roi?.expectedDoubleBookingsPerWeek ?? 0) > 0) return true;
+  return report.checks.some((c) => c.findings.some((f) => f.id === 'double-booking-race' && f.status === 'fail'));
 }
 
 /** One finding across a vendor's connections: the worst status, and how many connections passed. */

@@ -40,7 +40,7 @@ export function formatCompareTerminal(reports: readonly Report[], options: { col
     const gate = `${GATE_LABEL} ${head.gate.passed ? c.green(head.gate.word) : c.red(head.gate.word)}`;
     return `${i + 1}. ${c.bold(plainText(r.vendor.name))}  ${color(head.result)}  ${gate}${r.partial ? c.yellow('  (partial)') : ''}  ${c.dim(plainText(r.runId))}`;
   });
-  return `${c.bold(`Vendors compared (${ranked.length}), best score first`)}\n${lines.join('\n')}\n\n${table.toString()}\n${c.dim(`${BEST_MARK} marks the best value in each row.`)}\n`;
+  return `${c.bold(`Vendors compared (${ranked.length}), best score first`)}\n${lines.join('\n')}\n\n${table.toString()}\n${c.dim(`${BEST_MARK} marks the best value in each row; a vendor that double-books is never marked cheapest.`)}\n`;
 }
 
 function terminalCell(cell: CompareCell, c: ChalkInstance): string {
@@ -70,7 +70,7 @@ export function formatCompareHtml(reports: readonly Report[]): string {
   }
   return htmlPage(
     `ehr-check: ${ranked.length} vendors compared`,
-    `<main><h1>Vendors compared</h1><p class="muted">Ranked by score. ${BEST_MARK} marks the best value in each row; a row where every vendor is equal marks none.</p>` +
+    `<main><h1>Vendors compared</h1><p class="muted">Ranked by score. ${BEST_MARK} marks the best value in each row; a row where every vendor is equal marks none; a vendor that double-books is never marked cheapest.</p>` +
       `<div class="cards">${cards.join('')}</div>` +
       `<section><table class="compare" data-testid="compare-table"><thead>${head}</thead><tbody>${body.join('')}</tbody></table></section></main>`,
   );

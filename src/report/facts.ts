@@ -1,6 +1,6 @@
 // What every formatter says the same way: the verdict, the order of problems, lag and cost in words.
 // Pure: a report in, plain values out. Evidence is read defensively, since it came from endpoints.
-import type { CheckResult, Finding, LagEvidence, LagSample, Report, Status, WriteRecord } from '../model/report.js';
+import type { CheckResult, Finding, LagEvidence, LagSample, Report, Status } from '../model/report.js';
 
 export const STATUS_SYMBOL: Record<Status, string> = { pass: '✔', warn: '▲', fail: '✖', error: '!', skip: '–' };
 
@@ -108,44 +108,6 @@ export function lagPercentile(lag: LagEvidence, key: 'p50Ms' | 'p95Ms' | 'maxMs'
   return formatMs(value);
 }
 
-// ---- cost and writes ----
+// ---- cost and writes: src/report/cost-and-cleanup.ts ----
 
-export function formatMoney(amount: number): string {
-  return `$${Math.round(amount).toLocaleString('en-US')}`;
-}
-
-export function formatNumber(n: number): string {
-  return Number.isInteger(n) ? n.toLocaleString('en-US') : n.toLocaleString('en-US', { maximumFractionDigits: 1 });
-}
-
-export interface WriteGroup {
-  connection: string;
-  target: WriteRecord['target'];
-  action: string;
-  resourceType: string;
-  count: number;
-  removed: number;
-}
-
-/** Writes grouped by connection, target, action and resource type, in first-seen order. */
-export function writeGroups(writes: WriteRecord[] | undefined): WriteGroup[] {
-  const groups = new Map<string, WriteGroup>();
-  for (const w of writes ?? []) {
-    const key = JSON.stringify([w.connection, w.target, w.action, w.resourceType]);
-    const g = groups.get(key) ?? { connection: w.connection, target: w.target, action: w.action, resourceType: w.resourceType, count: 0, removed: 0 };
-    g.count += 1;
-    if (w.removed) g.removed += 1;
-    groups.set(key, g);
-  }
-  return [...groups.values()];
-}
-
-/** "Wrote 42 (EHR 16, vendor 26); cleanup removed 42 of 42; nothing left over." */
-export function cleanupSentence(report: Report): string {
-  const writes = report.writes ?? [];
-  const ehr = writes.filter((w) => w.target === 'ehr').length;
-  const made = writes.length > 0 ? `Wrote ${writes.length} (EHR ${ehr}, vendor ${writes.length - ehr})` : `Created ${report.cleanup.created}`;
-  const left = report.cleanup.leftover.length;
-  const tail = left === 0 ? 'nothing left over' : `${left} left over`;
-  return `${made}; cleanup removed ${report.cleanup.removed} of ${report.cleanup.created}; ${tail}.`;
-}
+export { cleanupSentence, costBreakdown, formatMoney, formatNumber, writeGroups, type WriteGroup } from './cost-and-cleanup.js';

@@ -2,7 +2,7 @@
 // cost panel (what the measured behaviour costs the buyer each week, with its formulas).
 import type { CoverageRow, Report, RoiPanel } from '../model/report.js';
 import { escapeHtml as h } from './escape.js';
-import { formatMoney, formatNumber } from './facts.js';
+import { costBreakdown, formatMoney, formatNumber } from './facts.js';
 import { pill } from './html-page.js';
 
 const CERTIFIED = { verified: 'pass', claimed: 'warn', lapsed: 'fail', none: 'skip' } as const;
@@ -38,14 +38,18 @@ export function costHtml(roi: RoiPanel): string {
     [formatNumber(roi.manualReentriesPerWeek), 'manual re-entries / week'],
     [formatNumber(roi.staffHoursPerWeek), 'staff hours / week'],
     [formatNumber(roi.expectedDoubleBookingsPerWeek), 'expected double bookings / week'],
+    ...(roi.doubleBookingCostPerWeek === undefined ? [] : [[formatMoney(roi.doubleBookingCostPerWeek), 'of it for double-bookings / week']]),
     [formatMoney(roi.costPerWeek * 52), 'per year'],
   ].map(([value, label]) => `<div><b>${h(value)}</b><span class="muted">${h(label)}</span></div>`);
+  const parts = costBreakdown(roi);
   const basis = Object.entries(roi.basis ?? {}).map(([k, v]) => `<dt>${h(k)}</dt><dd>${v === null ? '<span class="muted">none</span>' : h(v)}</dd>`);
   return (
     `<h2>What the gaps cost</h2><div class="cost" style="margin-top:12px"><div><div class="big ${bad ? 'bad' : 'good'}">${h(formatMoney(roi.costPerWeek))}</div>` +
     `<div class="muted">staff cost per week</div></div><div class="stats">${stats.join('')}</div></div>` +
     `<p class="muted" style="margin-bottom:4px">From the buyer’s volumes: ${h(formatNumber(roi.bookingsPerWeek))} bookings a week, ` +
-    `${h(formatNumber(roi.minutesPerManualEntry))} minutes per manual entry, ${h(formatMoney(roi.staffHourlyCost))} per staff hour.</p>` +
+    `${h(formatNumber(roi.minutesPerManualEntry))} minutes per manual entry, ` +
+    `${roi.minutesPerDoubleBooking === undefined ? '' : `${h(formatNumber(roi.minutesPerDoubleBooking))} minutes per double-booking, `}${h(formatMoney(roi.staffHourlyCost))} per staff hour.</p>` +
+    (parts ? `<p data-testid="cost-parts">${h(parts)}.</p>` : '') +
     `<details><summary>How it is computed</summary><div class="evidence"><dl>${basis.join('')}</dl></div></details>`
   );
 }

@@ -5,6 +5,7 @@ import { escapeMarkdown as md } from './escape.js';
 import {
   checkScoreText,
   cleanupSentence,
+  costBreakdown,
   DIRECTION_LABEL,
   formatMoney,
   formatNumber,
@@ -69,6 +70,8 @@ export function formatMarkdown(report: Report): string {
       `**Cost:** ${formatMoney(roi.costPerWeek)}/week in staff time — ${formatNumber(roi.manualReentriesPerWeek)} manual re-entries, ` +
         `${formatNumber(roi.staffHoursPerWeek)} staff hours and ${formatNumber(roi.expectedDoubleBookingsPerWeek)} expected double bookings per week.`,
     );
+    const parts = costBreakdown(roi);
+    if (parts) lines.push('', `= ${md(parts)}.`);
   }
   lines.push('', `**Cleanup:** ${md(cleanupSentence(report))}`);
   for (const item of report.cleanup.leftover) lines.push(`- ⚠️ left over: ${md(item)}`);

@@ -7,6 +7,7 @@ import { plainText } from './escape.js';
 import {
   checkScoreText,
   cleanupSentence,
+  costBreakdown,
   DIRECTION_LABEL,
   findingLabel,
   formatMoney,
@@ -72,10 +73,14 @@ function headlineLines(report: Report, c: ChalkInstance, width: number): string 
 }
 
 function context(report: Report, c: ChalkInstance, width: number): string {
-  const lines = [
-    `Buyer ${plainText(report.buyer.name)} · run ${plainText(report.runId)} · ${report.startedAt.slice(0, 16).replace('T', ' ')} UTC · ` +
-      `${report.connections.length} connection${report.connections.length === 1 ? '' : 's'}`,
+  const facts = [
+    `Buyer ${plainText(report.buyer.name)}`,
+    `run ${plainText(report.runId)}`,
+    `${report.startedAt.slice(0, 16).replace('T', ' ')} UTC`,
+    `${report.connections.length} connection${report.connections.length === 1 ? '' : 's'}`,
   ];
+  // Broken between facts, never inside one: "· 2" on one line and "connections" on the next reads as nonsense.
+  const lines = joinFacts(facts, width);
   const note = unscoredNote(report);
   if (note) lines.push(`Note: ${note}`);
   return c.dim(lines.map((l) => wrap(l, width)).join('\n'));
@@ -137,8 +142,13 @@ function costBlock(report: Report, c: ChalkInstance, width: number): string {
     `${c.bold('Cost of the gaps')}  ${headline}`,
     `${formatNumber(roi.manualReentriesPerWeek)} manual re-entries and ${formatNumber(roi.staffHoursPerWeek)} staff hours per week; ` +
       `${formatNumber(roi.expectedDoubleBookingsPerWeek)} expected double bookings per week.`,
-    c.dim(`Inputs: ${formatNumber(roi.bookingsPerWeek)} bookings/week, ${formatNumber(roi.minutesPerManualEntry)} min per manual entry, ${formatMoney(roi.staffHourlyCost)}/hour.`),
   ];
+  const parts = costBreakdown(roi);
+  if (parts) lines.push(`= ${parts}.`);
+  const perDoubleBooking = roi.minutesPerDoubleBooking === undefined ? '' : ` ${formatNumber(roi.minutesPerDoubleBooking)} min per double-booking,`;
+  lines.push(c.dim(`Inputs: ${formatNumber(roi.bookingsPerWeek)} bookings/week, ${formatNumber(roi.minutesPerManualEntry)} min per manual entry,${perDoubleBooking} ${formatMoney(roi.staffHourlyCost)}/hour.`));
+  const rule = roi.basis?.manualReentry;
+  if (typeof rule === 'string') lines.push(c.dim(`${plainText(rule.charAt(0).toUpperCase() + rule.slice(1))}.`));
   return lines.map((l) => wrap(l, width)).join('\n');
 }
 
@@ -165,6 +175,17 @@ function reasonsBlock(report: Report, c: ChalkInstance, width: number): string {
     return wrap(`  ${i + 1}. ${c[STATUS_COLOR[s]](STATUS_SYMBOL[s])} ${c.bold(plainText(findingLabel(finding)))} — ${plainText(finding.message)}`, width, '     ');
   });
   return `${c.bold('Top reasons')}\n${lines.join('\n')}`;
+}
+
+/** Joins facts with " · ", starting a new line before a fact that would not fit. */
+function joinFacts(facts: string[], width: number): string[] {
+  const lines: string[] = [];
+  for (const fact of facts) {
+    const last = lines.at(-1);
+    if (last !== undefined && `${last} · ${fact}`.length <= width) lines[lines.length - 1] = `${last} · ${fact}`;
+    else lines.push(last === undefined ? fact : `  ${fact}`);
+  }
+  return lines;
 }
 
 /** Word-wraps one line to the width (ANSI codes count as zero columns). */

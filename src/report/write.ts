@@ -1,49 +1,88 @@
 // Writes the report files a run was asked for. Each file is written whole or not at all (temp file, then
-// rename), and the report is validated against its schema before anything is written.
-import { rename, writeFile, rm } from 'node:fs/promises';
-import { resolve } from 'node:path';
+// rename), and the report is validated against its schema before anything is written. One file that cannot
+// be written (a full disk, a folder removed mid-run) never stops the others: each failure is returned, named.
+import { realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import type { Io } from '../cli/io.js';
 import type { Report } from '../model/report.js';
+import { requestedOutputs, type OutputFlags, type RequestedOutput } from './output-paths.js';
 
-export interface OutputOptions {
-  json?: string;
-  html?: string;
-  junit?: string;
-  markdown?: string;
+export type OutputOptions = OutputFlags;
+
+/** Writes one file; injected in tests to stand for a disk that fills up. */
+export type FileWriter = (file: string, text: string) => Promise<void>;
+
+export interface FailedOutput extends RequestedOutput {
+  /** The system's reason, e.g. `ENOSPC: no space left on device`. */
+  reason: string;
+}
+
+export interface WriteResult {
+  jsonOnStdout: boolean;
+  written: RequestedOutput[];
+  failed: FailedOutput[];
 }
 
 export async function writeAtomically(file: string, text: string): Promise<void> {
-  const tmp = `${file}.${process.pid}.tmp`;
+  const existing = await stat(file).catch(() => undefined);
+  // A device or pipe (/dev/null, /dev/stdout) is written in place: renaming over it would replace it.
+  if (existing && !existing.isFile()) {
+    await writeFile(file, text);
+    return;
+  }
+  // Through a symlink, the file it points at is replaced, not the link.
+  const target = existing ? await realpath(file) : file;
+  const tmp = `${target}.${process.pid}.tmp`;
   try {
     await writeFile(tmp, text, { mode: 0o644 });
-    await rename(tmp, file);
+    await rename(tmp, target);
   } catch (error) {
     await rm(tmp, { force: true });
     throw error;
   }
 }
 
-/** Writes every requested output; `--json -` goes to stdout. Returns whether stdout was used for JSON. */
-export async function writeOutputs(report: Report, outputs: OutputOptions, io: Io): Promise<{ jsonOnStdout: boolean }> {
+/** `ENOENT: no such file or directory` without the path (the message names the file itself). */
+export function systemReason(error: unknown): string {
+  const e = error as NodeJS.ErrnoException;
+  if (typeof e?.code === 'string') {
+    const words = /^[A-Z0-9]+: ([^,]+)/.exec(e.message ?? '')?.[1];
+    return words ? `${e.code}: ${words}` : e.code;
+  }
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * Writes every requested output and reports which were written and which failed; `--json -` goes to stdout.
+ * A report that does not match its schema is a bug, and throws before anything is written.
+ */
+export async function writeOutputs(report: Report, outputs: OutputOptions, io: Io, write: FileWriter = writeAtomically): Promise<WriteResult> {
   const { validateReport } = await import('../contracts/validate.js');
   validateReport(report);
-  const at = (file: string) => resolve(io.cwd, file);
   const json = `${JSON.stringify(report, null, 2)}\n`;
-  if (outputs.json && outputs.json !== '-') await writeAtomically(at(outputs.json), json);
-  if (outputs.html) {
-    const { formatHtml } = await import('./html.js');
-    await writeAtomically(at(outputs.html), formatHtml(report));
+  const render: Record<string, () => Promise<string>> = {
+    '--json': async () => json,
+    '--html': async () => (await import('./html.js')).formatHtml(report),
+    '--junit': async () => (await import('./junit.js')).formatJUnit(report),
+    '--markdown': async () => (await import('./markdown.js')).formatMarkdown(report),
+  };
+  const result: WriteResult = { jsonOnStdout: outputs.json === '-', written: [], failed: [] };
+  for (const output of requestedOutputs(outputs)) {
+    const text = await render[output.option]!();
+    try {
+      await write(resolve(io.cwd, output.file), text);
+      result.written.push(output);
+    } catch (error) {
+      result.failed.push({ ...output, reason: systemReason(error) });
+    }
   }
-  if (outputs.junit) {
-    const { formatJUnit } = await import('./junit.js');
-    await writeAtomically(at(outputs.junit), formatJUnit(report));
-  }
-  if (outputs.markdown) {
-    const { formatMarkdown } = await import('./markdown.js');
-    await writeAtomically(at(outputs.markdown), formatMarkdown(report));
-  }
-  if (outputs.json === '-') io.out(json);
-  return { jsonOnStdout: outputs.json === '-' };
+  if (result.jsonOnStdout) io.out(json);
+  return result;
+}
+
+/** One line per file that could not be written, naming the option, the path and the reason. */
+export function failedOutputLines(failed: readonly FailedOutput[]): string[] {
+  return failed.map((f) => `${f.option} ${f.file}: not written (${f.reason}); check that ${dirname(f.file) === '.' ? 'this folder' : `the folder ${dirname(f.file)}`} still exists and has space`);
 }
 
 /** One report file per vendor for `demo`: `report.json` → `report.deep.json`. */

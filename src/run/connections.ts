@@ -1,6 +1,8 @@
 // Builds each connection's probe context: its report key, its two clients, whether writes may run.
 import { dirname } from 'node:path';
+import { LIMIT_DEFAULTS } from '../contracts/defaults.js';
 import { FhirClient, createRequestLog } from '../http/fhir-client.js';
+import { HostLimiter } from '../http/host-limit.js';
 import type { ClientOptions } from '../http/types.js';
 import type { Connection, LoadedPlan } from '../model/plan.js';
 import type { Operator } from '../operator/types.js';
@@ -39,17 +41,19 @@ export function writesBlockedReason(connection: Connection, allowWrites: boolean
 export function buildContexts(options: ContextOptions): ConnectionContext[] {
   const keys = connectionKeys(options.loaded.plan.connections);
   const baseDir = dirname(options.loaded.file);
+  // One bound for the whole run: however its probes overlap, no host gets more than this many requests at once.
+  const limiter = new HostLimiter(options.loaded.plan.limits?.requestsPerHost ?? LIMIT_DEFAULTS.requestsPerHost);
   return options.loaded.plan.connections.map((connection, i) => {
     const key = keys[i]!;
     // One log per connection: the evidence of every finding on it is a slice of this log.
     const log = createRequestLog();
-    const common = { env: options.env, baseDir, log, ...options.client };
+    const common = { env: options.env, baseDir, log, limiter, ...options.client };
     const blocked = writesBlockedReason(connection, options.allowWrites);
     return {
       key,
       connection,
-      ehr: new FhirClient({ ...common, baseUrl: connection.ehr.fhirBaseUrl, auth: connection.ehr.auth }),
-      vendor: new FhirClient({ ...common, baseUrl: connection.vendor.baseUrl, auth: connection.vendor.auth }),
+      ehr: new FhirClient({ ...common, name: 'EHR', baseUrl: connection.ehr.fhirBaseUrl, auth: connection.ehr.auth }),
+      vendor: new FhirClient({ ...common, name: 'vendor', baseUrl: connection.vendor.baseUrl, auth: connection.vendor.auth }),
       runId: options.runId,
       writesAllowed: blocked === undefined,
       writesBlockedReason: blocked,

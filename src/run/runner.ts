@@ -3,6 +3,7 @@
 import { bidirectional, type BidirectionalInput } from '../../checks/bidirectional.js';
 import { coverage, coverageMatrix, type CoverageConnection } from '../../checks/coverage.js';
 import { planFindingMethods } from '../capability/methods.js';
+import { capabilityBasis, verifiedCapability } from '../capability/verified.js';
 import { checkClaims, claimsFor } from '../certification.js';
 import type { LoadedPlan } from '../model/plan.js';
 import type { CheckId, CleanupSummary, CoverageRow, Finding, FindingId, Report, Status, WriteRecord } from '../model/report.js';
@@ -10,6 +11,7 @@ import { REPORT_SCHEMA_VERSION } from '../model/report.js';
 import { gatherBidirectional, type BidirectionalEvidence } from '../probes/bidirectional.js';
 import { gatherConnectionLive, type LiveEvidence } from '../probes/connection-live.js';
 import type { ConnectionContext } from '../probes/context.js';
+import { verifyUndeclared } from '../probes/verify-capability.js';
 import { operatorCleanup } from '../operator/cleanup.js';
 import type { Operator } from '../operator/types.js';
 import { cleanupConnection, mergeCleanups, type CleanupResult } from '../safety/cleanup.js';
@@ -20,6 +22,7 @@ import { buildContexts, discoverSchedule } from './connections.js';
 import { notLiveReason } from './not-live.js';
 import { freshnessStep, type FreshnessOutcome } from './freshness-step.js';
 import { certifyEhrSystems, ehrCertifiedColumn } from './ehr-certification.js';
+import { estimateRun, formatDuration } from './duration.js';
 import { PROBE_POOL, probeHost, runPool } from './pool.js';
 import { systemCatalog } from './systems.js';
 
@@ -35,6 +38,8 @@ export interface RunOptions {
   env: NodeJS.ProcessEnv;
   signal: AbortSignal;
   progress(message: string): void;
+  /** Told once, before any probe, how long the run may take at worst (ms), so progress can count down to it. */
+  expectDuration?(worstCaseMs: number): void;
   toolVersion: string;
   /** Overrides for the clients (timeouts in tests). */
   client?: Parameters<typeof buildContexts>[0]['client'];
@@ -60,6 +65,21 @@ export async function evaluate(options: RunOptions): Promise<Report> {
   const freshnessSettings = { ...plan.checks.freshness, trials: options.trials ?? plan.checks.freshness.trials };
   const queueWaitMs = Math.min(freshnessSettings.timeoutSeconds, 60) * 1000;
 
+  // The worst case, said up front: every trial waiting out its timeout, in as many rounds as the pool needs.
+  const estimate = estimateRun({
+    contexts,
+    bidirectional: wanted('bidirectional') || wanted('coverage'),
+    freshness: wanted('freshness'),
+    settings: freshnessSettings,
+    queueWaitMs,
+    pool: PROBE_POOL,
+  });
+  options.progress(
+    `expected to take at most ${formatDuration(estimate.worstCaseMs)} (${contexts.length} connection(s)` +
+      `${wanted('freshness') ? `, ${freshnessSettings.trials} freshness trial(s) each way at once, ${freshnessSettings.timeoutSeconds} s timeout` : ''})`,
+  );
+  options.expectDuration?.(estimate.worstCaseMs);
+
   // CHPL first: an unreadable export file is bad input, and must stop the run before anything is written.
   if (wanted('coverage') && plan.chpl) options.progress('looking up EHR certification in CHPL');
   const ehrCertification = wanted('coverage') ? await certifyEhrSystems(contexts.map((c) => catalog.canonical(c.connection.system)), plan.chpl, { env: options.env }) : {};
@@ -75,14 +95,19 @@ export async function evaluate(options: RunOptions): Promise<Report> {
     try {
       // What the EHR declares decides how each finding is probed: by API, by a person at the EHR, or not at all.
       ctx.capability = live.capability;
-      if (live.capability?.ok) ctx.methods = planFindingMethods(live.capability);
+      if (live.capability?.ok) {
+        // Behaviour decides, the statement hints: undeclared searches the probes may need are tried once.
+        ctx.verification = await verifyUndeclared(ctx.ehr, live.capability, { schedule: ctx.schedule, nonce: ctx.runId });
+        ctx.capability = verifiedCapability(live.capability, ctx.verification);
+        ctx.methods = planFindingMethods(ctx.capability, ctx.verification);
+      }
       if (wanted('bidirectional') || wanted('coverage')) {
         ctx.progress('bidirectional probes');
         result.bidirectional = await gatherBidirectional(ctx, { queueWaitMs });
       }
       if (wanted('freshness') && options.signal.aborted) result.crash = 'the run was interrupted before these probes';
       else if (wanted('freshness')) {
-        ctx.progress(`freshness: ${freshnessSettings.trials} trial(s) each way`);
+        ctx.progress(`freshness: ${freshnessSettings.trials} trial(s) each way, all at once`);
         result.freshness = await freshnessStep.gather(ctx, freshnessSettings, live.capability);
       }
     } catch (error) {
@@ -195,7 +220,8 @@ async function cleanupAll(contexts: ConnectionContext[], ledger: Ledger): Promis
       // What the EHR's API cannot undo, the person at the EHR is asked to, first.
       const byPerson = await operatorCleanup(ctx, mine);
       const done = await cleanupConnection(ctx.ehr, ledger.runId, byPerson.entries, ctx.vendor);
-      return { ...done, summary: { ...done.summary, leftover: [...byPerson.leftover, ...done.summary.leftover] } };
+      const otherLeftover = Number(done.summary.otherLeftover ?? 0) + byPerson.leftover.length;
+      return { ...done, summary: { ...done.summary, leftover: [...byPerson.leftover, ...done.summary.leftover], otherLeftover } };
     }),
   );
   return mergeCleanups(parts);
@@ -206,11 +232,14 @@ async function cleanupAll(contexts: ConnectionContext[], ledger: Ledger): Promis
  * CapabilityStatement allows (`api`, `operator`, `impossible`), why, and the interactions used.
  */
 function withMethods(findings: Finding[], results: ConnectionResult[]): Finding[] {
-  const methods = new Map(results.map((r) => [r.ctx.key, r.ctx.methods]));
+  const contexts = new Map(results.map((r) => [r.ctx.key, r.ctx]));
   return findings.map((f) => {
-    const planned = f.connection === undefined ? undefined : methods.get(f.connection)?.[f.id as FindingId];
+    const ctx = f.connection === undefined ? undefined : contexts.get(f.connection);
+    const planned = ctx?.methods?.[f.id as FindingId];
     if (!planned || !PROBED.has(f.id)) return f;
-    return { ...f, evidence: { method: planned.method, methodReason: planned.reason, via: planned.via, ...f.evidence } };
+    // Declared vs verified, where a search the finding needed was not declared and was tried.
+    const basis = capabilityBasis(f.id as FindingId, ctx?.verification);
+    return { ...f, evidence: { method: planned.method, methodReason: planned.reason, via: planned.via, ...(basis && { capabilityBasis: basis }), ...f.evidence } };
   });
 }
 

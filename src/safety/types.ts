@@ -5,7 +5,7 @@ export type WriteTarget = 'ehr' | 'vendor';
 export interface LedgerIntent {
   connection: string;
   target: WriteTarget;
-  /** What the write does, in domain words: create-patient, book, block-slot, free-slot, register-patient, subscribe… */
+  /** What the write does, in domain words: create-patient, book, block-slot, free-slot, register-patient, subscribe, remove… */
   action: string;
   resourceType: string;
   /** For updates: the resource's id. For vendor bookings: unknown until the EHR is read. */
@@ -14,7 +14,17 @@ export interface LedgerIntent {
   identifier?: string;
   /** Slot status before the run touched it, so cleanup can put it back. */
   slot?: { id: string; previousStatus: string };
+  /** A booking's patient (`Patient/{id}`): where the EHR's API cannot find bookings, a person cancels them by slot and patient. */
+  patient?: string;
+  /** For a removal: the run identifier the removed record carried, so cleanup can tell which write made it. */
+  forIdentifier?: string;
 }
+
+/** A probe undoing its own record during the run: `remove` deletes it, `cancel` (where delete is refused) cancels it. */
+export const REMOVAL_ACTIONS: ReadonlySet<string> = new Set(['remove', 'cancel']);
+
+/** A write that can make a record in the EHR (a slot change or a removal cannot). */
+export const makesRecord = (e: LedgerIntent): boolean => e.resourceType !== 'Slot' && !REMOVAL_ACTIONS.has(e.action);
 
 export interface LedgerEntry extends LedgerIntent {
   seq: number;

@@ -5,8 +5,10 @@ import type { RunningSandbox, SandboxOptions } from '../../fixtures/sandbox/inde
 import type { VendorOptions } from '../../fixtures/vendors/index.js';
 import type { CertificationRegistry, Manifest } from '../../src/model/plan.js';
 import type { Finding } from '../../src/model/report.js';
+import { dropSlotWrites, startEhrProxy, type ProxyOptions } from '../vendors/ehr-proxy.js';
 import {
   closedPortUrl,
+  earlyFreeSlot,
   ehrFreeSlotIds,
   evaluateOnce,
   planFor,
@@ -38,7 +40,13 @@ interface Scenario {
 function scenario(
   vendor: Omit<VendorOptions, 'ehrBaseUrl'>,
   sandbox: SandboxOptions = {},
-  setup: { beforeVendor?: (sandbox: RunningSandbox) => Promise<void>; afterVendor?: (w: World) => Promise<void>; plan?: PlanOptions } = {},
+  setup: {
+    beforeVendor?: (sandbox: RunningSandbox) => Promise<void>;
+    afterVendor?: (w: World) => Promise<void>;
+    plan?: PlanOptions;
+    /** ehr-check (not the vendor) reaches the EHR through a proxy with these habits. */
+    ehrProxy?: ProxyOptions;
+  } = {},
 ): () => Promise<Scenario> {
   let started: Promise<Scenario> | undefined;
   return () =>
@@ -46,25 +54,20 @@ function scenario(
       const world = await startWorld(vendor, sandbox, setup.beforeVendor);
       worlds.push(world);
       await setup.afterVendor?.(world);
+      const proxy = setup.ehrProxy ? await startEhrProxy(world.sandbox.fhirBaseUrl, setup.ehrProxy) : undefined;
+      if (proxy) worlds.push({ ...world, close: () => proxy.close() });
       const slotsBefore = await slotStatuses(world.sandbox.fhirBaseUrl);
-      const run = await evaluateOnce(planFor(world, setup.plan));
+      const run = await evaluateOnce(planFor(world, { ...setup.plan, ...(proxy && { ehrBaseUrl: proxy.fhirBaseUrl }) }));
       return { world, run, slotsBefore };
     })());
-}
-
-const DAY = 24 * 60 * 60 * 1000;
-
-/** A free slot well inside the probed window and far from the end, where the write probes take theirs. */
-async function earlyFreeSlot(sandbox: RunningSandbox): Promise<string> {
-  const [first] = await ehrFreeSlotIds(sandbox, { start: new Date(Date.now() + DAY).toISOString(), end: new Date(Date.now() + 5 * DAY).toISOString() });
-  if (!first) throw new Error('the sandbox has no free slot in the next days');
-  return first;
 }
 
 const deep = scenario({ behavior: 'deep' });
 const confirmWithoutWrite = scenario({ behavior: 'deep', faults: ['confirm-without-write'] });
 const writeTwice = scenario({ behavior: 'deep', faults: ['write-twice'] }, { allowOverbooking: true });
 const batchOverbooking = scenario({ behavior: 'batch', syncIntervalMs: 300 }, { allowOverbooking: true });
+// An EHR that drops Slot writes: ehr-check's block is an EHR-side booking, which this EHR lets a second one overbook.
+const batchOverbookingBookedBlock = scenario({ behavior: 'batch', syncIntervalMs: 300 }, { allowOverbooking: true }, { ehrProxy: { answer: dropSlotWrites } });
 const ignoreConflicts = scenario({ behavior: 'deep', faults: ['ignore-conflicts'] });
 const duplicatePatients = scenario({ behavior: 'deep', faults: ['duplicate-patients'] });
 const shallow = scenario({ behavior: 'shallow', syncIntervalMs: 300, bookingQueueMs: 400 }, {}, { plan: { timeoutSeconds: 3 } });
@@ -153,8 +156,8 @@ describe('write-lands', () => {
     expect(e.slotBookings).toBe(1);
     expectRemoved(s, [e.ehrBookings[0].id, e.patientId]);
     // The report's list of writes names who wrote each record: the booking was the vendor's, made for us.
-    expect(s.run.report.writes).toContainEqual({ connection: 'epic', target: 'vendor', action: 'book', resourceType: 'Appointment', id: e.ehrBookings[0].id, removed: true });
-    expect(s.run.report.writes).toContainEqual({ connection: 'epic', target: 'ehr', action: 'create-patient', resourceType: 'Patient', id: e.patientId, removed: true });
+    expect(s.run.report.writes).toContainEqual({ connection: 'epic', target: 'vendor', action: 'book', resourceType: 'Appointment', id: e.ehrBookings[0].id, removed: true, removedBy: 'cleanup' });
+    expect(s.run.report.writes).toContainEqual({ connection: 'epic', target: 'ehr', action: 'create-patient', resourceType: 'Patient', id: e.patientId, removed: true, removedBy: 'cleanup' });
     await expectEhrRestored(s);
   });
 
@@ -163,7 +166,8 @@ describe('write-lands', () => {
     const f = s.run.finding('write-lands');
     expect(f.status).toBe('fail');
     expect(ev(f)).toMatchObject({ vendorStatus: 201, ehrBookings: [], slotBookings: 0 });
-    expect(f.message).toBe('the vendor confirmed the booking (HTTP 201) but the EHR holds no such Appointment');
+    expect(f.message).toBe('the vendor confirmed the booking (HTTP 201) but the EHR holds no such Appointment: a manual re-entry for the buyer’s staff');
+    expect(ev(f).manualReentry).toBe(true);
     expect((await readEhr(s.world.sandbox.fhirBaseUrl, 'Slot', ev(f).slotId)).status).toBe('free');
     await expectEhrRestored(s);
   });
@@ -183,7 +187,7 @@ describe('write-lands', () => {
     await expectEhrRestored(s);
   });
 
-  it('warns for a vendor that only queues the booking (202), naming when it reached the EHR', async () => {
+  it('warns for a vendor that only queues the booking (202), naming when it reached the EHR and that it is no manual re-entry', async () => {
     const s = await shallow();
     const f = s.run.finding('write-lands');
     expect(f.status).toBe('warn');
@@ -191,7 +195,8 @@ describe('write-lands', () => {
     expect(e.vendorStatus).toBe(202);
     expect(e.ehrBookings).toHaveLength(1);
     expect(e.queuedLandedAfterMs).toBeGreaterThan(0);
-    expect(f.message).toMatch(/^the booking was only queued \(HTTP 202\) and reached the EHR after \d+\.\d s$/);
+    expect(f.message).toMatch(/^the booking was only queued \(HTTP 202\); after \d+\.\d s it reached the EHR by itself within the timeout: not a manual re-entry$/);
+    expect(e.manualReentry).toBe(false);
   });
 });
 
@@ -243,15 +248,27 @@ describe('conflict-refused', () => {
   });
 
   it('fails for a batch vendor on an overbooking EHR: it wrote a booking onto the busy slot', async () => {
+    // The slot is held by ehr-check's EHR-side booking (this EHR drops Slot writes), and the EHR overbooks it.
+    const s = await batchOverbookingBookedBlock();
+    const f = s.run.finding('conflict-refused');
+    expect(f.status).toBe('fail');
+    const e = ev(f);
+    expect(e.blockedBy).toBe('ehr-appointment');
+    expect(e.vendorStatus).toBe(201);
+    expect(e.ehrBookings).toEqual([expect.objectContaining({ status: 'booked', slot: `Slot/${e.slotId}` })]);
+    expect(e.slotBookings).toBe(2);
+    expect(f.message).toBe('the vendor wrote a booking onto a slot that was busy in the EHR (the slot now holds 2 active booking(s))');
+    expectRemoved(s, [e.ehrBookings[0].id]);
+    await expectEhrRestored(s);
+  });
+
+  it('fails for a batch vendor on an overbooking EHR that will not overbook a slot closed by staff: it confirmed a booking the EHR refused', async () => {
     const s = await batchOverbooking();
     const f = s.run.finding('conflict-refused');
     expect(f.status).toBe('fail');
     const e = ev(f);
-    expect(e.vendorStatus).toBe(201);
-    expect(e.ehrBookings).toEqual([expect.objectContaining({ status: 'booked', slot: `Slot/${e.slotId}` })]);
-    expect(e.slotBookings).toBe(1);
-    expect(f.message).toBe('the vendor wrote a booking onto a slot that was busy in the EHR (the slot now holds 1 active booking(s))');
-    expectRemoved(s, [e.ehrBookings[0].id]);
+    expect(e).toMatchObject({ blockedBy: 'slot-update', vendorStatus: 201, ehrBookings: [], slotBookings: 0 });
+    expect(f.message).toMatch(/confirmed \(HTTP 201\) a booking on a busy slot that the EHR does not hold/);
   });
 
   it('fails for a vendor that ignores conflicts: it confirms a booking the EHR never took', async () => {
@@ -289,7 +306,7 @@ describe('patient-matched', () => {
     expect(f.message).toBe('registering a patient the EHR already had created 1 duplicate record(s)');
     // the duplicate carried the run's identifier, so cleanup found and removed it too, as the vendor's write
     const registered = s.run.report.writes?.filter((w) => w.action === 'register-patient') ?? [];
-    expect(registered).toEqual([{ connection: 'epic', target: 'vendor', action: 'register-patient', resourceType: 'Patient', id: expect.any(String), removed: true }]);
+    expect(registered).toEqual([{ connection: 'epic', target: 'vendor', action: 'register-patient', resourceType: 'Patient', id: expect.any(String), removed: true, removedBy: 'cleanup' }]);
     await expectEhrRestored(s);
   });
 

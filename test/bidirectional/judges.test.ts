@@ -35,23 +35,26 @@ const booked = (id: string, slot = 'Slot/s1', patient = 'Patient/p1', status = '
 const write = (over: Partial<WriteData>): WriteData => ({ slotId: 's1', patientId: 'p1', vendorStatus: 201, ehrBookings: [booked('a1')], slotBookings: 1, ...over });
 
 describe('judgeWriteLands', () => {
-  const cases: Array<{ name: string; data: Partial<WriteData>; status: string; message: RegExp }> = [
-    { name: 'one booking, right slot and patient', data: {}, status: 'pass', message: /one Appointment in the EHR for the right slot and patient \(vendor answered 201\)/ },
-    { name: 'an idempotent 200 also counts', data: { vendorStatus: 200 }, status: 'pass', message: /vendor answered 200/ },
-    { name: 'confirmed, nothing in the EHR', data: { ehrBookings: [], slotBookings: 0 }, status: 'fail', message: /confirmed the booking \(HTTP 201\) but the EHR holds no such Appointment/ },
-    { name: 'queued and never arrived', data: { vendorStatus: 202, ehrBookings: [], slotBookings: 0, queuedLandedAfterMs: null }, status: 'fail', message: /queued \(HTTP 202\) and never reached the EHR/ },
-    { name: 'queued, arrived later', data: { vendorStatus: 202, queuedLandedAfterMs: 2150 }, status: 'warn', message: /only queued \(HTTP 202\) and reached the EHR after 2\.1 s/ },
-    { name: 'written twice', data: { ehrBookings: [booked('a1'), booked('a2')], slotBookings: 2 }, status: 'fail', message: /one booking became 2 Appointments/ },
-    { name: 'wrong slot', data: { ehrBookings: [booked('a1', 'Slot/other')] }, status: 'fail', message: /not for the booked slot and patient/ },
-    { name: 'wrong patient', data: { ehrBookings: [booked('a1', 'Slot/s1', 'Patient/someone-else')] }, status: 'fail', message: /not for the booked slot and patient/ },
-    { name: 'the slot double-booked by someone else meanwhile', data: { slotBookings: 2 }, status: 'fail', message: /the slot now holds 2 active bookings/ },
-    { name: 'refused a free slot', data: { vendorStatus: 409, ehrBookings: [], slotBookings: 0 }, status: 'fail', message: /refused to book a slot the EHR holds as free \(HTTP 409\)/ },
-    { name: 'a server error', data: { vendorStatus: 502, ehrBookings: [], slotBookings: 0 }, status: 'fail', message: /HTTP 502/ },
+  // `reentry`: whether the booking is a manual re-entry under src/reentry.ts, said in the message in the same words.
+  const cases: Array<{ name: string; data: Partial<WriteData>; status: string; message: RegExp; reentry: boolean }> = [
+    { name: 'one booking, right slot and patient', data: {}, status: 'pass', message: /one Appointment in the EHR for the right slot and patient \(vendor answered 201\)/, reentry: false },
+    { name: 'an idempotent 200 also counts', data: { vendorStatus: 200 }, status: 'pass', message: /vendor answered 200/, reentry: false },
+    { name: 'confirmed, nothing in the EHR', data: { ehrBookings: [], slotBookings: 0 }, status: 'fail', message: /confirmed the booking \(HTTP 201\) but the EHR holds no such Appointment: a manual re-entry for the buyer’s staff$/, reentry: true },
+    { name: 'queued and never arrived', data: { vendorStatus: 202, ehrBookings: [], slotBookings: 0, queuedLandedAfterMs: null }, status: 'fail', message: /queued \(HTTP 202\) and never reached the EHR within the timeout: a manual re-entry for the buyer’s staff$/, reentry: true },
+    { name: 'queued, arrived later', data: { vendorStatus: 202, queuedLandedAfterMs: 2150 }, status: 'warn', message: /^the booking was only queued \(HTTP 202\); after 2\.1 s it reached the EHR by itself within the timeout: not a manual re-entry$/, reentry: false },
+    { name: 'written twice', data: { ehrBookings: [booked('a1'), booked('a2')], slotBookings: 2 }, status: 'fail', message: /one booking became 2 Appointments/, reentry: false },
+    { name: 'wrong slot', data: { ehrBookings: [booked('a1', 'Slot/other')] }, status: 'fail', message: /not for the booked slot and patient: a manual re-entry/, reentry: true },
+    { name: 'wrong patient', data: { ehrBookings: [booked('a1', 'Slot/s1', 'Patient/someone-else')] }, status: 'fail', message: /not for the booked slot and patient: a manual re-entry/, reentry: true },
+    { name: 'the slot double-booked by someone else meanwhile', data: { slotBookings: 2 }, status: 'fail', message: /the slot now holds 2 active bookings/, reentry: false },
+    { name: 'refused a free slot', data: { vendorStatus: 409, ehrBookings: [], slotBookings: 0 }, status: 'fail', message: /refused to book a slot the EHR holds as free \(HTTP 409\): a manual re-entry/, reentry: true },
+    { name: 'a server error', data: { vendorStatus: 502, ehrBookings: [], slotBookings: 0 }, status: 'fail', message: /HTTP 502/, reentry: true },
   ];
-  it.each(cases)('$name → $status', ({ data, status, message }) => {
-    const [s, m] = judgeWriteLands(write(data));
+  it.each(cases)('$name → $status', ({ data, status, message, reentry }) => {
+    const [s, m, extra] = judgeWriteLands(write(data));
     expect(s).toBe(status);
     expect(m).toMatch(message);
+    expect(extra).toEqual({ manualReentry: reentry });
+    expect(m.includes('a manual re-entry for the buyer’s staff')).toBe(reentry);
   });
 });
 

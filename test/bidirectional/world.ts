@@ -163,6 +163,15 @@ export async function ehrFreeSlotIds(sandbox: RunningSandbox, window: { start: s
   return slots.filter((s) => s.status === 'free' && Date.parse(s.start) < end).map((s) => s.id);
 }
 
+const DAY = 24 * 60 * 60 * 1000;
+
+/** A free slot well inside the probed window and far from the end, where the write probes take theirs. */
+export async function earlyFreeSlot(sandbox: RunningSandbox): Promise<string> {
+  const [first] = await ehrFreeSlotIds(sandbox, { start: new Date(Date.now() + DAY).toISOString(), end: new Date(Date.now() + 5 * DAY).toISOString() });
+  if (!first) throw new Error('the sandbox has no free slot in the next days');
+  return first;
+}
+
 /** Everything carrying the run tag, by type: after cleanup this must be empty. */
 export async function taggedWithRun(fhirBaseUrl: string, runId: string): Promise<Record<string, string[]>> {
   const tagged: Record<string, string[]> = {};

@@ -11,12 +11,14 @@ const X: M = 'impossible';
 // Columns in ALL_FINDING_IDS order:
 // read-through, write-lands, write-idempotent, conflict-refused, patient-matched, certification,
 // required-systems, claim-integrity, connection-live, ehr-to-vendor-lag, vendor-to-ehr-lag, double-booking-race
-const noAppointment: M[] = [O, X, X, X, A, A, A, A, A, X, X, X];
+// No booking search: a person at the EHR's schedule screen counts bookings and makes EHR-side changes; only the
+// vendor → EHR arrival time (a person cannot place it finely) and the race (simultaneity) stay impossible.
+const noAppointment: M[] = [O, O, O, O, A, A, A, A, A, O, X, X];
 const notR4: M[] = [X, X, X, X, X, A, A, A, A, X, X, X];
 
 export const EXPECTED_MATRIX: Record<CapabilityFile, M[]> = {
-  // Appointment readable only by _id or vendor-specific queries: bookings cannot be found by search.
-  'athenahealth-athenaone-r4.json': [O, X, X, X, A, A, A, A, A, X, X, X],
+  // Appointment readable only by _id or vendor-specific queries: bookings cannot be found by search, a person counts them.
+  'athenahealth-athenaone-r4.json': [O, O, O, O, A, A, A, A, A, O, X, X],
   'careevolution-hiebus-r4.json': noAppointment,
   'eclinicalworks-fhir-facade-r4.json': noAppointment,
   'epic-advantagecare-stu3.json': notR4,

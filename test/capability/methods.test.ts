@@ -49,19 +49,27 @@ describe('planFindingMethods: how and why', () => {
     );
     expect(keyOnly['write-lands'].method).toBe('api');
     expect(keyOnly['conflict-refused'].method).toBe('operator'); // the vendor's refused booking would carry the key
-    expect(keyOnly['ehr-to-vendor-lag']).toMatchObject({ method: 'impossible', reason: expect.stringMatching(/no moment to time from/) });
+    // A person's change is the trial's start, known within the span between asking and confirming.
+    expect(keyOnly['ehr-to-vendor-lag']).toMatchObject({ method: 'operator', reason: expect.stringMatching(/widened to the span between asking and confirming/), via: [] });
   });
 
-  it('eClinicalWorks: bookings cannot be read at all', () => {
+  it('eClinicalWorks: bookings cannot be read by API at all, so a person counts them', () => {
     const p = plan('eclinicalworks-fhir-facade-r4.json');
-    expect(p['write-lands'].reason).toBe("the EHR's API exposes no Appointment: bookings cannot be read");
+    expect(p['write-lands'].reason).toMatch(/^the EHR's API exposes no Appointment: bookings cannot be read; after the vendor books, a person at the EHR's schedule screen counts/);
+    expect(p['vendor-to-ehr-lag'].reason).toMatch(/cannot place it finely enough/);
     expect(p['patient-matched'].reason).toMatch(/found by search \(no Patient create\)/);
   });
 
-  it('athenahealth: Appointment by id only is not enough to find a booking', () => {
-    expect(plan('athenahealth-athenaone-r4.json')['write-lands'].reason).toMatch(
-      /^Appointment cannot be searched by identifier, patient and date, or slot \(search: _id, _query,.*trusting the vendor's answer$/,
+  it('athenahealth: Appointment by id only is not enough to find a booking; a person judges what the schedule screen shows', () => {
+    const p = plan('athenahealth-athenaone-r4.json');
+    expect(p['write-lands']).toMatchObject({ method: 'operator', via: [] });
+    expect(p['write-lands'].reason).toMatch(
+      /^Appointment cannot be searched by identifier, patient and date, or slot \(search: _id, _query,.*trusting the vendor's answer; after the vendor books, a person/,
     );
+    expect(p['write-idempotent'].reason).toMatch(/a person at the EHR counts the test patient’s bookings on the slot: there must be one/);
+    expect(p['conflict-refused'].reason).toMatch(/a person does it in the EHR's screens;.*a person at the EHR counts the bookings on the slot/);
+    expect(p['ehr-to-vendor-lag'].reason).toMatch(/a person makes it in the EHR's screens and confirms/);
+    expect(p['double-booking-race'].reason).toMatch(/cannot act at the same moment/);
   });
 
   it('not R4: every EHR finding is impossible with the reader\'s problem; files and metadata still judged', () => {
@@ -98,6 +106,6 @@ describe('planFindingMethods: how and why', () => {
     const cap = readCapabilityStatement({ resourceType: 'CapabilityStatement', fhirVersion: '4.0.1', rest: [{ mode: 'server' }] });
     const p = planFindingMethods(cap);
     expect(p['patient-matched'].method).toBe('impossible');
-    expect(p['ehr-to-vendor-lag'].reason).toMatch(/no moment to time from/);
+    expect(p['ehr-to-vendor-lag'].method).toBe('operator');
   });
 });

@@ -1,4 +1,4 @@
-// The real CapabilityStatements and SMART configurations of ../shared/real-world, paired by server.
+// The real CapabilityStatements and SMART configurations of test/fixtures/real-world, paired by server.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REAL_WORLD } from '../helpers/paths.js';

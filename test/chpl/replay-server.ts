@@ -1,4 +1,4 @@
-// A loopback stand-in for CHPL's search API that replays the real CHPL documents of ../shared/real-world/chpl:
+// A loopback stand-in for CHPL's search API that replays the real CHPL documents of test/fixtures/real-world/chpl:
 // the captured search page plus the listings ONC Lantern copied from CHPL. It filters the way the API does
 // (criteria ids, developer name contains, pages), and answers 401 without the right API-Key header.
 import { createServer, type IncomingMessage, type Server } from 'node:http';

@@ -66,6 +66,12 @@ export const PLAN_CASES: InvalidCase[] = [
   { name: 'site without a system', arrange: plan((d) => delete d.buyer.sites[1].system), file: 'plan.yaml', field: '/buyer/sites/1', message: 'site needs system' },
   { name: 'bad system slug', arrange: plan((d) => (d.buyer.sites[0].system = 'Epic Systems')), file: 'plan.yaml', field: '/buyer/sites/0/system', message: 'lower-case system id' },
   { name: 'bad connection system slug', arrange: plan((d) => (d.connections[1].system = 'epic_2')), file: 'plan.yaml', field: '/connections/1/system', message: 'lower-case system id such as "epic"' },
+  { name: 'site system typo', arrange: plan((d) => (d.buyer.sites[1].system = 'athenahelth')), file: 'plan.yaml', field: '/buyer/sites/1/system', message: 'unknown system "athenahelth" — did you mean "athenahealth"? (or, for a system the catalog does not list, add custom: true beside it)' },
+  { name: 'connection system typo', arrange: plan((d) => (d.connections[0].system = 'epik')), file: 'plan.yaml', field: '/connections/0/system', message: 'unknown system "epik" — did you mean "epic"?' },
+  { name: 'connection system by another name', arrange: plan((d) => (d.connections[1].system = 'cerner')), file: 'plan.yaml', field: '/connections/1/system', message: '"cerner" is a name for Oracle Health (Cerner): write its system id "oracle-health"' },
+  { name: 'site system nothing like a known one', arrange: plan((d) => (d.buyer.sites[0].system = 'zzqq')), file: 'plan.yaml', field: '/buyer/sites/0/system', message: 'unknown system "zzqq": expected one of epic, oracle-health, athenahealth,' },
+  { name: 'custom that is not true or false', arrange: plan((d) => Object.assign(d.buyer.sites[0], { system: 'acme-ehr', custom: 'yes' })), file: 'plan.yaml', field: '/buyer/sites/0/custom', message: 'expected true or false, got "yes"' },
+  { name: 'custom: false is no custom system', arrange: plan((d) => Object.assign(d.connections[0], { system: 'acme-ehr', custom: false })), file: 'plan.yaml', field: '/connections/0/system', message: 'unknown system "acme-ehr"' },
   { name: 'no connections', arrange: plan((d) => (d.connections = [])), file: 'plan.yaml', field: '/connections', message: 'must list at least 1 entry' },
   { name: 'plan version 2', arrange: plan((d) => (d.version = 2)), file: 'plan.yaml', field: '/version', message: 'expected 1, got 2' },
   { name: 'vendor kind not fhir', arrange: plan((d) => (d.connections[0].vendor.kind = 'hl7v2')), file: 'plan.yaml', field: '/connections/0/vendor/kind', message: 'must be one of: fhir, got "hl7v2"' },
@@ -92,6 +98,7 @@ export const MANIFEST_CASES: InvalidCase[] = [
   { name: 'manifest claimed count in words', arrange: manifest((d) => (d.claimedSystemCount = 'ninety')), file: 'vendor-manifest.json', field: '/claimedSystemCount', message: 'expected a whole number >= 0, got "ninety"' },
   { name: 'manifest claims a system twice', arrange: manifest((d) => d.systems.push({ system: 'epic' })), file: 'vendor-manifest.json', field: '/systems/3/system', message: '"epic" is already claimed at /systems/0' },
   { name: 'manifest certification without listingId', arrange: manifest((d) => delete d.systems[0].certifications[0].listingId), file: 'vendor-manifest.json', field: '/systems/0/certifications/0', message: 'claimed certification needs listingId' },
+  { name: 'manifest system typo', arrange: manifest((d) => (d.systems[1].system = 'eclinicalwork')), file: 'vendor-manifest.json', field: '/systems/1/system', message: 'unknown system "eclinicalwork" — did you mean "eclinicalworks"?' },
   { name: 'manifest version 2', arrange: manifest((d) => (d.version = 2)), file: 'vendor-manifest.json', field: '/version', message: 'expected 1, got 2' },
 ];
 
@@ -100,5 +107,6 @@ export const REGISTRY_CASES: InvalidCase[] = [
   { name: 'registry with a date in words', arrange: registry((d) => (d.listings[1].validUntil = 'next year')), file: 'certifications.json', field: '/listings/1/validUntil', message: 'expected a date such as "2027-06-30"' },
   { name: 'registry with an impossible date', arrange: registry((d) => (d.listings[0].validUntil = '2027-13-45')), file: 'certifications.json', field: '/listings/0/validUntil', message: 'expected a real date, got "2027-13-45"' },
   { name: 'registry listing without listingId', arrange: registry((d) => delete d.listings[1].listingId), file: 'certifications.json', field: '/listings/1', message: 'listing needs listingId' },
+  { name: 'registry system typo', arrange: registry((d) => (d.listings[0].system = 'oracle-heath')), file: 'certifications.json', field: '/listings/0/system', message: 'unknown system "oracle-heath" — did you mean "oracle-health"?' },
   { name: 'registry JSON syntax error', arrange: (ws) => ws.write('certifications.json', '{\n  "version": 1,\n  "listings": [\n    { "program": "x", }\n  ]\n}\n'), file: 'certifications.json', field: '', message: 'JSON syntax error at line 4' },
 ];

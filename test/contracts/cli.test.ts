@@ -42,6 +42,9 @@ describe('ehr-check validate', () => {
     'missing manifest file',
     'manifest with a bad mechanism',
     'registry with a bad status',
+    'connection system typo',
+    'site system typo',
+    'manifest system typo',
   ])('refuses a plan with %s: exit 2, one line per problem on stderr, nothing written', async (name) => {
     const c = row(name);
     c.arrange(ws);

@@ -86,6 +86,26 @@ describe('loadPlan', () => {
     expect(plan.connections.map((c) => c.system)).toEqual(['epic', 'epic']);
   });
 
+  it('accepts a system the catalog does not list when it is marked custom: true, in every file that names systems', async () => {
+    const doc = ws.read('plan.yaml');
+    doc.buyer.sites.push({ name: 'Lab Annex', system: 'acme-ehr', custom: true });
+    Object.assign(doc.connections[1], { system: 'acme-ehr', custom: true });
+    ws.write('plan.yaml', doc);
+    const manifest = ws.read('vendor-manifest.json');
+    manifest.systems.push({ system: 'acme-ehr', custom: true, directions: ['read'] });
+    ws.write('vendor-manifest.json', manifest);
+    const registry = ws.read('certifications.json');
+    registry.listings.push({ program: 'acme-partners', system: 'acme-ehr', custom: true, vendor: 'Example Voice AI', listingId: 'AC-1', status: 'active' });
+    ws.write('certifications.json', registry);
+
+    const loaded = await loadPlan('plan.yaml', { cwd: ws.dir });
+    expect(loaded.plan.buyer.sites.at(-1)).toEqual({ name: 'Lab Annex', system: 'acme-ehr', custom: true });
+    expect(loaded.plan.connections.map((c) => [c.system, c.custom])).toEqual([['epic', undefined], ['acme-ehr', true]]);
+    expect(loaded.manifest!.systems.at(-1)).toMatchObject({ system: 'acme-ehr', custom: true });
+    expect(loaded.registry!.listings.at(-1)).toMatchObject({ system: 'acme-ehr', custom: true });
+    expect((await validateFile('plan.yaml', { cwd: ws.dir })).map((f) => f.kind)).toEqual(['plan', 'manifest', 'registry']);
+  });
+
   it('loads a plan without manifest or registry', async () => {
     const doc = ws.read('plan.yaml');
     delete doc.vendor.manifest;

@@ -1,4 +1,4 @@
-// connection-live on real servers' answers: every real CapabilityStatement of ../shared/real-world served from
+// connection-live on real servers' answers: every real CapabilityStatement of test/fixtures/real-world served from
 // a loopback EHR next to a small vendor facade, then the ways a connection breaks, each named by its cause.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -210,6 +210,13 @@ describe('connection-live names the cause when a connection breaks', () => {
     ['refuses the credentials (403)', { status: 403 }, 'fail', 'auth', /^vendor Slot search: credentials refused/],
     ['answers a sign-in page', { loginPage: true }, 'fail', 'not-fhir', /^vendor Slot search: not a FHIR server/],
     ['has no Slot search (500)', { status: 500 }, 'fail', 'http', /^vendor Slot search: HTTP error \(the vendor's Slot search answered HTTP 500\)/],
+    [
+      'answers its Slot search with a CapabilityStatement (200)',
+      { searchAnswer: R4_MINIMAL },
+      'fail',
+      'not-searchset',
+      /^vendor Slot search: search not answered with a searchset Bundle \(the vendor's Slot search answered with a CapabilityStatement, not a searchset Bundle\)$/,
+    ],
   ] as const)('a vendor that %s: %s with cause %s', async (_what, options, status, cause, message) => {
     const ehr = await serveEhr({ metadata: R4_MINIMAL });
     const vendor = await serveVendor(options);
@@ -267,6 +274,12 @@ describe('connection-live judged on hand-built evidence: every cause has its sta
     ['ehrAuth', 'rate-limited', 'error', 'EHR authentication: rate-limited (detail of rate-limited)'],
     ['vendorSearch', 'http', 'fail', 'vendor Slot search: HTTP error (detail of http)'],
     ['vendorSearch', 'too-large', 'fail', 'vendor Slot search: answer too large (detail of too-large)'],
+    // Answered, and what came back is a fact about the connection as the plan gives it: fail, not error.
+    ['ehrMetadata', 'cross-origin', 'fail', 'EHR metadata: answered from another origin (detail of cross-origin)'],
+    ['ehrAuth', 'cross-origin', 'fail', 'EHR authentication: answered from another origin (detail of cross-origin)'],
+    ['vendorSearch', 'cross-origin', 'fail', 'vendor Slot search: answered from another origin (detail of cross-origin)'],
+    ['ehrAuth', 'not-searchset', 'fail', 'EHR authentication: search not answered with a searchset Bundle (detail of not-searchset)'],
+    ['vendorSearch', 'not-searchset', 'fail', 'vendor Slot search: search not answered with a searchset Bundle (detail of not-searchset)'],
   ] as const)('%s %s → %s', (part, cause, status, message) => {
     const f = judge(part, cause);
     expect(f.status).toBe(status);

@@ -1,5 +1,5 @@
 // EHR certification through CHPL in a run: once per connected system, from the API (a loopback replay of the
-// real CHPL documents in ../shared/real-world/chpl) or from an export file, into the coverage matrix and the
+// real CHPL documents in test/fixtures/real-world/chpl) or from an export file, into the coverage matrix and the
 // connection-live evidence. The API key never reaches the report.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type RunningSandbox } from '../../fixtures/sandbox/index.js';

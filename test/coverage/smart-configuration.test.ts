@@ -1,6 +1,6 @@
 // connection-live reads the EHR's SMART configuration when the connection's auth discovers its token endpoint
 // there, and fails, naming why, when it is missing or rules that auth out. Real configurations of
-// ../shared/real-world/smart are served with their token endpoint moved onto the loopback server.
+// test/fixtures/real-world/smart are served with their token endpoint moved onto the loopback server.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

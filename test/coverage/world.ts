@@ -87,6 +87,12 @@ export interface EhrOptions {
   metadataBehindLogin?: boolean;
   /** `POST /token` issues this access token to anyone (stands in for the EHR's authorization server). */
   issueToken?: string;
+  /** Every request under the FHIR base is answered with a 302 to the same path under this base URL (another origin). */
+  redirectTo?: string;
+  /** Every request under the FHIR base is answered with a 301 to the same path under this path, on the same origin. */
+  movedTo?: string;
+  /** Searches are answered 200 with this body instead of a searchset Bundle. */
+  searchAnswer?: unknown;
 }
 
 export const LOGIN_PAGE = '<!DOCTYPE html><html><head><title>Sign in</title></head><body><form action="/login">Sign in to continue</form></body></html>';
@@ -100,7 +106,10 @@ export function serveEhr(options: EhrOptions): Promise<TestServer> {
     if (options.issueToken && req.method === 'POST' && url.pathname === '/token') {
       return sendJson(res, 200, { access_token: options.issueToken, token_type: 'Bearer', expires_in: 300 }, 'application/json');
     }
-    const path = url.pathname.slice(FHIR_PATH.length);
+    if (options.redirectTo && url.pathname.startsWith(FHIR_PATH)) return redirect(res, 302, `${options.redirectTo}${url.pathname.slice(FHIR_PATH.length)}${url.search}`);
+    const moved = options.movedTo !== undefined && url.pathname.startsWith(options.movedTo);
+    if (options.movedTo && !moved) return redirect(res, 301, `${options.movedTo}${url.pathname.slice(FHIR_PATH.length)}${url.search}`);
+    const path = url.pathname.slice((moved ? options.movedTo! : FHIR_PATH).length);
     if (path === '/metadata' && options.metadataBehindLogin && req.headers.authorization !== `Bearer ${options.bearer}`) {
       return sendJson(res, 200, LOGIN_PAGE, 'text/html');
     }
@@ -111,14 +120,23 @@ export function serveEhr(options: EhrOptions): Promise<TestServer> {
     if (options.bearer && req.headers.authorization !== `Bearer ${options.bearer}`) {
       return sendJson(res, 401, { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'login', diagnostics: 'token required' }] });
     }
-    sendJson(res, 200, searchset());
+    sendJson(res, 200, options.searchAnswer ?? searchset());
   });
+}
+
+function redirect(res: ServerResponse, status: number, location: string): void {
+  res.writeHead(status, { location });
+  res.end();
 }
 
 export interface VendorOptions {
   status?: number;
   loginPage?: boolean;
   hang?: boolean;
+  /** Every request is answered with a 302 to the same path under this base URL (another origin). */
+  redirectTo?: string;
+  /** The Slot search is answered 200 with this body instead of a searchset Bundle. */
+  searchAnswer?: unknown;
 }
 
 /** The vendor's FHIR facade (DESIGN §5), reduced to what connection-live asks: a Slot search. */
@@ -127,7 +145,8 @@ export function serveVendor(options: VendorOptions = {}): Promise<TestServer> {
     if (options.hang) return;
     if (options.loginPage) return sendJson(res, 200, LOGIN_PAGE, 'text/html');
     if (options.status) return sendJson(res, options.status, { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'security', diagnostics: 'refused' }] });
-    if (req.method === 'GET' && url.pathname === `${FHIR_PATH}/Slot`) return sendJson(res, 200, searchset([FREE_SLOT]));
+    if (options.redirectTo) return redirect(res, 302, `${options.redirectTo}${url.pathname.slice(FHIR_PATH.length)}${url.search}`);
+    if (req.method === 'GET' && url.pathname === `${FHIR_PATH}/Slot`) return sendJson(res, 200, options.searchAnswer ?? searchset([FREE_SLOT]));
     sendJson(res, 404, { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'not-found', diagnostics: 'unknown path' }] });
   });
 }

@@ -37,6 +37,17 @@ describe('lag findings: class against the thresholds', () => {
     expect(f.evidence.class).toBe('near-real-time');
   });
 
+  it('says of bookings through the vendor which are manual re-entries, in the cost panel’s words', () => {
+    const booking = (lagMs: number | null, change: string): LagSample => ({ ...sample(lagMs), direction: 'vendor-to-ehr', change });
+    const samples = [booking(2000, 'book-queued'), booking(2100, 'book-queued'), booking(null, 'book-queued')];
+    const data = { ...lagData([]), lag: summariseLag(samples, t), vendorStatuses: [202, 202, 202, 409] };
+    const f = judgeLag('vendor-to-ehr-lag', 'epic', data, t);
+    expect(f.message).toContain('2 of 4 booking(s) not in the EHR within 120 s: each a manual re-entry for the buyer’s staff');
+    expect(f.message).toContain('2 booking(s) queued with HTTP 202: each reached the EHR by itself within the timeout, not a manual re-entry');
+    // The other direction books nothing through the vendor: no such note.
+    expect(judgeLag('ehr-to-vendor-lag', 'epic', lagData([100, null]), t).message).not.toMatch(/re-entry/);
+  });
+
   it('is an error with no finished trial', () => {
     expect(judgeLag('vendor-to-ehr-lag', 'epic', lagData([], { interrupted: true }), t)).toMatchObject({ status: 'error', message: /interrupted/ });
   });

@@ -162,8 +162,15 @@ describe('interrupted', () => {
       expect(e2v.lag.trials).toBe(0);
       expect(await slotStatuses(world, e2v.slots)).toEqual(e2v.slots.map(() => 'free'));
       const findings = judge(evidence, { ...base, timeoutSeconds: 30 });
-      expect(findings.map((f) => f.status)).toEqual(['error', 'error', 'error']);
+      // The vendor → EHR trials ran alongside: those finished before the interruption are kept, and say so.
+      const v2e = data<LagData>(evidence.vendorToEhr);
+      expect(v2e.interrupted).toBe(true);
+      expect(v2e.lag.trials).toBeLessThan(base.trials);
+      const v2eFinding = v2e.lag.trials === 0 ? { status: 'error' } : { status: 'pass', message: expect.stringMatching(/interrupted after \d trial/) };
+      expect(findings.map((f) => f.status)).toEqual(['error', v2eFinding.status, 'error']);
+      expect(findings[1]).toMatchObject(v2eFinding);
       expect(findings[0]!.message).toMatch(/interrupted/);
+      expect(findings[2]!.message).toMatch(/interrupted/);
     } finally {
       await world.close();
     }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildRoiPanel, OPEN_SECONDS_PER_WEEK, roiMeasurementsFrom, roiPanel, staleExposure } from '../../src/roi.js';
 import type { Finding, LagSample } from '../../src/model/report.js';
+import { REENTRY_RULE } from '../../src/reentry.js';
 
 const volumes = { bookingsPerWeek: 600, minutesPerManualEntry: 4, staffHourlyCost: 38 };
 const f = (connection: string, id: Finding['id'], status: Finding['status'], evidence: Record<string, unknown> = {}): Finding => ({ id, connection, status, title: id, message: '', evidence });
@@ -16,8 +17,9 @@ describe('cost panel', () => {
       f('epic', 'ehr-to-vendor-lag', 'pass', { p50Ms: 40, timeoutSeconds: 120 }),
       f('epic', 'double-booking-race', 'pass'),
     ])!;
-    expect(panel).toMatchObject({ manualReentriesPerWeek: 0, staffHoursPerWeek: 0, costPerWeek: 0, expectedDoubleBookingsPerWeek: 0 });
-    expect(panel.basis.staffHoursPerWeek).toBe('manualReentriesPerWeek × minutesPerManualEntry / 60');
+    expect(panel).toMatchObject({ manualReentriesPerWeek: 0, staffHoursPerWeek: 0, costPerWeek: 0, expectedDoubleBookingsPerWeek: 0, reentryCostPerWeek: 0, doubleBookingCostPerWeek: 0 });
+    expect(panel.basis.reentryHoursPerWeek).toBe('manualReentriesPerWeek × minutesPerManualEntry / 60');
+    expect(panel.basis.staffHoursPerWeek).toBe('reentryHoursPerWeek + doubleBookingHoursPerWeek');
   });
 
   it('charges every booking when write-lands failed: 600 × 4 min = 40 h, × 38 = 1520', () => {
@@ -25,14 +27,49 @@ describe('cost panel', () => {
     expect(panel).toMatchObject({ manualReentriesPerWeek: 600, staffHoursPerWeek: 40, costPerWeek: 1520 });
   });
 
-  it('counts queued (202) and never-seen bookings as re-entries, landed ones not', () => {
+  it('counts never-seen and refused bookings as re-entries; a queued (202) one the EHR then held is not one', () => {
+    // write-lands: queued and landed (not one); trials: queued and landed, landed, never seen, landed, refused.
     const panel = roiPanel(volumes, [
-      f('epic', 'write-lands', 'warn'),
-      f('epic', 'vendor-to-ehr-lag', 'warn', { samples: [booked('book-queued'), booked('book'), booked('book', true), booked('book')], vendorStatuses: [202, 201, 201, 201] }),
+      f('epic', 'write-lands', 'warn', { manualReentry: false }),
+      f('epic', 'vendor-to-ehr-lag', 'warn', { samples: [booked('book-queued'), booked('book'), booked('book', true), booked('book')], vendorStatuses: [202, 201, 201, 201, 409] }),
     ])!;
-    expect(panel.basis.reentryFraction).toBe(0.5);
-    expect(panel.manualReentriesPerWeek).toBe(300);
-    expect(panel.staffHoursPerWeek).toBe(20);
+    // 2 of 6 bookings tried through the vendor: the never-seen one and the refused one.
+    expect(panel.basis.reentryFraction).toBe(0.333);
+    expect(panel.manualReentriesPerWeek).toBe(200);
+    expect(panel).toMatchObject({ reentryHoursPerWeek: 13.33, reentryCostPerWeek: 506.54, staffHoursPerWeek: 13.33, costPerWeek: 506.54 });
+    expect(panel.basis.manualReentry).toBe(REENTRY_RULE);
+  });
+
+  it('charges nothing for bookings that were only queued and then reached the EHR by themselves', () => {
+    const panel = roiPanel(volumes, [
+      f('epic', 'write-lands', 'warn', { manualReentry: false }),
+      f('epic', 'vendor-to-ehr-lag', 'warn', { samples: [booked('book-queued'), booked('book-queued'), booked('book-queued')], vendorStatuses: [202, 202, 202] }),
+    ])!;
+    expect(panel).toMatchObject({ manualReentriesPerWeek: 0, reentryCostPerWeek: 0 });
+    expect(panel.basis.reentryFraction).toBe(0);
+  });
+
+  it('counts a write-lands finding as one booking, by its flag, or by its status when it has none (an older report)', () => {
+    expect(roiPanel(volumes, [f('epic', 'write-lands', 'fail', { manualReentry: false })])!.manualReentriesPerWeek).toBe(0);
+    expect(roiPanel(volumes, [f('epic', 'write-lands', 'fail', { manualReentry: true })])!.manualReentriesPerWeek).toBe(600);
+    expect(roiPanel(volumes, [f('epic', 'write-lands', 'warn')])!.manualReentriesPerWeek).toBe(0);
+  });
+
+  it('prices each expected double-booking at minutesPerDoubleBooking (20 by default) of staff time', () => {
+    const findings = [f('epic', 'ehr-to-vendor-lag', 'fail', { p50Ms: 2000, timeoutSeconds: 120 }), f('epic', 'double-booking-race', 'fail'), f('epic', 'write-lands', 'pass')];
+    const panel = roiPanel(volumes, findings)!;
+    // 600 × (1 − e^(−600 × 2 / 162000)) ≈ 4.43 a week; × 20 min / 60 = 1.48 h; × $38 = $56.24.
+    expect(panel.expectedDoubleBookingsPerWeek).toBe(4.43);
+    expect(panel).toMatchObject({ minutesPerDoubleBooking: 20, doubleBookingHoursPerWeek: 1.48, doubleBookingCostPerWeek: 56.24, reentryCostPerWeek: 0, costPerWeek: 56.24, staffHoursPerWeek: 1.48 });
+    expect(panel.basis.minutesPerDoubleBooking).toMatch(/^20 \(the default/);
+    const given = roiPanel({ ...volumes, minutesPerDoubleBooking: 45 }, findings)!;
+    expect(given).toMatchObject({ minutesPerDoubleBooking: 45, doubleBookingHoursPerWeek: 3.32, doubleBookingCostPerWeek: 126.16, costPerWeek: 126.16 });
+    expect(given.basis.minutesPerDoubleBooking).toBe('45 (from the plan)');
+    // The parts add up to the total, in hours and in money.
+    const both = roiPanel(volumes, [...findings.slice(0, 2), f('epic', 'write-lands', 'fail', { manualReentry: true })])!;
+    expect(both.staffHoursPerWeek).toBeCloseTo(both.reentryHoursPerWeek! + both.doubleBookingHoursPerWeek!, 6);
+    expect(both.costPerWeek).toBeCloseTo(both.reentryCostPerWeek! + both.doubleBookingCostPerWeek!, 6);
+    expect(both.reentryCostPerWeek).toBe(1520);
   });
 
   it('expects double-bookings from the stale window only when the race did not pass', () => {

@@ -1,7 +1,7 @@
-// Where tests find the project's shared material. Tests may read ../shared; the product never does.
+// Where tests find their material: inside the repository only, so a clone with nothing beside it runs them.
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 
 export const REPO = fileURLToPath(new URL('../../', import.meta.url));
-export const SHARED = join(REPO, '..', 'shared');
-export const REAL_WORLD = join(SHARED, 'real-world');
+/** Real documents published by EHRs, CHPL and specifications; see test/fixtures/real-world/PROVENANCE.md. */
+export const REAL_WORLD = join(REPO, 'test', 'fixtures', 'real-world');

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { redactUrl, SecretScrubber } from '../../src/http/redact.js';
 import { createRequestLog, FhirClient } from '../../src/http/fhir-client.js';
-import { closeAll, loopback, sendJson } from './loopback.js';
+import { closeAll, loopback, rejection, sendJson } from './loopback.js';
 
 afterEach(closeAll);
 
@@ -65,12 +65,17 @@ describe('request log', () => {
       res.end();
     });
     const client = new FhirClient({ baseUrl: `${server.origin}/fhir` });
-    const res = await client.request({ path: 'Patient/p2', headers: { Authorization: 'Bearer caller-token-998' } });
-    expect(res.status).toBe(200);
+    // The other origin's answer is refused as not this server's; the error names the hop, never the credential.
+    const error = await rejection(client.request({ path: 'Patient/p2', headers: { Authorization: 'Bearer caller-token-998' } }));
+    expect(error.kind).toBe('cross-origin');
+    expect(error.message).toContain('the credentials were not sent there');
     expect(server.seen[0]!.headers.authorization).toBe('Bearer caller-token-998');
     expect(other.seen[0]!.headers.authorization).toBeUndefined();
     expect(client.log.records).toHaveLength(2);
+    expect(client.log.records[0]).toMatchObject({ status: 302, crossOrigin: true });
+    expect(client.log.records[0]!.redirectedTo).toContain(`${other.origin}/fhir/Patient/p2`);
     expect(JSON.stringify(client.log.records)).not.toContain('caller-token-998');
+    expect(JSON.stringify({ message: error.message, details: error.details })).not.toContain('caller-token-998');
     await client.close();
   });
 });

@@ -103,7 +103,10 @@ describe('redirects', () => {
     await client.read('Patient', 'moved');
     expect(home.seen.map((s) => s.headers.authorization)).toEqual([`Bearer ${token}`, `Bearer ${token}`]);
 
-    await client.read('Patient', 'away');
+    // The other origin is asked without the token, and its answer is refused: it is not this server's.
+    const away = await rejection(client.read('Patient', 'away'));
+    expect(away.kind).toBe('cross-origin');
+    expect(away.details.redirectedTo).toBe(`${other.origin}/elsewhere/Patient/p1`);
     expect(home.seen[2]!.headers.authorization).toBe(`Bearer ${token}`);
     expect(other.seen).toHaveLength(1);
     expect(other.seen[0]!.url).toBe('/elsewhere/Patient/p1');
@@ -213,7 +216,9 @@ describe('searchAll paging', () => {
   it('rejects a search answer that is not a Bundle', async () => {
     const server = await loopback((req, res) => sendJson(res, 200, { resourceType: 'Slot', id: 's1' }));
     const client = new FhirClient({ baseUrl: `${server.origin}/fhir` });
-    expect((await rejection(client.searchAll('Slot'))).kind).toBe('not-fhir');
+    const error = await rejection(client.searchAll('Slot'));
+    expect(error.kind).toBe('not-searchset');
+    expect(error.message).toBe('Slot search answered with a Slot, not a searchset Bundle');
     await client.close();
   });
 });

@@ -1,4 +1,4 @@
-// Discovery against the SMART configurations real EHRs publish (/work/shared/real-world/smart).
+// Discovery against the SMART configurations real EHRs publish (test/fixtures/real-world/smart).
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';

@@ -2,8 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import type { Plan } from '../../src/model/plan.js';
-import { nextSteps, renderPlanYaml } from '../../src/init/render.js';
-import { envName, envPrefix, httpUrl, keyFilePath, optionalHttpUrl, optionalSchedule, required } from '../../src/init/rules.js';
+import { namedFiles, nextSteps, renderPlanYaml } from '../../src/init/render.js';
+import { envName, envPrefix, httpUrl, keyFilePath, numberRule, optionalHttpUrl, optionalSchedule, required } from '../../src/init/rules.js';
 import { systemChoices } from '../../src/init/systems.js';
 
 describe('answer rules', () => {
@@ -97,6 +97,30 @@ describe('rendering the plan', () => {
   it('next steps name variables, never values, and leave --allow-writes out without a sandbox', () => {
     const steps = nextSteps(plan, 'plan.yaml');
     expect(steps).toContain('Set the environment variables the plan names: EPIC_SECRET, VENDOR_TOKEN.');
-    expect(steps.at(-1)).toBe('Run it: ehr-check run --plan plan.yaml --html report.html --json report.json');
+    expect(steps.at(-1)).toBe('Run it: npx ehr-check run --plan plan.yaml --html report.html --json report.json');
+  });
+
+  it('next steps ask only for the files that are not in place yet', () => {
+    const named = { ...plan, vendor: { ...plan.vendor, manifest: './vendor-manifest.json' }, certifications: './certs.json' };
+    expect(namedFiles(named)).toEqual(['./vendor-manifest.json', './certs.json']);
+    const missing = nextSteps(named, 'plan.yaml', () => false);
+    expect(missing).toContain("Put the vendor's manifest at ./vendor-manifest.json (see examples/vendor-manifest.json).");
+    expect(missing).toContain('Put the certification registry at ./certs.json (see examples/certifications.json).');
+    const present = nextSteps(named, 'plan.yaml', (f) => f === './vendor-manifest.json');
+    expect(present.join('\n')).not.toMatch(/vendor's manifest/);
+    expect(present).toContain('Put the certification registry at ./certs.json (see examples/certifications.json).');
+  });
+});
+
+describe('number answers', () => {
+  it.each<[Parameters<typeof numberRule>[0], number, true | string]>([
+    [{ min: 0 }, 3.5, true],
+    [{ min: 0 }, -1, 'Enter a number of 0 or more.'],
+    [{ min: 0, integer: true }, 2.5, 'Enter a whole number of 0 or more.'],
+    [{ min: 1, max: 100, integer: true }, 0, 'Enter a whole number from 1 to 100.'],
+    [{ min: 0, max: 100 }, 100, true],
+    [{ max: 10 }, 11, 'Enter a number of 10 or less.'],
+  ])('%j: %d → %j', (bounds, value, verdict) => {
+    expect(numberRule(bounds)(value)).toBe(verdict);
   });
 });

@@ -40,6 +40,7 @@ describe('ehr-check init, typed into the real prompts', () => {
     await term.answer('Bookings per week', `600${KEY.enter}`);
     await term.answer('Staff minutes to enter one booking by hand', KEY.enter); // default 4
     await term.answer('Staff hourly cost', `38.5${KEY.enter}`);
+    await term.answer('Staff minutes to resolve one double-booking', KEY.enter); // default 20
 
     // Sites: systems are found in the catalog by the names people use, or given as a new slug.
     await term.answer('Site 1: name', `Main Hospital${KEY.enter}`);
@@ -97,7 +98,7 @@ describe('ehr-check init, typed into the real prompts', () => {
     await term.answer('Weight of freshness', `20${KEY.enter}`);
     await term.answer('Freshness: trials', `3${KEY.enter}`);
     await term.answer('Freshness: seconds before an unseen change counts as stale', `30${KEY.enter}`);
-    await term.type('between 60 and 86400', `${erase('30')}90${KEY.enter}`);
+    await term.type('Enter a number from 60 to 86400.', `${erase('30')}90${KEY.enter}`);
     await term.answer('Gate: minimum overall score', `75${KEY.enter}`);
     await term.answer('Gate: checks that must pass', `${KEY.down}${KEY.space}${KEY.enter}`); // + coverage
 
@@ -109,11 +110,11 @@ describe('ehr-check init, typed into the real prompts', () => {
       version: 1,
       buyer: {
         name: 'Riverside Health',
-        volumes: { bookingsPerWeek: 600, minutesPerManualEntry: 4, staffHourlyCost: 38.5 },
+        volumes: { bookingsPerWeek: 600, minutesPerManualEntry: 4, staffHourlyCost: 38.5, minutesPerDoubleBooking: 20 },
         sites: [
           { name: 'Main Hospital', system: 'epic' },
           { name: 'Eastside Clinic', system: 'athenahealth' },
-          { name: 'Lab Annex', system: 'acme-ehr' },
+          { name: 'Lab Annex', system: 'acme-ehr', custom: true },
         ],
       },
       vendor: { name: 'Example Voice AI', manifest: './vendor-manifest.json' },
@@ -167,6 +168,62 @@ describe('ehr-check init, typed into the real prompts', () => {
     expect(validated.code).toBe(0);
     expect(validated.stdout).toContain('valid plan');
   }, 60_000);
+
+  it('lets the weekly volumes be skipped, says bounds in words, and does not ask for files already in place', async () => {
+    const dir = mkdtempSync(join(work, 'lean-'));
+    // The vendor already sent its manifest; it sits where the plan will name it.
+    copyFileSync(join(REPO, 'examples', 'vendor-manifest.json'), join(dir, 'vendor-manifest.json'));
+    const term = new Terminal();
+    const io = terminalIo(dir);
+    const done = initCommand({ out: 'plan.yaml' }, io, { input: term.input, output: term.output });
+
+    await term.answer('Buyer (your organisation) name', `Lakeside Clinic${KEY.enter}`);
+    await term.answer('Bookings per week made through the vendor (empty: skip the cost panel)', `-5${KEY.enter}`);
+    await term.type('Enter a whole number of 0 or more.', `${erase('-5')}${KEY.enter}`); // empty: no volumes
+    await term.answer('Site 1: name', `Main${KEY.enter}`);
+    await term.answer('Site 1: EHR it runs', 'Epic');
+    await term.type('❯ Epic', KEY.enter);
+    await term.answer('Add another site?', KEY.enter);
+    await term.answer('Vendor name', `Example Voice AI${KEY.enter}`);
+    await term.answer("Path of the vendor's manifest", KEY.enter);
+    await term.answer('Certification registry file', KEY.enter);
+    await term.answer('Connection 1: EHR system', KEY.enter);
+    await term.answer('Epic EHR: FHIR R4 base URL', `http://127.0.0.1:8101/fhir/R4${KEY.enter}`);
+    await term.answer('Is that Epic EHR a sandbox', KEY.enter);
+    await term.answer('How does ehr-check authenticate to the Epic EHR?', `${KEY.up}${KEY.up}${KEY.up}${KEY.enter}`); // none
+    await term.answer("Vendor's FHIR sandbox facade for Epic", `http://127.0.0.1:9101/fhir${KEY.enter}`);
+    await term.answer('How does ehr-check authenticate to the vendor sandbox?', `${KEY.up}${KEY.enter}`); // none
+    await term.answer('Schedule to probe', KEY.enter);
+    await term.answer('Add another connection?', KEY.enter);
+    await term.answer('Weigh the checks', KEY.enter);
+    await term.answer('Freshness: trials', `0${KEY.enter}`);
+    await term.type('Enter a whole number from 1 to 100.', `${erase('0')}2${KEY.enter}`);
+    await term.answer('Freshness: seconds before an unseen change counts as stale', KEY.enter);
+    await term.answer('Gate: minimum overall score', KEY.enter);
+    await term.answer('Gate: checks that must pass', KEY.enter);
+    expect(await done).toBe(EXIT.ok);
+
+    const plan = parse(readFileSync(join(dir, 'plan.yaml'), 'utf8'));
+    expect(plan.buyer).toEqual({ name: 'Lakeside Clinic', sites: [{ name: 'Main', system: 'epic' }] });
+    expect(plan.checks.freshness.trials).toBe(2);
+    expect(term.screen).not.toContain('Infinity');
+    const printed = io.printed();
+    expect(printed).not.toContain("Put the vendor's manifest");
+    expect(printed).toContain('npx ehr-check validate plan.yaml');
+    const validated = await runCli(['validate', 'plan.yaml'], { cwd: dir });
+    expect(validated.stderr).toBe('');
+    expect(validated.stdout).toContain('plan.yaml: valid plan');
+  }, 60_000);
+
+  it('refuses an --out it could never write before asking anything', async () => {
+    const dir = mkdtempSync(join(work, 'badout-'));
+    writeFileSync(join(dir, 'taken'), 'a file, not a folder\n');
+    const term = new Terminal();
+    const done = initCommand({ out: 'taken/plan.yaml' }, terminalIo(dir), { input: term.input, output: term.output });
+    await expect(done).rejects.toMatchObject({ exitCode: EXIT.usage });
+    await expect(done).rejects.toThrow(/--out taken\/plan\.yaml: .*taken is a file, not a folder/);
+    expect(term.screen).toBe('');
+  });
 
   it('leaves an existing file alone unless told to overwrite it', async () => {
     const dir = mkdtempSync(join(work, 'exists-'));

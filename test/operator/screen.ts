@@ -3,7 +3,7 @@
 import { PassThrough, Writable } from 'node:stream';
 import { stripVTControlCharacters } from 'node:util';
 
-export const KEYS = { enter: '\r', down: '\u001b[B' } as const;
+export const KEYS = { enter: '\r', down: '\u001b[B', backspace: '\u007f' } as const;
 
 export class Screen {
   readonly input = new PassThrough();

@@ -1,6 +1,8 @@
 // The terminal operator, driven through the real @inquirer prompts on injected streams: the person is shown the
 // step, confirms or skips it, or types what they read; the moments of asking and confirming are kept.
 import { describe, expect, it } from 'vitest';
+import type { Io } from '../../src/cli/io.js';
+import { createProgress } from '../../src/cli/progress.js';
 import { makeStep } from '../../src/operator/instructions.js';
 import { TtyOperator, noOperator } from '../../src/operator/tty.js';
 import { NO_OPERATOR_REASON } from '../../src/operator/types.js';
@@ -52,6 +54,21 @@ describe('the terminal operator', () => {
     expect(await asking).toMatchObject({ outcome: 'done', reading: 'dr-lee-202612011030, dr-lee-202612011100' });
   });
 
+  it('takes a count as two numbers: the test patient’s bookings on the slot, then all of them', async () => {
+    const screen = new Screen();
+    const operator = new TtyOperator({ input: screen.input, output: screen.output });
+    const count = makeStep({ ...base, kind: 'count-bookings', slot, schedule: 'Schedule/dr-lee', patient: 'Patient/p7' });
+    const asking = operator.perform(count);
+    const shown = await screen.waitFor('Appointments on the slot for the test patient Patient/p7');
+    expect(shown).toContain('how many are for the synthetic test patient Patient/p7, and how many in all?');
+    await screen.type(`one${KEYS.enter}`);
+    await screen.waitFor('type a number (0 if none), or "skip"');
+    await screen.type(`${KEYS.backspace.repeat(3)}1${KEYS.enter}`);
+    await screen.waitFor('Appointments on the slot in all');
+    await screen.type(`2${KEYS.enter}`);
+    expect(await asking).toMatchObject({ outcome: 'done', reading: { forPatient: 1, onSlot: 2 } });
+  });
+
   it('a reading the person skips is skipped', async () => {
     const screen = new Screen();
     const operator = new TtyOperator({ input: screen.input, output: screen.output });
@@ -85,6 +102,45 @@ describe('the terminal operator', () => {
     stop.abort();
     expect(await asking).toMatchObject({ outcome: 'skipped', message: 'the run was interrupted' });
     expect(await operator.perform(block, stop.signal)).toMatchObject({ outcome: 'skipped', message: 'the run was interrupted' });
+  });
+});
+
+describe('the progress line and the question share one terminal', () => {
+  it('no progress is drawn while the person is asked; the latest is drawn once they answer', async () => {
+    const screen = new Screen();
+    // The run's progress line, drawn as on a terminal, onto the same screen the question is on.
+    const io: Io = { out: () => {}, err: (text) => void screen.output.write(text), env: {}, stdoutIsTTY: true, stdinIsTTY: true, cwd: '.' };
+    const progress = createProgress(io, { tty: true });
+    const operator = new TtyOperator({ input: screen.input, output: screen.output, progress });
+    progress('freshness: 3 trial(s) each way');
+    const asking = operator.perform(block);
+    await screen.waitFor('When it is done in the EHR:');
+    const before = screen.shown;
+    // Other connections keep probing while the question is up.
+    progress('epic#2: bidirectional probes');
+    progress('2/3 connections probed');
+    await sleep(50);
+    expect(screen.shown).toBe(before);
+    await screen.type(KEYS.enter);
+    expect(await asking).toMatchObject({ outcome: 'done' });
+    const after = screen.shown.slice(before.length);
+    expect(after).toContain('2/3 connections probed');
+    expect(after).not.toContain('epic#2: bidirectional probes');
+  });
+
+  it('plain progress lines (no terminal) wait for the answer too, and hold nests', () => {
+    let err = '';
+    const io: Io = { out: () => {}, err: (text) => void (err += text), env: {}, stdoutIsTTY: false, stdinIsTTY: true, cwd: '.' };
+    const progress = createProgress(io, {});
+    const outer = progress.hold();
+    const inner = progress.hold();
+    progress('one');
+    progress('two');
+    inner();
+    expect(err).toBe('');
+    outer();
+    outer(); // a second release changes nothing
+    expect(err).toMatch(/^ *\d+\.\ds two\n$/);
   });
 });
 

@@ -7,7 +7,9 @@ import { activeRunAppointments, consoleSlotStatuses, evaluateWith, nobody, planF
 
 const PROBED = ['read-through', 'write-lands', 'write-idempotent', 'conflict-refused', 'patient-matched', 'ehr-to-vendor-lag', 'vendor-to-ehr-lag', 'double-booking-race'];
 const probed = (run: Evaluation): Finding[] => run.findings.filter((f) => PROBED.includes(f.id));
-const NEEDS_APPOINTMENT = ['write-lands', 'write-idempotent', 'conflict-refused', 'vendor-to-ehr-lag', 'double-booking-race', 'ehr-to-vendor-lag'] as const;
+// Without Appointment in the API, a person at the EHR's schedule screen counts bookings and makes the changes.
+const BY_PERSON = ['write-lands', 'write-idempotent', 'conflict-refused', 'ehr-to-vendor-lag'] as const;
+const IMPOSSIBLE = ['vendor-to-ehr-lag', 'double-booking-race'] as const;
 
 describe('ecw: no Appointment in the EHR’s API', () => {
   let world: RealWorld;
@@ -20,17 +22,31 @@ describe('ecw: no Appointment in the EHR’s API', () => {
     before = await consoleSlotStatuses(world.sandbox);
     scripted = await evaluateWith(planFor(world, 'eclinicalworks'), await staffScriptOperator(world));
     alone = await evaluateWith(planFor(world, 'eclinicalworks'), nobody());
-  }, 60_000);
+  }, 90_000);
   afterAll(async () => world?.close());
 
-  it('every Appointment-dependent finding is skipped as impossible, with the reason; nothing errors', () => {
+  it('what a person at the EHR can judge is judged by the scripted person, and passes for the deep vendor; nothing errors', () => {
+    for (const id of BY_PERSON) {
+      const f = scripted.finding(id);
+      expect(f, `${id}: ${f.message}`).toMatchObject({ status: 'pass', evidence: { method: 'operator', methodReason: expect.any(String) } });
+    }
+    expect(scripted.finding('write-lands').evidence).toMatchObject({ readBy: 'operator', ehrBookings: [expect.any(Object)], slotBookings: 1 });
+    const counts = (scripted.finding('write-lands').evidence.operatorSteps as Array<{ kind: string; counted?: unknown }>).filter((s) => s.kind === 'count-bookings');
+    expect(counts).toEqual([expect.objectContaining({ by: 'script', outcome: 'done', counted: { forPatient: 1, onSlot: 1 } })]);
+    expect(scripted.findings.filter((f) => f.status === 'error')).toEqual([]);
+  });
+
+  it('without anyone to ask, those findings are skipped as needing a person; only true impossibilities are impossible', () => {
+    for (const id of BY_PERSON) {
+      expect(alone.finding(id), id).toMatchObject({ status: 'skip', evidence: { method: 'operator' } });
+      expect(alone.finding(id).message).toMatch(/^needs a person at the EHR/);
+    }
     for (const run of [scripted, alone]) {
-      for (const id of NEEDS_APPOINTMENT) {
+      for (const id of IMPOSSIBLE) {
         const f = run.finding(id);
         expect(f, id).toMatchObject({ status: 'skip', evidence: { method: 'impossible', methodReason: expect.any(String) } });
-        expect(f.message).toMatch(/^cannot be (checked|measured) on this EHR: /);
+        expect(f.message).toMatch(/^cannot be measured on this EHR: /);
       }
-      expect(run.finding('write-lands').message).toBe("cannot be checked on this EHR: the EHR's API exposes no Appointment: bookings cannot be read");
       expect(run.findings.filter((f) => f.status === 'error')).toEqual([]);
     }
   });
@@ -41,9 +57,10 @@ describe('ecw: no Appointment in the EHR’s API', () => {
     for (const run of [scripted, alone]) expect(run.finding('patient-matched')).toMatchObject({ status: 'pass', evidence: { method: 'api', vendorStatus: 200, ehrPatients: 1 } });
   });
 
-  it('touches none of the EHR’s own records: one of its patients was registered again, and kept', async () => {
+  it('leaves the EHR as it was: the person cancelled the run’s bookings, every slot is as before', async () => {
     expect(scripted.report.cleanup.leftover).toEqual([]);
     expect(alone.report.cleanup.leftover).toEqual([]);
+    expect(await activeRunAppointments(world.sandbox, scripted.runId)).toEqual([]);
     expect(await consoleSlotStatuses(world.sandbox)).toEqual(before);
   });
 });

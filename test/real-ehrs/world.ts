@@ -3,7 +3,7 @@
 // given, and an evaluation through the runner with a chosen operator. The EHR is read here with plain fetch.
 import { join } from 'node:path';
 import { startSandbox, type RunningSandbox } from '../../fixtures/sandbox/index.js';
-import type { Flavor } from '../../fixtures/sandbox/types.js';
+import type { Flavor, SandboxOptions } from '../../fixtures/sandbox/types.js';
 import { startVendor, type RunningVendor, type VendorOptions } from '../../fixtures/vendors/index.js';
 import { planFindingMethods } from '../../src/capability/methods.js';
 import { readCapabilityStatement, type CapabilitySummary } from '../../src/capability/reader.js';
@@ -28,8 +28,8 @@ export interface RealWorld {
   close(): Promise<void>;
 }
 
-export async function startRealWorld(flavor: Flavor, vendor: Partial<Omit<VendorOptions, 'ehrBaseUrl'>> = {}): Promise<RealWorld> {
-  const sandbox = await startSandbox({ flavor });
+export async function startRealWorld(flavor: Flavor, vendor: Partial<Omit<VendorOptions, 'ehrBaseUrl'>> = {}, sandboxOptions: Omit<SandboxOptions, 'flavor'> = {}): Promise<RealWorld> {
+  const sandbox = await startSandbox({ ...sandboxOptions, flavor });
   let running: RunningVendor;
   try {
     running = await startVendor({ behavior: 'deep', ehrStaffUrl: sandbox.staffUrl, ...vendor, ehrBaseUrl: sandbox.fhirBaseUrl });

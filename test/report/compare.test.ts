@@ -2,7 +2,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { compareReports } from '../../src/report/compare-rows.js';
+import { buildRoiPanel } from '../../src/roi.js';
+import { compareReports, doubleBooks } from '../../src/report/compare-rows.js';
 import { BEST_MARK, formatCompareHtml, formatCompareTerminal } from '../../src/report/compare.js';
 import { runCli } from '../helpers/cli.js';
 import { REPO } from '../helpers/paths.js';
@@ -35,6 +36,44 @@ describe('compareReports', () => {
   it('summarises a finding over a vendor’s connections', () => {
     expect(rowOf('write-lands').cells.map((c) => c.text)).toEqual(['✔ pass 3/3', '✔ pass', '✖ fail 0/2']);
     expect(rowOf('Systems verified / claimed').cells.map((c) => c.text)).toEqual(['2 of 2 claimed', '1 of 3 claimed', '1 of 92 claimed']);
+  });
+});
+
+describe('double-bookings in the comparison', () => {
+  const volumes = { bookingsPerWeek: 600, minutesPerManualEntry: 4, staffHourlyCost: 38 };
+  // A vendor measured 2 s behind the EHR, whose race failed or passed; `reentry` is its share of manual re-entries.
+  const withPanel = (name: 'deep' | 'batch', racePassed: boolean, reentry: number, minutesPerDoubleBooking?: number) => ({
+    ...sample(name),
+    roi: buildRoiPanel({ ...volumes, ...(minutesPerDoubleBooking !== undefined && { minutesPerDoubleBooking }) }, [
+      { connection: 'epic', reentryFraction: reentry, lagSeconds: 2, lagIsLowerBound: false, racePassed },
+    ]),
+  });
+  const cost = (reports: ReturnType<typeof withPanel>[]) => {
+    const { rows, reports: ranked } = compareReports(reports);
+    const row = (label: string) => rows.find((r) => r.label === label)!.cells.map((c, i) => [ranked[i]!.vendor.name, c.text, c.best]);
+    return { perWeek: row('Cost per week'), doubleBookings: row('Expected double-bookings / week'), reentries: row('Manual re-entries / week') };
+  };
+
+  it('shows the expected double-bookings and their cost, and counts them in the cost per week', () => {
+    const { perWeek, doubleBookings, reentries } = cost([withPanel('deep', true, 0), withPanel('batch', false, 0)]);
+    expect(doubleBookings).toEqual([['Northwind Voice AI', '0 ($0)', true], ['Nightly Sync Scheduling', '4.4 ($56)', false]]);
+    expect(perWeek).toEqual([['Northwind Voice AI', '$0', true], ['Nightly Sync Scheduling', '$56', false]]);
+    expect(reentries).toEqual([['Northwind Voice AI', '0', false], ['Nightly Sync Scheduling', '0', false]]);
+  });
+
+  it('never marks a vendor that double-books as cheapest: not in a tie, and not when it is cheaper', () => {
+    // Double-bookings priced at 0 minutes: both cost $0, only the vendor that never double-books is marked.
+    expect(cost([withPanel('deep', true, 0), withPanel('batch', false, 0, 0)]).perWeek).toEqual([['Northwind Voice AI', '$0', true], ['Nightly Sync Scheduling', '$0', false]]);
+    // The vendor that double-books is cheaper (the other re-enters 10% of bookings by hand): no mark at all.
+    expect(cost([withPanel('deep', true, 0.1), withPanel('batch', false, 0)]).perWeek).toEqual([['Northwind Voice AI', '$152', false], ['Nightly Sync Scheduling', '$56', false]]);
+    // The rule reads the race too: a failed race with no lag measured still double-books.
+    expect(doubleBooks(sample('batch'))).toBe(true);
+    expect(doubleBooks(sample('deep'))).toBe(false);
+  });
+
+  it('says the rule under the table', () => {
+    expect(formatCompareTerminal(three(), { color: false })).toContain('a vendor that double-books is never marked cheapest');
+    expect(formatCompareHtml(three())).toContain('a vendor that double-books is never marked cheapest');
   });
 });
 

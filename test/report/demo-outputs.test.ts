@@ -8,11 +8,12 @@ import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../../src/model/report.js';
+import { browserOrSkip, findBrowser } from '../helpers/browser.js';
 import { runCli } from '../helpers/cli.js';
 import { parseXml } from './xml.js';
 
 const VENDORS = ['deep', 'shallow', 'batch'] as const;
-const CHROMIUM = '/usr/bin/chromium';
+const BROWSER = findBrowser();
 
 describe('outputs of one demo run', () => {
   let dir: string;
@@ -78,10 +79,11 @@ describe('outputs of one demo run', () => {
     expect((await runCli(['assert', '--report', file('deep', 'md')])).code).toBe(2);
   });
 
-  it.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('HTML: the verdict, every check and a lag chart in chromium, with no console error', async () => {
+  it('HTML: the verdict, every check and a lag chart in chromium, with no console error', async (ctx) => {
+    const executablePath = browserOrSkip(ctx, BROWSER);
     const profile = mkdtempSync(join(tmpdir(), 'ehr-check-chromium-'));
     const browser = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
+      executablePath,
       headless: true,
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     });

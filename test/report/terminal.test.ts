@@ -40,6 +40,21 @@ describe('formatTerminal', () => {
     expect(wide).toEqual([]);
   });
 
+  it('breaks the header between facts, never inside one ("· 2" then "connections")', () => {
+    // The demo's header: a buyer name and run id long enough to pass 100 columns with the connection count.
+    const report = { ...sample('deep'), buyer: { name: 'Riverside Health (demo)' }, runId: 'ehrc-20261124T221530Z-a1b2c3' };
+    report.connections = [report.connections[0]!, { ...report.connections[0]!, system: 'eclinicalworks' }];
+    const header = formatTerminal(report, { color: false }).split('\n').slice(1, 3);
+    expect(header[0]).toBe(`Buyer Riverside Health (demo) · run ehrc-20261124T221530Z-a1b2c3 · ${report.startedAt.slice(0, 16).replace('T', ' ')} UTC`);
+    expect(header[1]).toBe('  2 connections');
+    for (const width of [60, 80, 100, 140]) {
+      const head = formatTerminal(report, { color: false, width }).split('\n\n')[0]!.split('\n');
+      expect(head.some((l) => /· \d+$/.test(l)), `width ${width}`).toBe(false);
+      expect(head.filter((l) => columns(l) > width), `width ${width}`).toEqual([]);
+      expect(head.join(' ')).toContain('2 connections');
+    }
+  });
+
   it('fits a narrower terminal too', () => {
     const out = formatTerminal(sample('shallow'), { color: false, width: 80 });
     expect(out.split('\n').filter((l) => columns(l) > 80)).toEqual([]);

@@ -11,8 +11,10 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startDemoWorld, type DemoWorld } from '../../fixtures/demo/scenario.js';
 import { validateReport } from '../../src/contracts/validate.js';
 import type { Report } from '../../src/model/report.js';
+import { cleanupSentence } from '../../src/report/facts.js';
 import { evaluate } from '../../src/run/runner.js';
 import { MemoryLedger } from '../../src/safety/ledger.js';
+import { makesRecord } from '../../src/safety/types.js';
 import { REPO } from '../helpers/paths.js';
 import { normaliseReport } from './normalise.js';
 
@@ -24,6 +26,7 @@ const RUN_ID = 'ehrc-golden-run';
 describe('the deep vendor of the demo world, against the golden report', () => {
   let world: DemoWorld;
   let report: Report;
+  let ledger: MemoryLedger;
 
   beforeAll(async () => {
     vi.useFakeTimers({ toFake: ['Date'], now: PINNED, shouldAdvanceTime: true });
@@ -32,7 +35,7 @@ describe('the deep vendor of the demo world, against the golden report', () => {
     report = await evaluate({
       loaded,
       runId: RUN_ID,
-      ledger: new MemoryLedger(RUN_ID),
+      ledger: (ledger = new MemoryLedger(RUN_ID)),
       allowWrites: true,
       gate: {},
       env: {},
@@ -58,6 +61,29 @@ describe('the deep vendor of the demo world, against the golden report', () => {
     expect(existsSync(GOLDEN), `${GOLDEN} is missing: run with UPDATE_GOLDEN=1 to write it`).toBe(true);
     const golden: unknown = JSON.parse(await readFile(GOLDEN, 'utf8'));
     expect(normalised).toEqual(golden);
+  });
+
+  it('counts writes and cleanup so that they reconcile, and says so in one sentence', () => {
+    const { cleanup, writes = [] } = report;
+    // created = what the run wrote (a line per record), removed + leftover = created.
+    expect(cleanup.created).toBe(writes.length);
+    expect(cleanup.removed + cleanup.leftover.length).toBe(cleanup.created);
+    expect(cleanup.removed).toBe(writes.filter((w) => w.removed).length);
+    expect(cleanup.removedByProbe).toBe(writes.filter((w) => w.removedBy === 'probe').length);
+    // Per connection: patients (3) and the EHR side of the races (3) written directly; the booking that landed (1)
+    // and the three freshness bookings through the vendor. The replay, the conflict, the matched patient and the
+    // three races the vendor lost made no record.
+    expect(writes.filter((w) => w.target === 'ehr')).toHaveLength(12);
+    expect(writes.filter((w) => w.target === 'vendor')).toHaveLength(8);
+    expect(cleanup).toMatchObject({ created: 20, removed: 20, writesWithoutRecord: 12, foundByIdentifier: 0, foundByTag: 0, otherLeftover: 0 });
+    // Every write the ledger holds that could make a record is either a line of `writes` or made none.
+    expect(cleanup.created + cleanup.writesWithoutRecord!).toBe(ledger.entries().filter(makesRecord).length);
+    expect(ledger.entries().filter(makesRecord)).toHaveLength(32);
+    expect(cleanupSentence(report)).toBe(
+      `Wrote 20 records in the EHR (12 directly, 8 through the vendor); removed 20 of 20 (${cleanup.removedByProbe} by the probe that made them, ` +
+        `${20 - cleanup.removedByProbe!} at cleanup); 12 writes made no record (refused, matched or replayed); ` +
+        `${cleanup.slotsTouched} slots touched, all as they were (${cleanup.restored} put back at cleanup); nothing left over.`,
+    );
   });
 
   describe('the normalisation', () => {

@@ -5,7 +5,7 @@
 import type { Report } from '../../src/model/report.js';
 
 /** Evidence keys that hold a measured time in milliseconds. `null` (censored) is kept: it is a verdict. */
-const MEASURED_MS = new Set(['durationMs', 'p50Ms', 'p95Ms', 'maxMs', 'lagMs', 'lowMs', 'highMs', 'errorBoundMs', 'queuedLandedAfterMs', 'queuedWaitMs', 'elapsedMs']);
+const MEASURED_MS = new Set(['durationMs', 'p50Ms', 'p95Ms', 'maxMs', 'lagMs', 'lowMs', 'highMs', 'errorBoundMs', 'queuedLandedAfterMs', 'queuedWaitMs', 'elapsedMs', 'startMs']);
 const ISO_TIME = /\d{4}-\d{2}-\d{2}T\d{2}(?::|%3A)\d{2}(?::|%3A)\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}(?::|%3A)\d{2})/g;
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
 /** A measured duration in prose: "p50 12 ms", "after 2.1 s", "1.4 min". */
@@ -13,9 +13,10 @@ const PROSE_LAG = /\b\d+(?:\.\d+)?\s?(?:ms|s|min)\b/g;
 const FRESHNESS_FINDINGS = new Set(['ehr-to-vendor-lag', 'vendor-to-ehr-lag', 'double-booking-race']);
 /**
  * In a race that passed, which side got there first is timing; the verdict (no double booking by the vendor) is
- * not. These attempt fields, and the list of who won in the message, become placeholders.
+ * not. These attempt fields (the premises too: whose booking held, and whose was removed after), and the list of
+ * who won in the message, become placeholders.
  */
-const RACE_OUTCOME = new Set(['ehrStatus', 'vendorStatus', 'ehrAppointmentIds', 'vendorBookingHeld', 'ehrBlockHeld', 'vendorBookedFirst', 'doubleBooked']);
+const RACE_OUTCOME = new Set(['ehrStatus', 'vendorStatus', 'ehrAppointmentIds', 'vendorBookingHeld', 'ehrBlockHeld', 'vendorBookedFirst', 'doubleBooked', 'premises']);
 const RACE_WINNERS = /\((?:simultaneous|vendor-first|ehr-first): .*\)(?:; in \d+ the EHR itself accepted an overbooking after the vendor's booking)?$/;
 
 export interface NormaliseOptions {

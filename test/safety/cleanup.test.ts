@@ -12,6 +12,7 @@ import { startCli, waitUntil } from '../run/cli-process.js';
 import { ledgers, readJson, tempDir, writePlanFile } from '../run/plan-file.js';
 import { validateReport } from '../../src/contracts/validate.js';
 import type { Report } from '../../src/model/report.js';
+import { makesRecord } from '../../src/safety/types.js';
 
 const CLEAN = { Appointment: [], Patient: [] };
 
@@ -50,6 +51,14 @@ describe('after a normal run', () => {
     expect(removed.filter((w) => w.action === 'register-patient')).toHaveLength(1);
     expect(run.report.cleanup.leftover).toEqual([]);
     expect(run.report.writes!.every((w) => w.removed && w.connection === 'epic')).toBe(true);
+    // The counts reconcile: a line per record the run's writes made, each removed, by its probe or by cleanup.
+    const { cleanup, writes } = run.report;
+    expect(cleanup.created).toBe(writes!.length);
+    expect(cleanup.removed + cleanup.leftover.length).toBe(cleanup.created);
+    expect(cleanup.removedByProbe).toBeGreaterThan(0);
+    expect(cleanup.removedByProbe).toBe(writes!.filter((w) => w.removedBy === 'probe').length);
+    const recordWrites = run.ledger.entries().filter(makesRecord).length;
+    expect(cleanup.created - cleanup.foundByIdentifier! - cleanup.foundByTag! + cleanup.writesWithoutRecord!).toBe(recordWrites);
     // Anything still in the vendor's queue would land within its queue delay: wait past it, then look.
     await new Promise((r) => setTimeout(r, 1_500));
     await expectClean(world, run.runId, before);
@@ -108,6 +117,10 @@ describe('a booking the vendor still holds in its queue when the run ends', () =
     const report = await readJson<Report>(out);
     expect(report.cleanup.leftover.length).toBeGreaterThanOrEqual(1);
     for (const line of report.cleanup.leftover) expect(line).toMatch(new RegExp(`^booking urn:ehr-check:booking\\|${report.runId}-\\S+: queued by the vendor \\(HTTP 202\\) and not in the EHR yet`));
+    // Each queued booking is a record the run's writes will make: counted in created, left over, not removed.
+    expect(report.cleanup.created).toBe(report.writes!.length);
+    expect(report.cleanup.removed + report.cleanup.leftover.length).toBe(report.cleanup.created);
+    expect(report.writes!.filter((w) => w.queued && !w.removed)).toHaveLength(report.cleanup.leftover.length);
     expect((await ledgers(dir)).open).toEqual([report.runId]);
 
     // The vendor enters the queued bookings after its delay: the EHR now holds what the run caused.

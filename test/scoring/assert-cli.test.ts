@@ -12,7 +12,7 @@ describe('ehr-check assert', () => {
     const r = await runCli(['assert', '--report', report('passing.json')]);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('PASS  gate passed: Example Voice AI, score 90/100 (A)');
-    expect(r.stdout).toContain('gate: minimum 70; required: bidirectional');
+    expect(r.stdout).toContain('gate: minScore 70 (saved), require bidirectional (saved)\n');
     expect(r.stderr).toBe('');
   });
 
@@ -21,12 +21,13 @@ describe('ehr-check assert', () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('FAIL  gate failed');
     expect(r.stdout).toContain('- score 90 is under the minimum 90.5');
+    expect(r.stdout).toContain('gate: minScore 90.5 (--fail-under, instead of the saved 70), require bidirectional (saved)\n');
   });
 
   it('a required check that only warns still passes', async () => {
     const r = await runCli(['assert', '--report', report('passing.json'), '--require', 'coverage', '--require', 'freshness']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('required: coverage, freshness');
+    expect(r.stdout).toContain('gate: minScore 70 (saved), require bidirectional (saved) + coverage, freshness (--require)\n');
   });
 
   it("fails on the report's own gate and names the findings that decided it", async () => {
@@ -37,19 +38,25 @@ describe('ehr-check assert', () => {
     expect(r.stdout).toContain('- bidirectional failed: write-lands failed on epic; conflict-refused failed on epic');
   });
 
-  it('--require replaces the saved list of required checks', async () => {
+  it('--require adds to the saved list of required checks, and says which came from where', async () => {
     const r = await runCli(['assert', '--report', report('failing-writes.json'), '--fail-under', '40', '--require', 'coverage']);
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain('gate: minimum 40; required: coverage');
+    expect(r.stdout).toContain('gate: minScore 40 (--fail-under, instead of the saved 70), require bidirectional (saved) + coverage (--require)\n');
+    expect(r.stdout).toContain('- bidirectional failed: write-lands failed on epic; conflict-refused failed on epic');
     expect(r.stdout).toContain('- coverage failed: claim-integrity failed');
-    expect(r.stdout).not.toContain('bidirectional');
     expect(r.stdout).not.toContain('under the minimum');
+  });
+
+  it('--require of a check the saved gate already requires adds nothing', async () => {
+    const r = await runCli(['assert', '--report', report('passing.json'), '--require', 'bidirectional']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('gate: minScore 70 (saved), require bidirectional (saved)\n');
   });
 
   it('a lower --fail-under lets a report with no requirement pass', async () => {
     const r = await runCli(['assert', '--report', report('passing.json'), '--fail-under', '0']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('gate: minimum 0; required: bidirectional');
+    expect(r.stdout).toContain('gate: minScore 0 (--fail-under, instead of the saved 70), require bidirectional (saved)\n');
   });
 
   it('a report where nothing could be judged fails whatever the threshold', async () => {
@@ -58,6 +65,7 @@ describe('ehr-check assert', () => {
     expect(r.stdout).toContain('Unreachable Vendor, no score');
     expect(r.stdout).toContain('- nothing could be judged: no check produced a score');
     expect(r.stdout).toContain('partial');
+    expect(r.stdout).toContain('gate: minScore 0 (--fail-under, instead of the saved 70), no check required\n');
   });
 
   it.each([

@@ -1,5 +1,5 @@
-// A loopback pass-through in front of the sandbox that logs what the vendor asks of its EHR, and can refuse
-// Subscriptions (405) the way EHRs without push do.
+// A loopback pass-through in front of the sandbox that logs what is asked of the EHR, and can refuse
+// Subscriptions (405) the way EHRs without push do, or answer other requests in the EHR's place.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -15,6 +15,8 @@ export interface ProxyOptions {
   refuseSubscriptions?: boolean;
   /** Runs before a request is passed on: lets a test make the EHR change under the vendor's feet. */
   beforeForward?: (method: string, path: string, body: Buffer) => Promise<void>;
+  /** Answers a request in the EHR's place (not passed on) when it returns an answer: an EHR with other habits. */
+  answer?: (method: string, path: string, body: Buffer, query: URLSearchParams) => { status: number; body?: unknown } | undefined;
 }
 
 export async function startEhrProxy(target: string, options: ProxyOptions = {}): Promise<EhrProxy> {
@@ -29,6 +31,12 @@ export async function startEhrProxy(target: string, options: ProxyOptions = {}):
     if (options.refuseSubscriptions && /\/Subscription(\/|$)/.test(path ?? '')) {
       res.writeHead(405, { 'content-type': 'application/fhir+json' });
       res.end(JSON.stringify({ resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'not-supported' }] }));
+      return;
+    }
+    const own = options.answer?.(req.method ?? 'GET', path ?? '/', Buffer.concat(chunks), new URL(req.url ?? '/', 'http://proxy').searchParams);
+    if (own) {
+      res.writeHead(own.status, { 'content-type': 'application/fhir+json' });
+      res.end(own.body === undefined ? '' : JSON.stringify(own.body));
       return;
     }
     try {
@@ -66,4 +74,13 @@ export async function startEhrProxy(target: string, options: ProxyOptions = {}):
         server.closeAllConnections();
       }),
   };
+}
+
+/**
+ * For `answer`: an EHR whose Slots are computed by its scheduling engine, so a Slot write (update or patch) is
+ * answered 200 with what was sent, and never applied.
+ */
+export function dropSlotWrites(method: string, path: string, body: Buffer): { status: number; body?: unknown } | undefined {
+  if ((method !== 'PUT' && method !== 'PATCH') || !/\/Slot\/[^/]+$/.test(path)) return undefined;
+  return { status: 200, body: method === 'PUT' ? JSON.parse(body.toString('utf8')) : undefined };
 }

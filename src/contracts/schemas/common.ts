@@ -9,6 +9,12 @@ export const SYSTEM_ID = {
   description: 'a lower-case system id such as "epic" or "oracle-health" (letters, digits and dashes)',
 } as const;
 
+/** Beside a `system`: it is deliberately an id the catalog does not list (otherwise an unknown id is an error). */
+export const CUSTOM_SYSTEM = {
+  type: 'boolean',
+  description: 'true when the system id is deliberately one the catalog does not list',
+} as const;
+
 export const ENV_VAR_NAME = {
   type: 'string',
   pattern: '^[A-Za-z_][A-Za-z0-9_]*$',

@@ -1,5 +1,5 @@
 // JSON Schema of the vendor manifest (DESIGN §4): the vendor's claims, in its own words, to be checked.
-import { EDITOR_SCHEMA_REF, SYSTEM_ID, text, type JsonSchema } from './common.js';
+import { CUSTOM_SYSTEM, EDITOR_SCHEMA_REF, SYSTEM_ID, text, type JsonSchema } from './common.js';
 
 export const MECHANISMS = ['fhir-subscription', 'hl7v2', 'polling', 'batch', 'manual'] as const;
 export const FRESHNESS_CLAIMS = ['real-time', 'near-real-time', 'delayed', 'batch'] as const;
@@ -9,6 +9,7 @@ const claimedSystem: JsonSchema = {
   title: 'claimed system',
   properties: {
     system: SYSTEM_ID,
+    custom: CUSTOM_SYSTEM,
     directions: {
       type: 'array',
       uniqueItems: true,

@@ -1,7 +1,7 @@
 // JSON Schema of the plan file (DESIGN §3). Unknown keys are errors everywhere: a typo must not silently
 // drop a setting. Rules across fields (e.g. realTimeSeconds <= nearRealTimeSeconds) live in plan-rules.ts.
-import { CHECK_DEFAULTS } from '../defaults.js';
-import { AUTH, EDITOR_SCHEMA_REF, FILE_PATH, HTTP_URL, SYSTEM_ID, envVar, text, type JsonSchema } from './common.js';
+import { CHECK_DEFAULTS, LIMIT_DEFAULTS, VOLUME_DEFAULTS } from '../defaults.js';
+import { AUTH, CUSTOM_SYSTEM, EDITOR_SCHEMA_REF, FILE_PATH, HTTP_URL, SYSTEM_ID, envVar, text, type JsonSchema } from './common.js';
 
 const nonNegative = (description: string): JsonSchema => ({ type: 'number', minimum: 0, description });
 const positive = (description: string, fallback: number): JsonSchema => ({
@@ -31,7 +31,7 @@ const f = CHECK_DEFAULTS.freshness;
 const site: JsonSchema = {
   type: 'object',
   title: 'site',
-  properties: { name: text('the site name'), system: SYSTEM_ID },
+  properties: { name: text('the site name'), system: SYSTEM_ID, custom: CUSTOM_SYSTEM },
   required: ['name', 'system'],
   additionalProperties: false,
 };
@@ -41,6 +41,7 @@ const connection: JsonSchema = {
   title: 'connection',
   properties: {
     system: SYSTEM_ID,
+    custom: CUSTOM_SYSTEM,
     ehr: {
       type: 'object',
       title: 'ehr',
@@ -94,6 +95,10 @@ export const PLAN_SCHEMA: JsonSchema = {
             bookingsPerWeek: nonNegative('a number of bookings per week'),
             minutesPerManualEntry: nonNegative('a number of staff minutes to re-enter one booking by hand'),
             staffHourlyCost: nonNegative('a cost of one staff hour'),
+            minutesPerDoubleBooking: {
+              ...nonNegative('a number of staff minutes to resolve one double-booking (find it, call the patient, rebook)'),
+              default: VOLUME_DEFAULTS.minutesPerDoubleBooking,
+            },
           },
           required: ['bookingsPerWeek', 'minutesPerManualEntry', 'staffHourlyCost'],
           additionalProperties: false,
@@ -145,6 +150,20 @@ export const PLAN_SCHEMA: JsonSchema = {
           uniqueItems: true,
           items: { enum: ['bidirectional', 'coverage', 'freshness'] },
           description: 'a list of checks that must pass',
+        },
+      },
+      additionalProperties: false,
+    },
+    limits: {
+      type: 'object',
+      title: 'limits',
+      properties: {
+        requestsPerHost: {
+          type: 'integer',
+          minimum: 1,
+          maximum: 100,
+          default: LIMIT_DEFAULTS.requestsPerHost,
+          description: 'a number of requests in flight at once to any one host, for the whole run (1 to 100)',
         },
       },
       additionalProperties: false,

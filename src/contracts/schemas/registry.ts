@@ -1,5 +1,5 @@
 // JSON Schema of the certification registry (DESIGN §4): listings the buyer trusts.
-import { EDITOR_SCHEMA_REF, SYSTEM_ID, text, type JsonSchema } from './common.js';
+import { CUSTOM_SYSTEM, EDITOR_SCHEMA_REF, SYSTEM_ID, text, type JsonSchema } from './common.js';
 
 export const LISTING_STATUSES = ['active', 'suspended', 'withdrawn'] as const;
 
@@ -21,6 +21,7 @@ export const REGISTRY_SCHEMA: JsonSchema = {
         properties: {
           program: text('the certification program, e.g. "epic-showroom" or "onc-chpl"'),
           system: SYSTEM_ID,
+          custom: CUSTOM_SYSTEM,
           vendor: text("the listed vendor's name"),
           listingId: text("the listing's id in its program"),
           status: { enum: [...LISTING_STATUSES], description: "the listing's status" },

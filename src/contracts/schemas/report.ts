@@ -112,7 +112,19 @@ export const REPORT_SCHEMA: JsonSchema = {
     },
     cleanup: {
       type: 'object',
-      properties: { created: COUNT, removed: COUNT, leftover: { type: 'array', items: STRING } },
+      properties: {
+        created: COUNT,
+        removed: COUNT,
+        leftover: { type: 'array', items: STRING },
+        // Counted under their own names, so created = writes, removed + leftover records = created.
+        removedByProbe: COUNT,
+        foundByIdentifier: COUNT,
+        foundByTag: COUNT,
+        writesWithoutRecord: COUNT,
+        slotsTouched: COUNT,
+        restored: COUNT,
+        otherLeftover: COUNT,
+      },
       required: ['created', 'removed', 'leftover'],
     },
     partial: { type: 'boolean' },
@@ -144,7 +156,13 @@ export const REPORT_SCHEMA: JsonSchema = {
       type: 'array',
       items: {
         type: 'object',
-        properties: { connection: STRING, target: { enum: ['ehr', 'vendor'] }, removed: { type: 'boolean' } },
+        properties: {
+          connection: STRING,
+          target: { enum: ['ehr', 'vendor'] },
+          removed: { type: 'boolean' },
+          removedBy: { enum: ['probe', 'cleanup'] },
+          queued: { type: 'boolean' },
+        },
         required: ['connection', 'target', 'removed'],
       },
     },

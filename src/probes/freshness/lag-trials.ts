@@ -1,29 +1,20 @@
 // The two lag measurements. ehr-to-vendor: change a slot in the EHR, poll the vendor's availability until it
-// shows. vendor-to-ehr: book through the vendor, poll the EHR until the booking is there. Every slot a trial
-// touches is put back, and every booking removed, before the next trial starts.
+// shows. vendor-to-ehr: book through the vendor, poll the EHR until the booking is there. The trials of a
+// direction run at once, each on its own slot (./concurrent.ts says why they cannot bias each other); every
+// slot a trial touches is put back, and every booking removed, before its slot can serve another trial.
 import { lagSample, summariseLag, type ChangeTiming } from '../../freshness/lag.js';
 import { watchForChange, type WatchResult } from '../../freshness/poll.js';
-import { offsetWindowMs, startOffsets } from '../../freshness/schedule.js';
+import { offsetWindowMs, startOffsets, trialSpacingMs } from '../../freshness/schedule.js';
 import { ProbeError, type ProbeErrorKind } from '../../http/types.js';
 import type { LagSample } from '../../model/report.js';
+import { BOOKING_IDENTIFIER_SYSTEM } from '../../safety/types.js';
 import type { ConnectionContext } from '../context.js';
-import {
-  blockSlotInEhr,
-  bookViaVendor,
-  canReadSlots,
-  canRemoveAppointments,
-  ehrAppointmentsByKey,
-  ehrBookingsOnSlot,
-  freeSlotInEhr,
-  readSlot,
-  removeAppointment,
-  runKey,
-  type BookingHint,
-  type ChangeMethod,
-  type Slot,
-} from '../ehr-ops.js';
+import { bookViaVendor, canRemoveAppointments, ehrAppointmentsByKey, ehrBookingsOnSlot, removeAppointment, runKey, type BookingHint, type Slot } from '../ehr-ops.js';
 import { sleep } from '../outcome.js';
-import { ehrHoldsBooking, timed, vendorSees, type SlotPool } from './slots.js';
+import { ehrSlotState, type Premise } from '../premise.js';
+import { blockSlot, freeSlot, type SlotChange } from '../slot-changes.js';
+import { onSlot, runTrials, type TrialClock } from './concurrent.js';
+import { ehrHoldsBooking, timed, vendorSees, type SlotPool, type SlotSource } from './slots.js';
 import type { FreshnessProbeSettings, LagData, ProbeErrorNote } from './types.js';
 
 export interface TrialRun {
@@ -31,22 +22,40 @@ export interface TrialRun {
   pool: SlotPool;
   patientId: string;
   seed: number;
-  /** Reports "trial i of n" with an upper bound of the time left. */
+  /** When the connection's trials began: every trial's start is counted from here. */
+  clock: TrialClock;
+  /** Reports that trial i of n has started. */
   progress(direction: string, trial: number): void;
+  /** How the EHR confirmed the test patient: the first premise of every trial. */
+  patientPremise?: Premise;
 }
 
-/** Collects a direction's samples and turns them into `LagData`. */
+/** Where one trial stands among the others: its index, its slot, and when its change was sent. */
+interface TrialPlace {
+  trial: number;
+  slot: string;
+  startMs: number;
+}
+
+/** Collects a direction's samples, by trial, and turns them into `LagData`. */
 export class LagRecorder {
+  /** By trial index; a trial without a sample leaves a hole. */
   readonly samples: LagSample[] = [];
   readonly slots: string[] = [];
   readonly methods = new Set<string>();
   readonly pollErrors: ProbeErrorNote[] = [];
+  /** Every premise the trials rested on, confirmed in the EHR: the patient, each slot free, each change made. */
+  readonly premises: Premise[] = [];
+  /** The premises of trials that run at once, by trial, so the evidence lists them in trial order. */
+  private readonly byTrial: Premise[][] = [];
   interrupted = false;
 
-  constructor(private readonly run: TrialRun, readonly offsetsMs: number[]) {}
+  constructor(private readonly run: TrialRun, readonly offsetsMs: number[]) {
+    if (run.patientPremise) this.premises.push(run.patientPremise);
+  }
 
-  /** Adds a trial's sample; false when the run was interrupted during it (no sample). */
-  add(watch: WatchResult, sample: () => LagSample): boolean {
+  /** Adds a trial's sample (the next one, or trial `at.trial`); false when the run was interrupted during it. */
+  add(watch: WatchResult, sample: () => LagSample, at?: TrialPlace): boolean {
     for (const e of watch.errors) if (this.pollErrors.length < 5) this.pollErrors.push(e);
     if (watch.interrupted) {
       this.interrupted = true;
@@ -56,19 +65,33 @@ export class LagRecorder {
       const first = watch.errors[0] ?? { kind: 'timeout', message: 'no answer' };
       throw new ProbeError(first.kind as ProbeErrorKind, `polls got no usable answer: ${first.message}`);
     }
-    this.samples.push(sample());
+    if (at) this.samples[at.trial] = { ...sample(), slot: at.slot, startMs: at.startMs };
+    else this.samples.push(sample());
     return true;
+  }
+
+  /** Trial k changed this slot. */
+  touch(trial: number, slotId: string): void {
+    this.slots[trial] = slotId;
+  }
+
+  /** Trial k rested on this premise. */
+  premise(trial: number, premise: Premise): void {
+    (this.byTrial[trial] ??= []).push(premise);
   }
 
   data(extra: Partial<LagData> = {}): LagData {
     const { settings } = this.run;
+    const samples = this.samples.filter(Boolean);
     return {
-      lag: summariseLag(this.samples, settings),
+      lag: summariseLag(samples, settings),
       methods: [...this.methods],
-      slots: this.slots,
-      offsetsMs: this.offsetsMs.slice(0, this.samples.length),
+      slots: this.slots.filter(Boolean),
+      // The offsets of the trials that gave a sample, in trial order.
+      offsetsMs: this.offsetsMs.filter((_, k) => this.samples[k] !== undefined),
       seed: this.run.seed,
       pollErrors: this.pollErrors,
+      premises: [...this.premises, ...this.byTrial.flatMap((p) => p ?? [])],
       interrupted: this.interrupted,
       ...extra,
     };
@@ -79,49 +102,74 @@ export function offsetsFor(run: TrialRun, salt: number): number[] {
   return startOffsets(run.seed + salt, run.settings.trials, offsetWindowMs(run.settings.timeoutSeconds * 1000));
 }
 
+/** ms from the trials' clock to the moment a change was sent. */
+const startOf = (run: TrialRun, timing: ChangeTiming) => Math.max(0, Math.round(timing.sentAt - run.clock));
+
 /**
- * Alternates the direction of the change so both are measured: block a free slot (the vendor must stop
- * offering it), then free it again (the vendor must offer it again). A block the vendor never saw is undone
- * unmeasured, and the next trial blocks a fresh slot: "freeing" a slot the vendor never saw busy proves nothing.
+ * Both directions of a change are measured: even trials block a free slot (the vendor must stop offering it),
+ * odd trials free a slot they blocked first (the vendor must offer it again). Each change is read back from the
+ * EHR before the vendor is timed: a change the EHR did not take is no change to time. An odd trial's block is only
+ * its set-up; if the vendor never shows it, that block is the trial's sample, since "freeing" a slot the vendor
+ * never saw busy proves nothing.
  */
-export async function measureEhrToVendor(ctx: ConnectionContext, run: TrialRun): Promise<LagData> {
+export async function measureEhrToVendor(ctx: ConnectionContext, run: TrialRun, slots: SlotSource[]): Promise<LagData> {
   const rec = new LagRecorder(run, offsetsFor(run, 1));
   const timeoutMs = run.settings.timeoutSeconds * 1000;
-  let held: { slot: Slot; how: { method: ChangeMethod; appointmentId?: string } } | undefined;
-  const watch = (slot: Slot, timing: ChangeTiming, wanted: 'free' | 'not-free') =>
-    watchForChange(async () => ((await vendorSees(ctx, slot)) === wanted ? 'new' : 'old'), { change: timing, timeoutMs, signal: ctx.signal });
-  try {
-    for (let i = 0; i < run.settings.trials && !ctx.signal.aborted; i++) {
-      run.progress('EHR → vendor', i);
-      await sleep(rec.offsetsMs[i]!, ctx.signal);
-      if (held && (await vendorSees(ctx, held.slot)) === 'not-free') {
-        const { slot, how } = held;
-        const { result: status, timing } = await timed(() => freeSlotInEhr(ctx, slot.id, how));
+  const spacing = trialSpacingMs(timeoutMs);
+  // Each block starts from the way that held last: the EHR will not take the ways before it now either.
+  let lastWay: SlotChange['way'] | undefined;
+  const vendorShows = (c: ConnectionContext, slot: Slot, wanted: 'free' | 'not-free') => async () =>
+    (await vendorSees(c, slot)) === wanted ? ('new' as const) : ('old' as const);
+  /** Watches the vendor from the change on; looks made while a person worked count too. */
+  const watch = async (c: ConnectionContext, slot: Slot, change: SlotChange, wanted: 'free' | 'not-free'): Promise<WatchResult> => {
+    if (change.vendor.some((o) => o.shows === 'new')) return { observations: change.vendor, seen: true, interrupted: false, errors: [] };
+    const after = await watchForChange(vendorShows(c, slot, wanted), { change: change.timing, timeoutMs, signal: c.signal });
+    return { ...after, observations: [...change.vendor, ...after.observations] };
+  };
+
+  const trial = (k: number, c: ConnectionContext) =>
+    onSlot(c, slots[k]!, run.pool, async ({ slot, premise }) => {
+      run.progress('EHR → vendor', k);
+      rec.premise(k, premise);
+      let held: SlotChange | undefined;
+      const undo = async (vendorLook?: () => Promise<'old' | 'new'>) => {
+        const change = held!;
         held = undefined;
-        if (status >= 300) throw new Error(`the EHR refused to free slot ${slot.id} again (HTTP ${status})`);
-        const seen = await watch(slot, timing, 'free');
-        if (!rec.add(seen, () => lagSample(timing, seen.observations, 'ehr-to-vendor', 'free-slot'))) break;
-        continue;
+        const freed = await freeSlot(c, slot, change, { ...(vendorLook && { vendorLook }) });
+        rec.premise(k, freed.premise);
+        return freed;
+      };
+      const block = async () => {
+        const change = await blockSlot(c, slot, { patientId: run.patientId, vendorLook: vendorShows(c, slot, 'not-free'), ...(lastWay && { from: lastWay }) });
+        held = change;
+        lastWay = change.way;
+        rec.premise(k, change.premise);
+        rec.touch(k, slot.id);
+        rec.methods.add(change.way);
+        const seen = await watch(c, slot, change, 'not-free');
+        return { seen, sample: () => lagSample(change.timing, seen.observations, 'ehr-to-vendor', 'block-slot'), place: { trial: k, slot: slot.id, startMs: startOf(run, change.timing) } };
+      };
+      try {
+        if (k % 2 === 1) {
+          const setUp = await block();
+          if (!setUp.seen.seen) return void rec.add(setUp.seen, setUp.sample, setUp.place);
+          await sleep(rec.offsetsMs[k]!, c.signal);
+          if (c.signal.aborted) return void (rec.interrupted = true);
+          const freed = await undo(vendorShows(c, slot, 'free'));
+          const seen = await watch(c, slot, freed, 'free');
+          return void rec.add(seen, () => lagSample(freed.timing, seen.observations, 'ehr-to-vendor', 'free-slot'), { trial: k, slot: slot.id, startMs: startOf(run, freed.timing) });
+        }
+        await sleep(rec.offsetsMs[k]!, c.signal);
+        if (c.signal.aborted) return void (rec.interrupted = true);
+        const measured = await block();
+        rec.add(measured.seen, measured.sample, measured.place);
+      } finally {
+        // Best effort here; the run's ledger-driven cleanup puts back whatever this could not.
+        if (held) await undo().catch(() => undefined);
       }
-      if (held) await freeSlotInEhr(ctx, held.slot.id, held.how);
-      held = undefined;
-      const slot = await run.pool.take(ctx);
-      const { result: how, timing } = await timed(() => blockSlotInEhr(ctx, slot, run.patientId));
-      if (how.status >= 300) throw new Error(`the EHR refused to block slot ${slot.id} (HTTP ${how.status})`);
-      held = { slot, how };
-      rec.slots.push(slot.id);
-      rec.methods.add(how.method);
-      const seen = await watch(slot, timing, 'not-free');
-      if (!rec.add(seen, () => lagSample(timing, seen.observations, 'ehr-to-vendor', 'block-slot'))) break;
-      if (!seen.seen) {
-        await freeSlotInEhr(ctx, slot.id, how);
-        held = undefined;
-      }
-    }
-  } finally {
-    // Best effort here; the run's ledger-driven cleanup puts back whatever this could not.
-    if (held) await freeSlotInEhr(ctx, held.slot.id, held.how).catch(() => undefined);
-  }
+    });
+
+  await runTrials(ctx, run.settings.trials, run.clock, (k) => k * spacing, trial);
   if (ctx.signal.aborted) rec.interrupted = true;
   return rec.data();
 }
@@ -129,56 +177,75 @@ export async function measureEhrToVendor(ctx: ConnectionContext, run: TrialRun):
 const ACCEPTED = new Set([200, 201, 202]);
 
 /** Books through the vendor and waits for the booking in the EHR; a 202 queue shows here as its true delay. */
-export async function measureVendorToEhr(ctx: ConnectionContext, run: TrialRun): Promise<LagData> {
+export async function measureVendorToEhr(ctx: ConnectionContext, run: TrialRun, slots: SlotSource[]): Promise<LagData> {
   const rec = new LagRecorder(run, offsetsFor(run, 2));
   const timeoutMs = run.settings.timeoutSeconds * 1000;
+  const spacing = trialSpacingMs(timeoutMs);
   const statuses: number[] = [];
   const keys: string[] = [];
   rec.methods.add('vendor-booking');
-  try {
-    for (let i = 0; i < run.settings.trials && !ctx.signal.aborted; i++) {
-      run.progress('vendor → EHR', i);
-      await sleep(rec.offsetsMs[i]!, ctx.signal);
-      const slot = await run.pool.take(ctx);
-      const key = runKey(ctx.runId, 'lag');
+
+  const trial = (k: number, c: ConnectionContext) =>
+    onSlot(c, slots[k]!, run.pool, async ({ slot, premise }) => {
+      run.progress('vendor → EHR', k);
+      await sleep(rec.offsetsMs[k]!, c.signal);
+      if (c.signal.aborted) return void (rec.interrupted = true);
+      rec.premise(k, premise);
+      const key = runKey(c.runId, 'lag');
       keys.push(key);
-      rec.slots.push(slot.id);
-      const { result: answer, timing } = await timed(() => bookViaVendor(ctx, slot, run.patientId, key));
-      statuses.push(answer.status);
-      if (!ACCEPTED.has(answer.status)) continue;
+      rec.touch(k, slot.id);
+      const { result: answer, timing } = await timed(() => bookViaVendor(c, slot, run.patientId, key));
+      statuses[k] = answer.status;
+      if (!ACCEPTED.has(answer.status)) return;
       const hint = { slot, patientId: run.patientId };
-      const seen = await watchForChange(async () => ((await ehrHoldsBooking(ctx, key, hint)) ? 'new' : 'old'), { change: timing, timeoutMs, signal: ctx.signal });
+      const seen = await watchForChange(async () => ((await ehrHoldsBooking(c, key, hint)) ? 'new' : 'old'), { change: timing, timeoutMs, signal: c.signal });
       const label = answer.status === 202 ? 'book-queued' : 'book';
-      const kept = rec.add(seen, () => lagSample(timing, seen.observations, 'vendor-to-ehr', label));
-      await removeBookings(ctx, [key], slot.id, hint);
-      if (!kept) break;
-    }
+      try {
+        rec.add(seen, () => lagSample(timing, seen.observations, 'vendor-to-ehr', label), { trial: k, slot: slot.id, startMs: startOf(run, timing) });
+      } finally {
+        const freed = await removeBookings(c, [key], slot, hint);
+        if (freed) rec.premise(k, freed);
+      }
+    });
+
+  try {
+    await runTrials(ctx, run.settings.trials, run.clock, (k) => k * spacing, trial);
   } finally {
     // A queued booking may land after its trial ended; the run's cleanup also finds it later by its KEY.
     await removeBookings(ctx, keys).catch(() => undefined);
   }
   if (ctx.signal.aborted) rec.interrupted = true;
-  const refused = statuses.filter((s) => !ACCEPTED.has(s)).length;
-  if (rec.samples.length === 0 && refused > 0) {
-    throw new ProbeError('http', `the vendor refused every booking of a slot free in the EHR and in its own view (HTTP ${[...new Set(statuses)].join(', ')})`);
+  const answered = statuses.filter((s) => s !== undefined);
+  const refused = answered.filter((s) => !ACCEPTED.has(s)).length;
+  if (rec.samples.filter(Boolean).length === 0 && refused > 0) {
+    throw new ProbeError('http', `the vendor refused every booking of a slot free in the EHR and in its own view (HTTP ${[...new Set(answered)].join(', ')})`);
   }
-  return rec.data({ vendorStatuses: statuses, refused });
+  return rec.data({ vendorStatuses: answered, refused });
 }
 
 /**
- * Removes the EHR Appointments of these booking KEYs; puts the slot back to free if nothing else holds it. An EHR
- * whose API cannot take a booking back keeps it until the run's cleanup, which asks the person at the EHR.
+ * Removes the EHR Appointments of these booking KEYs and confirms the slot is free again (freeing it by Slot
+ * update where a block of the run, not a booking, still closes it). An EHR whose API cannot take a booking back
+ * keeps it until the run's cleanup, which asks the person at the EHR. Returns how the slot was confirmed free.
  */
-export async function removeBookings(ctx: ConnectionContext, keys: string[], slotId?: string, hint?: BookingHint): Promise<void> {
-  if (!canRemoveAppointments(ctx)) return;
+export async function removeBookings(ctx: ConnectionContext, keys: string[], slot?: Slot, hint?: BookingHint): Promise<Premise | undefined> {
+  if (!canRemoveAppointments(ctx)) return undefined;
+  const tried: Premise['tried'] = [];
   for (const key of keys) {
     for (const appointment of await ehrAppointmentsByKey(ctx, key, hint)) {
-      if (appointment.id && appointment.status !== 'cancelled') await removeAppointment(ctx, appointment.id);
+      if (!appointment.id || appointment.status === 'cancelled') continue;
+      tried.push({ via: 'remove-booking', status: (await removeAppointment(ctx, appointment.id, `${BOOKING_IDENTIFIER_SYSTEM}|${key}`)).status, held: false });
     }
   }
-  if (slotId === undefined || !canReadSlots(ctx)) return;
-  const slot = await readSlot(ctx, slotId);
-  if (slot.status !== 'free' && (await ehrBookingsOnSlot(ctx, slotId)).length === 0) {
-    await freeSlotInEhr(ctx, slotId, { method: 'slot-update' });
+  if (slot === undefined) return undefined;
+  const state = await ehrSlotState(ctx, slot);
+  if (!state) return undefined;
+  if (state.free || (await ehrBookingsOnSlot(ctx, slot.id)).length > 0) {
+    // Still held by a booking that is not the run's: not the run's to free.
+    const last = tried[tried.length - 1];
+    if (last) last.held = state.free;
+    return { premise: 'free-slot', slot: slot.id, via: state.free ? 'remove-booking' : null, confirmed: state.free, readBy: state.readBy, tried };
   }
+  const freed = await freeSlot(ctx, slot, undefined, { ways: ['slot-update', 'slot-patch'] });
+  return { ...freed.premise, tried: [...tried, ...freed.premise.tried] };
 }

@@ -1,15 +1,17 @@
 // EHR → vendor lag where the EHR's API cannot make the change: a person makes it in the EHR's screens (or the
-// operator script does), the EHR's API shows when it landed, and the vendor is timed from there. Where the EHR
-// offers no Slot search the change is a booking for the run's test patient (an Appointment search shows it),
-// else a block (a Slot search shows it). Each trial is undone by the person again, as in the API trials.
+// operator script does), the EHR's API shows when it landed where it can, and the vendor is timed from there. Where
+// the EHR offers no Slot search but finds a person's booking, the change is a booking for the run's test patient
+// (an Appointment search shows it), else a block (a Slot search shows it, or nothing does and the trial's start is
+// known only within the span between asking and confirming). Each trial is undone by the person again.
 import { lagSample } from '../../freshness/lag.js';
 import { watchForChange, type WatchResult } from '../../freshness/poll.js';
-import { personChange, slotsNeedAPerson, type ChangeRequest, type PersonChange } from '../../operator/ehr-steps.js';
+import { personBookingsVisible, personChange, slotsNeedAPerson, type ChangeRequest, type PersonChange } from '../../operator/ehr-steps.js';
 import { personChangeTiming } from '../../operator/timing.js';
 import type { OperatorStepRecord } from '../../operator/types.js';
 import type { ConnectionContext } from '../context.js';
 import { runKey, type Slot } from '../ehr-ops.js';
 import { sleep } from '../outcome.js';
+import { personPremise } from '../slot-changes.js';
 import { LagRecorder, offsetsFor, type TrialRun } from './lag-trials.js';
 import { vendorSees } from './slots.js';
 import type { LagData } from './types.js';
@@ -23,7 +25,10 @@ export async function measureEhrToVendorByPerson(ctx: ConnectionContext, run: Tr
   const rec = new LagRecorder(run, offsetsFor(run, 1));
   const steps: OperatorStepRecord[] = [];
   const timeoutMs = run.settings.timeoutSeconds * 1000;
-  const byBooking = slotsNeedAPerson(ctx);
+  // Without Slot search a block cannot be seen through the API, but a person's booking can, where Appointment
+  // search finds it: that narrows the change's moment. Where neither can be seen, a block: the confirmation span
+  // alone bounds the moment, and its undo needs no id.
+  const byBooking = slotsNeedAPerson(ctx) && personBookingsVisible(ctx);
   const vendorShows = (slot: Slot, wanted: 'free' | 'not-free') => async () => ((await vendorSees(ctx, slot)) === wanted ? ('new' as const) : ('old' as const));
   const undoOf = (held: Held): ChangeRequest =>
     byBooking ? { kind: 'cancel', slot: held.slot, patientId: run.patientId, appointmentId: held.appointmentId } : { kind: 'free-slot', slot: held.slot };
@@ -32,6 +37,7 @@ export async function measureEhrToVendorByPerson(ctx: ConnectionContext, run: Tr
   const measure = async (request: ChangeRequest, wanted: 'free' | 'not-free', label: string): Promise<{ change: PersonChange; kept: boolean; seen: boolean }> => {
     const change = await personChange(ctx, { ...request, vendorLook: vendorShows(request.slot, wanted) });
     steps.push(change.record);
+    rec.premises.push(personPremise(request.kind, request.slot, change.ehr));
     const confirmedAt = change.result.confirmedAtMs ?? change.result.askedAtMs;
     const timing = personChangeTiming(change.result.askedAtMs, confirmedAt, change.ehr);
     const early = change.vendor.some((o) => o.shows === 'new');
@@ -58,7 +64,8 @@ export async function measureEhrToVendorByPerson(ctx: ConnectionContext, run: Tr
       }
       if (held) steps.push((await personChange(ctx, undoOf(held))).record);
       held = undefined;
-      const slot = await run.pool.take(ctx);
+      const { slot, premise } = await run.pool.takeConfirmed(ctx);
+      rec.premises.push(premise);
       const label = byBooking ? 'operator-book-slot' : 'operator-block-slot';
       const request: ChangeRequest = byBooking
         ? { kind: 'book-slot', slot, patientId: run.patientId, key: runKey(ctx.runId, 'person-booking') }

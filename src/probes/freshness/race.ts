@@ -1,27 +1,41 @@
 // The double-booking race: take one free slot in the EHR and book it through the vendor at the same moment,
 // then read what the EHR holds. A vendor that checks a cache (or nothing) before writing, on an EHR that
 // accepts a second booking, double-books; one that confirms what the EHR refused leaves a patient who
-// believes they are booked. The verdict is read from the EHR, never from the vendor's answer.
+// believes they are booked. The verdict is read from the EHR, never from the vendor's answer. The EHR side's
+// change is read back too: an attempt whose EHR side the EHR did not take was no race, and is run again the
+// next way the EHR allows.
 import { monotonicNow, watchForChange } from '../../freshness/poll.js';
+import { outcomeText } from '../../http/outcome.js';
 import { BOOKING_IDENTIFIER_SYSTEM } from '../../safety/types.js';
 import type { ConnectionContext } from '../context.js';
-import { bookingRequest, bookViaVendor, ehrBookingsOnSlot, ehrAppointmentsByKey, ACTIVE_APPOINTMENT, runKey, type Appointment, type Slot } from '../ehr-ops.js';
+import { bookingRequest, bookViaVendor, ehrBookingsOnSlot, ehrAppointmentsByKey, ACTIVE_APPOINTMENT, runKey, type Appointment, type BookingHint, type Slot } from '../ehr-ops.js';
 import { describeError, sleep } from '../outcome.js';
+import { describeTries, ehrSlotState, stateText, type Premise, type PremiseTry } from '../premise.js';
+import { CLOSED, writeSlotStatus } from '../slot-changes.js';
 import { removeBookings } from './lag-trials.js';
-import { ehrHoldsBooking, type SlotPool } from './slots.js';
+import { onSlot, runTrials, sinceStart, startClock, type TrialClock } from './concurrent.js';
+import { ehrHoldsBooking, type SlotPool, type SlotSource, type TakenSlot } from './slots.js';
 import type { RaceAttempt, RaceData, RaceOrder } from './types.js';
 
 export type EhrTakeMethod = RaceAttempt['ehrMethod'];
 
 export interface RaceRun {
   attempts: number;
+  /** Where slots go back after each attempt, and where an attempt redone the next way takes a fresh one. */
   pool: SlotPool;
+  /** Each attempt's slot, reserved ahead in order (./concurrent.ts); taken from `pool` when absent. */
+  slots?: SlotSource[];
   patientId: string;
-  /** How the EHR side takes the slot, chosen from the CapabilityStatement (switched if the EHR refuses it). */
-  ehrMethod: EhrTakeMethod;
+  /** How the EHR side takes the slot, best first, as the CapabilityStatement allows: the next is used when the EHR does not take one. */
+  ehrMethods: EhrTakeMethod[];
   /** How long a 202-queued vendor booking is waited for, to see whether it lands as a second booking. */
   queueWaitMs: number;
+  /** When the connection's trials began, and when attempt i is launched after that (default: all at once). */
+  clock?: TrialClock;
+  launchMs?(attempt: number): number;
   progress(trial: number): void;
+  /** How the EHR confirmed the test patient. */
+  patientPremise?: Premise;
 }
 
 /** Ordering offsets: both at once, then each side ahead by a few milliseconds. */
@@ -30,31 +44,64 @@ const ORDERS: ReadonlyArray<{ order: RaceOrder; vendorDelayMs: number; ehrDelayM
   { order: 'vendor-first', vendorDelayMs: 0, ehrDelayMs: 5 },
   { order: 'ehr-first', vendorDelayMs: 5, ehrDelayMs: 0 },
 ];
-const NOT_SUPPORTED = new Set([403, 404, 405, 501]);
+/** The EHR refused the EHR side because the slot was already taken: a race the vendor won, not a way that failed. */
+const TAKEN = new Set([409, 412, 422]);
 
+/**
+ * The attempts run at once, each on its own slot: one race cannot see another's slot or bookings. An attempt the
+ * EHR's side did not take is redone on a fresh slot of the pool, the next way (its own slot is put back first).
+ */
 export async function raceForSlots(ctx: ConnectionContext, run: RaceRun): Promise<RaceData> {
   const attempts: RaceAttempt[] = [];
-  let method = run.ehrMethod;
-  let switched = false;
-  for (let i = 0; i < run.attempts && !ctx.signal.aborted; i++) {
+  const clock = run.clock ?? startClock();
+  const ways = run.ehrMethods.length ? run.ehrMethods : (['ehr-appointment'] as EhrTakeMethod[]);
+  // The first way not yet seen to fail on this EHR: an attempt that starts later skips the ways an earlier one
+  // found the EHR does not take. Once every way failed, one attempt says so and the others are not run.
+  let from = 0;
+  let gaveUp = false;
+  const onItsSlot = (c: ConnectionContext, source: SlotSource, i: number, way: number, carried: PremiseTry[]) =>
+    onSlot(c, source, run.pool, async (taken) => {
+      const startMs = sinceStart(clock);
+      return { ...(await raceOnce(c, run, taken, ORDERS[i % ORDERS.length]!, ways[way]!, carried)), startMs };
+    });
+  await runTrials(ctx, run.attempts, clock, run.launchMs ?? (() => 0), async (i, c) => {
+    if (gaveUp) return;
     run.progress(i);
-    const attempt = await raceOnce(ctx, run, ORDERS[i % ORDERS.length]!, method);
-    if (attempt.ehrMethod === 'ehr-appointment' && attempt.ehrStatus !== null && NOT_SUPPORTED.has(attempt.ehrStatus) && !switched) {
-      // The EHR does not take Appointments by API: this attempt was no race. Redo it with a Slot update.
-      method = 'slot-update';
-      switched = true;
-      i -= 1;
-      continue;
+    let source: SlotSource = run.slots?.[i] ?? run.pool;
+    let way = from;
+    let carried: PremiseTry[] = [];
+    for (;;) {
+      const attempt = await onItsSlot(c, source, i, way, carried);
+      const rival = attempt.premises.find((p) => p.premise === 'rival-booking')!;
+      if (rival.confirmed || attempt.ehrStatus === null) return void (attempts[i] = attempt);
+      // The EHR did not take its side's change: this attempt was no race. Redo it the next way, on a fresh slot.
+      carried = rival.tried;
+      from = Math.max(from, way + 1);
+      if (gaveUp || c.signal.aborted) return;
+      if (from < ways.length) {
+        way = from;
+        source = run.pool;
+        continue;
+      }
+      gaveUp = true;
+      const message = `the EHR side of the race could not take the slot in the EHR (${describeTries(rival.tried)})`;
+      return void (attempts[i] = { ...attempt, ehrStatus: null, ehrError: { kind: 'premise', message } });
     }
-    attempts.push(attempt);
-  }
-  return { attempts, interrupted: ctx.signal.aborted };
+  });
+  return { attempts: attempts.filter(Boolean), interrupted: ctx.signal.aborted };
 }
 
-async function raceOnce(ctx: ConnectionContext, run: RaceRun, plan: (typeof ORDERS)[number], method: EhrTakeMethod): Promise<RaceAttempt> {
-  const slot = await run.pool.take(ctx);
+async function raceOnce(
+  ctx: ConnectionContext,
+  run: RaceRun,
+  { slot, premise: slotFree }: TakenSlot,
+  plan: (typeof ORDERS)[number],
+  method: EhrTakeMethod,
+  carried: PremiseTry[],
+): Promise<RaceAttempt> {
   const vendorKey = runKey(ctx.runId, 'race');
   const ehrKey = runKey(ctx.runId, 'race-ehr');
+  let attempt: RaceAttempt | undefined;
   try {
     const [vendor, ehr] = await Promise.all([
       after(plan.vendorDelayMs, () => bookViaVendor(ctx, slot, run.patientId, vendorKey)).then(
@@ -62,8 +109,8 @@ async function raceOnce(ctx: ConnectionContext, run: RaceRun, plan: (typeof ORDE
         (error: unknown) => ({ status: null, error: describeError(error) }),
       ),
       after(plan.ehrDelayMs, () => takeSlotInEhr(ctx, slot, run.patientId, ehrKey, method)).then(
-        (status) => ({ status: status as number | null, error: undefined }),
-        (error: unknown) => ({ status: null, error: describeError(error) }),
+        (res) => ({ status: res.status as number | null, note: res.note, error: undefined }),
+        (error: unknown) => ({ status: null, note: undefined, error: describeError(error) }),
       ),
     ]);
     let queuedWaitMs: number | undefined;
@@ -80,13 +127,13 @@ async function raceOnce(ctx: ConnectionContext, run: RaceRun, plan: (typeof ORDE
     const onSlot = await ehrBookingsOnSlot(ctx, slot.id);
     const hint = { slot, patientId: run.patientId };
     const vendorBookingHeld = await ehrHoldsBooking(ctx, vendorKey, hint);
-    const ehrHeld = (await ehrAppointmentsByKey(ctx, ehrKey, hint)).some((a) => ACTIVE_APPOINTMENT.has(a.status));
-    const ehrBlockHeld = method === 'slot-update' ? ehr.status !== null && ehr.status < 300 : ehrHeld;
-    const doubleBooked = onSlot.length >= 2 || (method === 'slot-update' && ehrBlockHeld && vendorBookingHeld);
+    const rival = await rivalPremise(ctx, slot, method, ehr, { ehrKey, hint, taken: vendorBookingHeld || onSlot.length > 0 }, carried);
+    const ehrBlockHeld = rival.tried[rival.tried.length - 1]!.held;
+    const doubleBooked = onSlot.length >= 2 || (method !== 'ehr-appointment' && ehrBlockHeld && vendorBookingHeld);
     // On an EHR that accepts overbooking, the EHR side may book after the vendor's booking was already in:
     // that second booking is the EHR's own doing, which no vendor can prevent. The EHR's timestamps tell.
     const vendorBookedFirst = doubleBooked && method === 'ehr-appointment' && bookedBefore(onSlot, vendorKey, ehrKey);
-    return {
+    attempt = {
       order: plan.order,
       offsetMs: Math.abs(plan.vendorDelayMs - plan.ehrDelayMs),
       slot: slot.id,
@@ -102,15 +149,51 @@ async function raceOnce(ctx: ConnectionContext, run: RaceRun, plan: (typeof ORDE
       doubleBooked,
       vendorBookedFirst,
       confirmedNotHeld: (vendor.status === 200 || vendor.status === 201) && !vendorBookingHeld,
+      premises: [...(run.patientPremise ? [run.patientPremise] : []), slotFree, rival],
     };
   } finally {
-    // Undo both sides: remove what either booked, and free the slot if the EHR-side block was a Slot update.
-    await removeBookings(ctx, [vendorKey, ehrKey], slot.id).catch(() => undefined);
+    // Undo both sides: remove what either booked, and free the slot if the EHR side closed it; confirmed by reading.
+    const freed = await removeBookings(ctx, [vendorKey, ehrKey], slot).catch(() => undefined);
+    if (attempt && freed) attempt.premises.push(freed);
   }
+  return attempt;
 }
 
-/** The EHR side of the race: an EHR-side Appointment on the slot, or a Slot update guarded by If-Match. */
-async function takeSlotInEhr(ctx: ConnectionContext, slot: Slot, patientId: string, key: string, method: EhrTakeMethod): Promise<number> {
+/**
+ * Whether the EHR took its side's change, read from the EHR: the EHR-side booking is active, or the Slot reads
+ * closed. A refusal because the slot was already taken is a race the vendor won: confirmed, not held.
+ */
+async function rivalPremise(
+  ctx: ConnectionContext,
+  slot: Slot,
+  method: EhrTakeMethod,
+  ehr: { status: number | null; note?: string; error?: { message: string } },
+  read: { ehrKey: string; hint: BookingHint; taken: boolean },
+  carried: PremiseTry[],
+): Promise<Premise> {
+  let held = false;
+  let note = ehr.error?.message ?? ehr.note;
+  let readBy: Premise['readBy'];
+  if (ehr.status !== null && ehr.status < 300) {
+    if (method === 'ehr-appointment') {
+      held = (await ehrAppointmentsByKey(ctx, read.ehrKey, read.hint)).some((a) => ACTIVE_APPOINTMENT.has(a.status));
+      readBy = 'appointment-search';
+      if (!held) note = 'the EHR holds no active booking of it';
+    } else {
+      const state = await ehrSlotState(ctx, slot);
+      held = state?.status === CLOSED;
+      readBy = state?.readBy;
+      if (!held) note = `${stateText(state)}${state?.status ? `, not ${CLOSED}` : ''}`;
+    }
+  }
+  const lost = !held && ehr.status !== null && TAKEN.has(ehr.status) && read.taken;
+  if (lost) note = 'refused: the vendor’s booking already held the slot';
+  const tried: PremiseTry[] = [...carried, { via: method, status: ehr.status, held, ...(note && { note }) }];
+  return { premise: 'rival-booking', slot: slot.id, via: held || lost ? method : null, confirmed: held || lost, ...(readBy && { readBy }), tried };
+}
+
+/** The EHR side of the race: an EHR-side Appointment on the slot, or the Slot closed by update or patch guarded by If-Match. */
+async function takeSlotInEhr(ctx: ConnectionContext, slot: Slot, patientId: string, key: string, method: EhrTakeMethod): Promise<{ status: number; note?: string }> {
   const previous = { id: slot.id, previousStatus: slot.status };
   if (method === 'ehr-appointment') {
     const identifier = `${BOOKING_IDENTIFIER_SYSTEM}|${key}`;
@@ -118,13 +201,18 @@ async function takeSlotInEhr(ctx: ConnectionContext, slot: Slot, patientId: stri
     const res = await ctx.ehr.create(bookingRequest(ctx, slot, patientId, key));
     // A refusal's OperationOutcome may carry an id of its own ("conflict"): only a created booking's id is kept.
     await ctx.ledger.done(seq, { status: res.status, id: res.status < 300 ? res.body?.id : undefined });
-    return res.status;
+    return { status: res.status, ...noteOf(res.body) };
   }
   const version = slot.meta?.versionId;
   const seq = await ctx.ledger.intend({ connection: ctx.key, target: 'ehr', action: 'block-slot', resourceType: 'Slot', id: slot.id, slot: previous });
-  const res = await ctx.ehr.update({ ...slot, status: 'busy', meta: undefined }, version ? { ifMatch: `W/"${version}"` } : {});
+  const res = await writeSlotStatus(ctx, slot, CLOSED, method, version ? `W/"${version}"` : undefined);
   await ctx.ledger.done(seq, { status: res.status, id: slot.id });
-  return res.status;
+  return { status: res.status, ...noteOf(res.body) };
+}
+
+function noteOf(body: unknown): { note?: string } {
+  const text = outcomeText(body);
+  return text ? { note: text } : {};
 }
 
 /** Whether the EHR recorded the booking with key `first` strictly before the one with key `second`. */

@@ -3,6 +3,7 @@ import type { LagEvidence } from '../../model/report.js';
 import type { FreshnessSettings } from '../../model/plan.js';
 import type { OperatorStepRecord } from '../../operator/types.js';
 import type { ProbeOutcome } from '../outcome.js';
+import type { Premise } from '../premise.js';
 
 export type FreshnessProbeSettings = Pick<FreshnessSettings, 'trials' | 'timeoutSeconds' | 'realTimeSeconds' | 'nearRealTimeSeconds'> & {
   /** Double-booking race attempts (default 3: simultaneous, vendor first, EHR first). */
@@ -31,6 +32,8 @@ export interface LagData {
   refused?: number;
   /** Why some polls got no usable answer (first few). */
   pollErrors: ProbeErrorNote[];
+  /** What the trials rested on, each confirmed in the EHR: the patient, each slot free, each change made and undone. */
+  premises: Premise[];
   /** The run was interrupted: these are the trials finished before it. */
   interrupted: boolean;
   /** ehr-to-vendor by a person: each change they were asked for, with when they were asked and confirmed. */
@@ -45,8 +48,8 @@ export interface RaceAttempt {
   /** How many ms the later side waited after the earlier one. */
   offsetMs: number;
   slot: string;
-  /** How the EHR side took the slot: an EHR-side Appointment, or a Slot update with If-Match. */
-  ehrMethod: 'ehr-appointment' | 'slot-update';
+  /** How the EHR side took the slot: an EHR-side Appointment, or the Slot closed by update or patch with If-Match. */
+  ehrMethod: 'ehr-appointment' | 'slot-update' | 'slot-patch';
   ehrStatus: number | null;
   ehrError?: ProbeErrorNote;
   vendorStatus: number | null;
@@ -57,13 +60,17 @@ export interface RaceAttempt {
   ehrAppointmentIds: string[];
   /** The EHR holds the vendor's booking (found by its KEY). */
   vendorBookingHeld: boolean;
-  /** The EHR-side block held (a Slot update that succeeded, or the EHR-side Appointment is active). */
+  /** The EHR side's change held, as read back from the EHR (the Slot reads closed, or the EHR-side Appointment is active). */
   ehrBlockHeld: boolean;
   doubleBooked: boolean;
   /** The double booking came from the EHR side booking after the vendor's booking was in (an overbooking EHR). */
   vendorBookedFirst?: boolean;
   /** The vendor confirmed (200/201) a booking the EHR does not hold. */
   confirmedNotHeld: boolean;
+  /** What the attempt rested on, read from the EHR: the patient, the slot free, the EHR side's change, the slot freed after. */
+  premises: Premise[];
+  /** When the attempt began, in ms after the connection's freshness trials began (attempts run at once). */
+  startMs?: number;
 }
 
 export interface RaceData {
