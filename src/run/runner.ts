@@ -1,5 +1,6 @@
 // One evaluation of one vendor in three steps: gather (probes, the only I/O besides cleanup), judge (pure, through
 // the check registry), assemble (score, gate, report). Nothing here decides a verdict itself.
+import type { RunEvidence } from '../../checks/evidence.js';
 import { CHECK_IDS, type CheckId } from '../../checks/index.js';
 import type { LoadedPlan } from '../model/plan.js';
 import type { CleanupSummary, Report, WriteRecord } from '../model/report.js';
@@ -33,6 +34,8 @@ export interface RunOptions {
   client?: Parameters<typeof buildContexts>[0]['client'];
   /** Who makes the EHR-side changes an EHR's API cannot (a terminal, a script); nobody when absent. */
   operator?: Operator;
+  /** Told what the gather step gathered, before it is judged (tests record it to replay the judge step). */
+  onGathered?(evidence: RunEvidence): void;
 }
 
 export async function evaluate(options: RunOptions): Promise<Report> {
@@ -44,6 +47,7 @@ export async function evaluate(options: RunOptions): Promise<Report> {
   const settings = { freshness, queueWaitMs: Math.min(freshness.timeoutSeconds, 60) * 1000 };
 
   const { evidence } = await gatherRun(options, contexts, await systemCatalog(), settings, wanted);
+  options.onGathered?.(evidence);
   const judged = judgeRun(evidence, loaded.plan.checks, wanted);
 
   // Clean up before the report is final, so it can say what was left behind.
