@@ -3,7 +3,6 @@
 import type { ClaimCheck } from '../src/certification.js';
 import type { Finding, FindingId } from '../src/model/report.js';
 import type {
-  BidirectionalEvidence,
   ConflictData,
   IdempotencyData,
   PatientMatchData,
@@ -12,28 +11,23 @@ import type {
 } from '../src/probes/bidirectional.js';
 import type { ProbeOutcome } from '../src/probes/outcome.js';
 import { COUNTED_AS_REENTRY, NOT_REENTRY, QUEUED_LANDED } from '../src/reentry.js';
-import { finding, type CheckDefinition } from './types.js';
+import { certificationInput, type CertifiedConnection } from './certification-input.js';
+import type { RunEvidence } from './evidence.js';
+import { finding, titlesOf, type CheckDefinition, type FindingDefinition } from './types.js';
 
 export interface BidirectionalInput {
-  connections: Array<{
-    key: string;
-    system: string;
-    buyerRuns: boolean;
-    /** Absent when the connection was not live: every probe finding is then an error. */
-    probes?: BidirectionalEvidence;
-    notLiveReason?: string;
-    certification: { claims: ClaimCheck[]; claimed: boolean };
-  }>;
+  connections: CertifiedConnection[];
 }
 
-const TITLES: Record<string, string> = {
-  'read-through': 'Vendor sees the EHR’s free slots',
-  'write-lands': 'A booking lands in the EHR exactly once',
-  'write-idempotent': 'Repeating a booking does not duplicate it',
-  'conflict-refused': 'A slot busy in the EHR cannot be booked',
-  'patient-matched': 'A known patient is matched, not duplicated',
-  certification: 'Claimed certifications are verified',
-};
+const FINDINGS = [
+  { id: 'read-through', title: 'Vendor sees the EHR’s free slots', scope: 'connection', probesEhr: true },
+  { id: 'write-lands', title: 'A booking lands in the EHR exactly once', scope: 'connection', probesEhr: true },
+  { id: 'write-idempotent', title: 'Repeating a booking does not duplicate it', scope: 'connection', probesEhr: true },
+  { id: 'conflict-refused', title: 'A slot busy in the EHR cannot be booked', scope: 'connection', probesEhr: true },
+  { id: 'patient-matched', title: 'A known patient is matched, not duplicated', scope: 'connection', probesEhr: true },
+  { id: 'certification', title: 'Claimed certifications are verified', scope: 'connection', judgedFrom: 'the vendor manifest and the certification registry' },
+] as const satisfies readonly FindingDefinition[];
+const TITLES: Record<string, string> = titlesOf(FINDINGS);
 
 const REFUSALS = new Set([409, 412, 422]);
 const CONFIRMED = (status: number) => status === 200 || status === 201;
@@ -117,13 +111,16 @@ export function judgeCertification(key: string, system: string, buyerRuns: boole
   return finding('certification', key, 'pass', title, `verified: ${cert.claims.map((c) => `${c.program} ${c.listingId}`).join(', ')}`, evidence);
 }
 
-export const bidirectional: CheckDefinition<BidirectionalInput> = {
+export const bidirectional = {
   id: 'bidirectional',
   title: 'Bidirectional and certified',
-  description: 'Bookings made by the vendor land in the EHR exactly once, it sees what the EHR holds, and its integration is certified.',
+  description:
+    'Does a booking made through the vendor land in the EHR exactly once, does the vendor see what the EHR holds, and is the integration certified for this EHR? Every verdict is read from the EHR, never from the vendor’s answer.',
   defaultWeight: 40,
-  findings: ['read-through', 'write-lands', 'write-idempotent', 'conflict-refused', 'patient-matched', 'certification'],
-  judge(input) {
+  findings: FINDINGS,
+  needs: ['bidirectional'],
+  input: (run: RunEvidence): BidirectionalInput => ({ connections: run.connections.map((c) => certificationInput(run, c)) }),
+  judge(input: BidirectionalInput): Finding[] {
     return input.connections.flatMap((c) => {
       const cert = judgeCertification(c.key, c.system, c.buyerRuns, c.certification);
       if (!c.probes) {
@@ -142,4 +139,4 @@ export const bidirectional: CheckDefinition<BidirectionalInput> = {
       ];
     });
   },
-};
+} as const satisfies CheckDefinition<BidirectionalInput>;

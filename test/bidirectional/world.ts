@@ -7,6 +7,7 @@ import type { CertificationRegistry, LoadedPlan, Manifest, Plan } from '../../sr
 import type { CheckId, Finding, FindingId, Report } from '../../src/model/report.js';
 import { evaluate } from '../../src/run/runner.js';
 import { MemoryLedger } from '../../src/safety/ledger.js';
+import { CHECK_DEFAULTS } from '../../checks/index.js';
 
 export const RUN_TAG = 'urn:ehr-check:run';
 export const BOOKING_SYSTEM = 'urn:ehr-check:booking';
@@ -74,9 +75,8 @@ export function planFor(world: World, options: PlanOptions = {}): LoadedPlan {
       },
     ],
     checks: {
-      bidirectional: { weight: 40 },
-      coverage: { weight: 30 },
-      freshness: { weight: 30, trials: 1, timeoutSeconds, realTimeSeconds: Math.min(1, timeoutSeconds), nearRealTimeSeconds: timeoutSeconds },
+      ...CHECK_DEFAULTS,
+      freshness: { ...CHECK_DEFAULTS.freshness, trials: 1, timeoutSeconds, realTimeSeconds: Math.min(1, timeoutSeconds), nearRealTimeSeconds: timeoutSeconds },
     },
     gate: {},
   };

@@ -10,6 +10,7 @@ import { gatherConnectionLive, type LiveEvidence } from '../../src/probes/connec
 import type { ConnectionContext } from '../../src/probes/context.js';
 import { buildContexts } from '../../src/run/connections.js';
 import { MemoryLedger } from '../../src/safety/ledger.js';
+import { CHECK_DEFAULTS } from '../../checks/index.js';
 
 export const FHIR_PATH = '/fhir/R4';
 
@@ -161,9 +162,8 @@ export function loadedPlan(connections: Connection[], extra: Partial<Plan> = {},
     vendor: { name: 'Coverage test vendor' },
     connections,
     checks: {
-      bidirectional: { weight: 40 },
-      coverage: { weight: 30 },
-      freshness: { weight: 30, trials: 1, timeoutSeconds: 5, realTimeSeconds: 1, nearRealTimeSeconds: 3 },
+      ...CHECK_DEFAULTS,
+      freshness: { ...CHECK_DEFAULTS.freshness, trials: 1, timeoutSeconds: 5, realTimeSeconds: 1, nearRealTimeSeconds: 3 },
     },
     gate: {},
     ...extra,

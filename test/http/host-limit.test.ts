@@ -11,6 +11,7 @@ import { evaluate } from '../../src/run/runner.js';
 import { MemoryLedger } from '../../src/safety/ledger.js';
 import { startWorld, type World } from '../bidirectional/world.js';
 import { closeAll, loopback, sendJson } from './loopback.js';
+import { CHECK_DEFAULTS } from '../../checks/index.js';
 
 /** Counts requests in flight (arrived, not yet answered) and remembers the highest count. */
 function inFlightCounter() {
@@ -155,7 +156,7 @@ describe('a freshness run, every trial at once', () => {
               schedule: `Schedule/${world.sandbox.seeded.scheduleIds[0]}`,
             },
           ],
-          checks: { bidirectional: { weight: 40 }, coverage: { weight: 30 }, freshness: { weight: 30, trials: 4, timeoutSeconds: 3, realTimeSeconds: 1, nearRealTimeSeconds: 3 } },
+          checks: { ...CHECK_DEFAULTS, freshness: { ...CHECK_DEFAULTS.freshness, trials: 4, timeoutSeconds: 3, realTimeSeconds: 1, nearRealTimeSeconds: 3 } },
           gate: {},
           limits: { requestsPerHost: bound },
         },

@@ -18,6 +18,7 @@ import { NO_OPERATOR_REASON, type Operator } from '../../src/operator/types.js';
 import { evaluate } from '../../src/run/runner.js';
 import { MemoryLedger } from '../../src/safety/ledger.js';
 import { REPO } from '../helpers/paths.js';
+import { CHECK_DEFAULTS } from '../../checks/index.js';
 
 export const STAFF_SCRIPT = join(REPO, 'fixtures', 'operator-scripts', 'epic-staff-console.yaml');
 
@@ -64,9 +65,8 @@ export function planFor(world: RealWorld, system: string, options: { trials?: nu
       },
     ],
     checks: {
-      bidirectional: { weight: 40 },
-      coverage: { weight: 30 },
-      freshness: { weight: 30, trials: options.trials ?? 2, timeoutSeconds, realTimeSeconds: 2, nearRealTimeSeconds: timeoutSeconds },
+      ...CHECK_DEFAULTS,
+      freshness: { ...CHECK_DEFAULTS.freshness, trials: options.trials ?? 2, timeoutSeconds, realTimeSeconds: 2, nearRealTimeSeconds: timeoutSeconds },
     },
     gate: {},
   };
