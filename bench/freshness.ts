@@ -5,7 +5,7 @@ import { startVendor } from '../fixtures/vendors/index.js';
 import { readCapabilityStatement } from '../src/capability/reader.js';
 import { formatLag } from '../src/freshness/lag.js';
 import { FhirClient, createRequestLog } from '../src/http/fhir-client.js';
-import type { ConnectionContext } from '../src/probes/context.js';
+import type { ConnectionContext } from '../src/context.js';
 import { gatherFreshness } from '../src/probes/freshness.js';
 import { MemoryLedger } from '../src/safety/ledger.js';
 

@@ -10,7 +10,7 @@ import type {
   ReadThroughData,
   WriteData,
 } from '../src/probes/bidirectional.js';
-import type { ProbeOutcome } from '../src/probes/outcome.js';
+import type { ProbeOutcome } from '../src/evidence.js';
 import { COUNTED_AS_REENTRY, NOT_REENTRY, QUEUED_LANDED } from '../src/reentry.js';
 import { finding, type CheckDefinition } from './types.js';
 

@@ -4,7 +4,7 @@ import { formatLag, summariseLag, type LagThresholds } from '../src/freshness/la
 import type { Manifest, ManifestSystem } from '../src/model/plan.js';
 import type { Finding, FindingId, LagEvidence, Status } from '../src/model/report.js';
 import type { ChangeNotificationContext, FreshnessEvidence, LagData, RaceData } from '../src/probes/freshness/types.js';
-import type { ProbeOutcome } from '../src/probes/outcome.js';
+import type { ProbeOutcome } from '../src/evidence.js';
 import { trialReentries, trialReentryNotes } from '../src/reentry.js';
 import { claimVersusMeasured, type FreshnessClaim } from './freshness-claims.js';
 import { finding, type CheckDefinition } from './types.js';

@@ -1,6 +1,6 @@
 // The live poller of one trial: look again and again, on the adaptive schedule, until the new state shows or
 // the deadline passes. It records each look's request start and response end; lag.ts turns that into a lag.
-import { describeError, sleep } from '../probes/outcome.js';
+import { describeError, sleep } from '../evidence.js';
 import type { ChangeTiming, Observation } from './lag.js';
 import { nextPollDelay, pollPlanFor, type PollPlan } from './schedule.js';
 

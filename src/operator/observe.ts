@@ -2,7 +2,7 @@
 // can be placed in time (see timing.ts) and a vendor that shows it before the person confirms is not missed.
 import { monotonicNow } from '../freshness/poll.js';
 import type { Observation } from '../freshness/lag.js';
-import { sleep } from '../probes/outcome.js';
+import { sleep } from '../evidence.js';
 import type { Operator, OperatorResult, OperatorStep } from './types.js';
 
 /** One look: does it show the state before the change (`old`) or after (`new`)? */

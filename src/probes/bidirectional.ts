@@ -2,20 +2,20 @@
 // in the EHR exactly once? Every write verdict is read back from the EHR, never taken from the vendor's answer.
 // Each finding is probed as the EHR's CapabilityStatement allows (ctx.methods): by API, with a person at the EHR
 // for what its API cannot do (read its schedule, block a slot), or not at all, with the reason.
-import type { ConnectionContext } from './context.js';
-import { bookViaVendor, ehrAppointmentsByKey, ehrBookingsOnSlot, probeWindow, runKey, runMeta, vendorFreeSlots, type Appointment, type Slot } from './ehr-ops.js';
+import type { ConnectionContext } from '../context.js';
+import { bookViaVendor, ehrAppointmentsByKey, ehrBookingsOnSlot, probeWindow, runKey, runMeta, vendorFreeSlots, type Appointment, type Slot } from '../ehr/ops.js';
 import type { FindingId } from '../model/report.js';
 import { PATIENT_IDENTIFIER_SYSTEM } from '../safety/types.js';
-import { bookableSlots, ehrFreeSlotView, plannedSkip, probeWithOperator, readingWindow, slotReadingSkip, slotsNeedAPerson } from '../operator/ehr-steps.js';
+import { bookableSlots, ehrFreeSlotView, plannedSkip, probeWithOperator, readingWindow, slotReadingSkip, slotsNeedAPerson } from '../ehr/person-steps.js';
 import type { OperatorStepRecord } from '../operator/types.js';
-import { FreeSlotSupply } from './free-slots.js';
-import { bookAndCount } from '../operator/person-count.js';
+import { FreeSlotSupply } from '../ehr/free-slots.js';
+import { bookAndCount } from '../ehr/person-count.js';
 import type { FhirResponse } from '../http/types.js';
-import { bookingsNeedAPerson } from './ehr-capability.js';
-import { pollUntil, probe, type ProbeOutcome } from './outcome.js';
-import { confirmedTestPatient, ehrPatientsByIdentifier, testPatient } from './patients.js';
-import { PremiseError, readPremise, type Premise } from './premise.js';
-import { blockSlot, CLOSED, freeSlot, type SlotChange } from './slot-changes.js';
+import { bookingsNeedAPerson } from '../ehr/capability.js';
+import { pollUntil, probe, type ProbeOutcome } from '../evidence.js';
+import { confirmedTestPatient, ehrPatientsByIdentifier, testPatient } from '../ehr/patients.js';
+import { PremiseError, readPremise, type Premise } from '../ehr/premise.js';
+import { blockSlot, CLOSED, freeSlot, type SlotChange } from '../ehr/slot-changes.js';
 
 export interface BookingSeen {
   id?: string;

@@ -4,8 +4,8 @@ import { readCapabilityStatement, readSmartConfiguration, type CapabilitySummary
 import { searchsetProblem } from '../http/searchset.js';
 import type { AuthConfig } from '../model/plan.js';
 import type { RequestRecord } from '../model/report.js';
-import type { ConnectionContext } from './context.js';
-import { describeError } from './outcome.js';
+import type { ConnectionContext } from '../context.js';
+import { describeError } from '../evidence.js';
 
 /**
  * Why a part failed. `dns`, `connect`, `tls`, `timeout`: no answer could be had. `auth`: credentials refused

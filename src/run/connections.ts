@@ -6,7 +6,7 @@ import { HostLimiter } from '../http/host-limit.js';
 import type { ClientOptions } from '../http/types.js';
 import type { Connection, LoadedPlan } from '../model/plan.js';
 import type { Operator } from '../operator/types.js';
-import type { ConnectionContext } from '../probes/context.js';
+import type { ConnectionContext } from '../context.js';
 import type { Ledger } from '../safety/types.js';
 
 /** `epic`, then `epic#2`, `epic#3` for further connections to the same system (DESIGN §6). */

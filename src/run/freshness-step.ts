@@ -3,7 +3,7 @@ import { freshness } from '../../checks/freshness.js';
 import type { CapabilitySummary } from '../capability/reader.js';
 import type { FreshnessSettings, Manifest, Plan } from '../model/plan.js';
 import type { Finding } from '../model/report.js';
-import type { ConnectionContext } from '../probes/context.js';
+import type { ConnectionContext } from '../context.js';
 import { gatherFreshness, type FreshnessEvidence } from '../probes/freshness.js';
 import type { LiveEvidence } from '../probes/connection-live.js';
 import { roiPanel } from '../roi.js';

@@ -10,9 +10,9 @@ import type { CheckId, CleanupSummary, CoverageRow, Finding, FindingId, Report, 
 import { REPORT_SCHEMA_VERSION } from '../model/report.js';
 import { gatherBidirectional, type BidirectionalEvidence } from '../probes/bidirectional.js';
 import { gatherConnectionLive, type LiveEvidence } from '../probes/connection-live.js';
-import type { ConnectionContext } from '../probes/context.js';
-import { verifyUndeclared } from '../probes/verify-capability.js';
-import { operatorCleanup } from '../operator/cleanup.js';
+import type { ConnectionContext } from '../context.js';
+import { verifyUndeclared } from '../ehr/verify-capability.js';
+import { operatorCleanup } from '../ehr/person-cleanup.js';
 import type { Operator } from '../operator/types.js';
 import { cleanupConnection, mergeCleanups, type CleanupResult } from '../safety/cleanup.js';
 import type { Ledger } from '../safety/types.js';

@@ -3,7 +3,7 @@ import { startSandbox, type RunningSandbox, type SandboxOptions } from '../../fi
 import { startVendor, type RunningVendor, type VendorOptions } from '../../fixtures/vendors/index.js';
 import { readCapabilityStatement, type CapabilitySummary } from '../../src/capability/reader.js';
 import { FhirClient, createRequestLog } from '../../src/http/fhir-client.js';
-import type { ConnectionContext } from '../../src/probes/context.js';
+import type { ConnectionContext } from '../../src/context.js';
 import { MemoryLedger } from '../../src/safety/ledger.js';
 
 export interface FreshnessWorld {

@@ -9,7 +9,7 @@ import { planFindingMethods } from '../../src/capability/methods.js';
 import { readCapabilityStatement, type CapabilitySummary } from '../../src/capability/reader.js';
 import { createRequestLog, FhirClient } from '../../src/http/fhir-client.js';
 import type { LoadedPlan, Plan } from '../../src/model/plan.js';
-import type { ConnectionContext } from '../../src/probes/context.js';
+import type { ConnectionContext } from '../../src/context.js';
 import type { CheckId, Finding, FindingId, Report } from '../../src/model/report.js';
 import { loadOperatorScript } from '../../src/operator/script-file.js';
 import { ScriptOperator } from '../../src/operator/script.js';

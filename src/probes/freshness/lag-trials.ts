@@ -8,11 +8,11 @@ import { offsetWindowMs, startOffsets, trialSpacingMs } from '../../freshness/sc
 import { ProbeError, type ProbeErrorKind } from '../../http/types.js';
 import type { LagSample } from '../../model/report.js';
 import { BOOKING_IDENTIFIER_SYSTEM } from '../../safety/types.js';
-import type { ConnectionContext } from '../context.js';
-import { bookViaVendor, canRemoveAppointments, ehrAppointmentsByKey, ehrBookingsOnSlot, removeAppointment, runKey, type BookingHint, type Slot } from '../ehr-ops.js';
-import { sleep } from '../outcome.js';
-import { ehrSlotState, type Premise } from '../premise.js';
-import { blockSlot, freeSlot, type SlotChange } from '../slot-changes.js';
+import type { ConnectionContext } from '../../context.js';
+import { bookViaVendor, canRemoveAppointments, ehrAppointmentsByKey, ehrBookingsOnSlot, removeAppointment, runKey, type BookingHint, type Slot } from '../../ehr/ops.js';
+import { sleep } from '../../evidence.js';
+import { ehrSlotState, type Premise } from '../../ehr/premise.js';
+import { blockSlot, freeSlot, type SlotChange } from '../../ehr/slot-changes.js';
 import { onSlot, runTrials, type TrialClock } from './concurrent.js';
 import { ehrHoldsBooking, timed, vendorSees, type SlotPool, type SlotSource } from './slots.js';
 import type { FreshnessProbeSettings, LagData, ProbeErrorNote } from './types.js';

@@ -5,13 +5,13 @@
 // known only within the span between asking and confirming). Each trial is undone by the person again.
 import { lagSample } from '../../freshness/lag.js';
 import { watchForChange, type WatchResult } from '../../freshness/poll.js';
-import { personBookingsVisible, personChange, slotsNeedAPerson, type ChangeRequest, type PersonChange } from '../../operator/ehr-steps.js';
+import { personBookingsVisible, personChange, slotsNeedAPerson, type ChangeRequest, type PersonChange } from '../../ehr/person-steps.js';
 import { personChangeTiming } from '../../operator/timing.js';
 import type { OperatorStepRecord } from '../../operator/types.js';
-import type { ConnectionContext } from '../context.js';
-import { runKey, type Slot } from '../ehr-ops.js';
-import { sleep } from '../outcome.js';
-import { personPremise } from '../slot-changes.js';
+import type { ConnectionContext } from '../../context.js';
+import { runKey, type Slot } from '../../ehr/ops.js';
+import { sleep } from '../../evidence.js';
+import { personPremise } from '../../ehr/slot-changes.js';
 import { LagRecorder, offsetsFor, type TrialRun } from './lag-trials.js';
 import { vendorSees } from './slots.js';
 import type { LagData } from './types.js';

@@ -7,11 +7,11 @@
 import { monotonicNow, watchForChange } from '../../freshness/poll.js';
 import { outcomeText } from '../../http/outcome.js';
 import { BOOKING_IDENTIFIER_SYSTEM } from '../../safety/types.js';
-import type { ConnectionContext } from '../context.js';
-import { bookingRequest, bookViaVendor, ehrBookingsOnSlot, ehrAppointmentsByKey, ACTIVE_APPOINTMENT, runKey, type Appointment, type BookingHint, type Slot } from '../ehr-ops.js';
-import { describeError, sleep } from '../outcome.js';
-import { describeTries, ehrSlotState, stateText, type Premise, type PremiseTry } from '../premise.js';
-import { CLOSED, writeSlotStatus } from '../slot-changes.js';
+import type { ConnectionContext } from '../../context.js';
+import { bookingRequest, bookViaVendor, ehrBookingsOnSlot, ehrAppointmentsByKey, ACTIVE_APPOINTMENT, runKey, type Appointment, type BookingHint, type Slot } from '../../ehr/ops.js';
+import { describeError, sleep } from '../../evidence.js';
+import { describeTries, ehrSlotState, stateText, type Premise, type PremiseTry } from '../../ehr/premise.js';
+import { CLOSED, writeSlotStatus } from '../../ehr/slot-changes.js';
 import { removeBookings } from './lag-trials.js';
 import { onSlot, runTrials, sinceStart, startClock, type TrialClock } from './concurrent.js';
 import { ehrHoldsBooking, type SlotPool, type SlotSource, type TakenSlot } from './slots.js';

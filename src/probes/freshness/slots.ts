@@ -4,9 +4,9 @@ import { monotonicNow } from '../../freshness/poll.js';
 import { mulberry32 } from '../../freshness/schedule.js';
 import type { ChangeTiming } from '../../freshness/lag.js';
 import type { RequestRecord } from '../../model/report.js';
-import type { ConnectionContext } from '../context.js';
-import { ACTIVE_APPOINTMENT, canReadSlots, ehrAppointmentsByKey, readSlot, slotWindow, vendorFreeSlots, type BookingHint, type Slot } from '../ehr-ops.js';
-import { ehrSlotState, readPremise, type Premise } from '../premise.js';
+import type { ConnectionContext } from '../../context.js';
+import { ACTIVE_APPOINTMENT, canReadSlots, ehrAppointmentsByKey, readSlot, slotWindow, vendorFreeSlots, type BookingHint, type Slot } from '../../ehr/ops.js';
+import { ehrSlotState, readPremise, type Premise } from '../../ehr/premise.js';
 
 /** A trial's precondition could not be met: no slot is free both in the EHR and in the vendor's view. */
 export class NoSlotError extends Error {

@@ -1,12 +1,12 @@
 // What every probe gets for one connection. Probes gather evidence only; checks judge it.
-import type { FindingMethod } from '../capability/methods.js';
-import type { CapabilitySummary } from '../capability/reader.js';
-import type { Verification } from '../capability/verified.js';
-import type { FhirClient } from '../http/fhir-client.js';
-import type { Connection } from '../model/plan.js';
-import type { FindingId } from '../model/report.js';
-import type { Operator } from '../operator/types.js';
-import type { Ledger } from '../safety/types.js';
+import type { FindingMethod } from './capability/methods.js';
+import type { CapabilitySummary } from './capability/reader.js';
+import type { Verification } from './capability/verified.js';
+import type { FhirClient } from './http/fhir-client.js';
+import type { Connection } from './model/plan.js';
+import type { FindingId } from './model/report.js';
+import type { Operator } from './operator/types.js';
+import type { Ledger } from './safety/types.js';
 
 export interface ConnectionContext {
   /** The connection's report id: its system, `epic#2` for a second connection to the same system. */

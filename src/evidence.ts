@@ -1,9 +1,9 @@
 // A probe's result as evidence: what it saw, or why it could not see. Probes never throw past this.
-import type { RequestRecord } from '../model/report.js';
-import { collectRequests } from '../http/request-log.js';
-import { ProbeError } from '../http/types.js';
+import type { RequestRecord } from './model/report.js';
+import { collectRequests } from './http/request-log.js';
+import { ProbeError } from './http/types.js';
 import type { ConnectionContext } from './context.js';
-import { PremiseError, type Premise } from './premise.js';
+import { PremiseError, type Premise } from './ehr/premise.js';
 
 export type ProbeOutcome<T> =
   | { kind: 'ok'; data: T; requests: RequestRecord[] }

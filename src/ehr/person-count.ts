@@ -1,15 +1,15 @@
 // Where the EHR's API cannot find a booking (no Appointment search by identifier, patient and date, or slot), a
 // person at the EHR's schedule screen counts the bookings on the slot: the test patient's, and all. write-lands,
 // write-idempotent and conflict-refused are judged on that count as they would be on the API's answer.
-import type { ConnectionContext } from '../probes/context.js';
-import { bookViaVendor, type Slot } from '../probes/ehr-ops.js';
+import type { ConnectionContext } from '../context.js';
+import { bookViaVendor, type Slot } from './ops.js';
 import type { FhirResponse } from '../http/types.js';
-import { sleep } from '../probes/outcome.js';
+import { sleep } from '../evidence.js';
 import { readBookingCount, type BookingCount } from './booking-count.js';
-import { expectDone } from './ehr-steps.js';
-import { makeStep } from './instructions.js';
-import { ReadingError } from './reading.js';
-import { StepFailed, stepRecord, type OperatorStepRecord } from './types.js';
+import { expectDone } from './person-steps.js';
+import { makeStep } from '../operator/instructions.js';
+import { ReadingError } from '../operator/reading.js';
+import { StepFailed, stepRecord, type OperatorStepRecord } from '../operator/types.js';
 
 export interface PersonCount extends BookingCount {
   record: OperatorStepRecord;

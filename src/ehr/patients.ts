@@ -2,8 +2,8 @@
 // one of the EHR's own (it is a sandbox), and how the EHR is searched for a patient's records.
 import { searchable, supports } from '../capability/reader.js';
 import { PATIENT_IDENTIFIER_SYSTEM } from '../safety/types.js';
-import type { ConnectionContext } from './context.js';
-import { runKey, runMeta } from './ehr-ops.js';
+import type { ConnectionContext } from '../context.js';
+import { runKey, runMeta } from './ops.js';
 import { PremiseError, readPremise, type Premise, type PremiseTry } from './premise.js';
 import { keepMatching } from './search-match.js';
 

@@ -4,9 +4,9 @@
 // from its bookings answers a write of `busy` with 200 and keeps the slot free. A premise that no way confirms
 // is a PremiseError: the finding is `error` with the reason, never a verdict about the vendor.
 import { searchable, supports } from '../capability/reader.js';
-import type { ConnectionContext } from './context.js';
-import { canReadSlots } from './ehr-capability.js';
-import { ehrBookingsOnSlot, ehrFreeSlots, readSlot, slotWindow, type Slot } from './ehr-ops.js';
+import type { ConnectionContext } from '../context.js';
+import { canReadSlots } from './capability.js';
+import { ehrBookingsOnSlot, ehrFreeSlots, readSlot, slotWindow, type Slot } from './ops.js';
 
 /** What a verdict rests on: a change made in the EHR, or a state read there. */
 export type PremiseKind = 'block-slot' | 'free-slot' | 'rival-booking' | 'ehr-booking' | 'slot-free' | 'free-slots' | 'patient';

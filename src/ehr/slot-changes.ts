@@ -8,13 +8,13 @@ import type { ChangeTiming, Observation } from '../freshness/lag.js';
 import { monotonicNow } from '../freshness/poll.js';
 import { outcomeText } from '../http/outcome.js';
 import type { FhirResponse } from '../http/types.js';
-import { personChange } from '../operator/ehr-steps.js';
+import { personChange } from './person-steps.js';
 import type { Look } from '../operator/observe.js';
 import { personChangeTiming } from '../operator/timing.js';
 import { NO_OPERATOR_REASON, StepSkipped, type OperatorStepRecord } from '../operator/types.js';
 import { BOOKING_IDENTIFIER_SYSTEM } from '../safety/types.js';
-import type { ConnectionContext } from './context.js';
-import { bookingRequest, canReadSlots, readSlot, removeAppointment, runKey, type Slot } from './ehr-ops.js';
+import type { ConnectionContext } from '../context.js';
+import { bookingRequest, canReadSlots, readSlot, removeAppointment, runKey, type Slot } from './ops.js';
 import { describeTries, ehrSlotState, PremiseError, stateText, type ChangeWay, type Premise, type PremiseTry, type ReadWay } from './premise.js';
 
 /** FHIR's status for a slot closed by staff: what a block writes. */

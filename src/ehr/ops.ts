@@ -3,11 +3,11 @@
 // write goes through the ledger first (DESIGN §8) and carries the run tag and the HTEST label.
 import type { FhirResponse } from '../http/types.js';
 import { BOOKING_IDENTIFIER_SYSTEM, HTEST, RUN_TAG_SYSTEM } from '../safety/types.js';
-import type { ConnectionContext } from './context.js';
-import { bookingRoute } from './ehr-capability.js';
+import type { ConnectionContext } from '../context.js';
+import { bookingRoute } from './capability.js';
 import { keepMatching } from './search-match.js';
 
-export { bookingRoute, canReadSlots, canRemoveAppointments, type BookingRoute } from './ehr-capability.js';
+export { bookingRoute, canReadSlots, canRemoveAppointments, type BookingRoute } from './capability.js';
 
 export interface Slot {
   resourceType: 'Slot';
