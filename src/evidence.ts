@@ -1,9 +1,46 @@
-// A probe's result as evidence: what it saw, or why it could not see. Probes never throw past this.
+// A probe's result as evidence: what it saw, or why it could not see. Probes never throw past this. The premises
+// a verdict rests on are evidence too (how they are confirmed in the EHR: src/ehr/premise.ts).
 import type { RequestRecord } from './model/report.js';
 import { collectRequests } from './http/request-log.js';
 import { ProbeError } from './http/types.js';
-import type { ConnectionContext } from './context.js';
-import { PremiseError, type Premise } from './ehr/premise.js';
+
+/** What a verdict rests on: a change made in the EHR, or a state read there. */
+export type PremiseKind = 'block-slot' | 'free-slot' | 'rival-booking' | 'ehr-booking' | 'slot-free' | 'free-slots' | 'patient';
+/** Ways of making a change in the EHR, in the order they are tried. */
+export type ChangeWay = 'slot-update' | 'slot-patch' | 'ehr-appointment' | 'remove-booking' | 'operator';
+/** Ways of reading the EHR back. */
+export type ReadWay = 'slot-read' | 'slot-search' | 'appointment-search' | 'patient-read' | 'patient-search' | 'person';
+
+export interface PremiseTry {
+  via: ChangeWay | ReadWay;
+  /** The EHR's answer to the change (null: a person's step, a read, or no answer). */
+  status: number | null;
+  held: boolean;
+  /** What the EHR showed when read back, or why this way did not hold. */
+  note?: string;
+}
+
+export interface Premise {
+  premise: PremiseKind;
+  slot?: string;
+  /** The way that held; null when none did. */
+  via: ChangeWay | ReadWay | null;
+  confirmed: boolean;
+  /** How the EHR was read to confirm it. */
+  readBy?: ReadWay;
+  /** Every way tried, in order. */
+  tried: PremiseTry[];
+}
+
+export class PremiseError extends Error {
+  override readonly name = 'PremiseError';
+  constructor(
+    readonly premise: Premise,
+    message: string,
+  ) {
+    super(message);
+  }
+}
 
 export type ProbeOutcome<T> =
   | { kind: 'ok'; data: T; requests: RequestRecord[] }
@@ -19,7 +56,7 @@ export function describeError(error: unknown): { kind: string; message: string; 
 }
 
 /** Runs one probe, keeping the requests it made as evidence and turning any failure into an error value. */
-export async function probe<T>(ctx: ConnectionContext, body: () => Promise<T>): Promise<ProbeOutcome<T>> {
+export async function probe<T>(ctx: { signal: AbortSignal }, body: () => Promise<T>): Promise<ProbeOutcome<T>> {
   // After SIGINT no new probe starts: the run goes straight to cleanup and its partial report.
   if (ctx.signal.aborted) return { kind: 'error', error: { kind: 'interrupted', message: 'the run was interrupted before this probe' }, requests: [] };
   // Only this probe's own requests, even while other probes of the connection run at the same time.
@@ -31,37 +68,4 @@ export async function probe<T>(ctx: ConnectionContext, body: () => Promise<T>): 
   } catch (error) {
     return { kind: 'error', error: describeError(error), requests: requests() };
   }
-}
-
-/** Resolves after `ms`, or early when the run is interrupted. */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
-}
-
-/** Polls `read` until `until(value)` holds or `timeoutMs` passes; returns the last value and when it held. */
-export async function pollUntil<T>(
-  read: () => Promise<T>,
-  until: (value: T) => boolean,
-  options: { timeoutMs: number; firstDelayMs?: number; maxDelayMs?: number; signal?: AbortSignal },
-): Promise<{ value: T; satisfied: boolean; elapsedMs: number }> {
-  const started = Date.now();
-  let delay = options.firstDelayMs ?? 50;
-  let value = await read();
-  while (!until(value)) {
-    const elapsed = Date.now() - started;
-    if (elapsed >= options.timeoutMs || options.signal?.aborted) return { value, satisfied: false, elapsedMs: elapsed };
-    await sleep(Math.min(delay, options.timeoutMs - elapsed), options.signal);
-    delay = Math.min(delay * 1.5, options.maxDelayMs ?? 1000);
-    value = await read();
-  }
-  return { value, satisfied: true, elapsedMs: Date.now() - started };
 }

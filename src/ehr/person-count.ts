@@ -4,7 +4,7 @@
 import type { ConnectionContext } from '../context.js';
 import { bookViaVendor, type Slot } from './ops.js';
 import type { FhirResponse } from '../http/types.js';
-import { sleep } from '../evidence.js';
+import { sleep } from '../timing.js';
 import { readBookingCount, type BookingCount } from './booking-count.js';
 import { expectDone } from './person-steps.js';
 import { makeStep } from '../operator/instructions.js';

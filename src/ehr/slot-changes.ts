@@ -5,7 +5,7 @@
 // shows is the premise's way; none → PremiseError. Every write goes through the ledger first (DESIGN §8).
 import { supports } from '../capability/reader.js';
 import type { ChangeTiming, Observation } from '../freshness/lag.js';
-import { monotonicNow } from '../freshness/poll.js';
+import { monotonicNow } from '../timing.js';
 import { outcomeText } from '../http/outcome.js';
 import type { FhirResponse } from '../http/types.js';
 import { personChange } from './person-steps.js';

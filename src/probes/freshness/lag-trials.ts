@@ -10,7 +10,7 @@ import type { LagSample } from '../../model/report.js';
 import { BOOKING_IDENTIFIER_SYSTEM } from '../../safety/types.js';
 import type { ConnectionContext } from '../../context.js';
 import { bookViaVendor, canRemoveAppointments, ehrAppointmentsByKey, ehrBookingsOnSlot, removeAppointment, runKey, type BookingHint, type Slot } from '../../ehr/ops.js';
-import { sleep } from '../../evidence.js';
+import { sleep } from '../../timing.js';
 import { ehrSlotState, type Premise } from '../../ehr/premise.js';
 import { blockSlot, freeSlot, type SlotChange } from '../../ehr/slot-changes.js';
 import { onSlot, runTrials, type TrialClock } from './concurrent.js';

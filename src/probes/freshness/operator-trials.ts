@@ -10,7 +10,7 @@ import { personChangeTiming } from '../../operator/timing.js';
 import type { OperatorStepRecord } from '../../operator/types.js';
 import type { ConnectionContext } from '../../context.js';
 import { runKey, type Slot } from '../../ehr/ops.js';
-import { sleep } from '../../evidence.js';
+import { sleep } from '../../timing.js';
 import { personPremise } from '../../ehr/slot-changes.js';
 import { LagRecorder, offsetsFor, type TrialRun } from './lag-trials.js';
 import { vendorSees } from './slots.js';

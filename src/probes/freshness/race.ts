@@ -4,12 +4,13 @@
 // believes they are booked. The verdict is read from the EHR, never from the vendor's answer. The EHR side's
 // change is read back too: an attempt whose EHR side the EHR did not take was no race, and is run again the
 // next way the EHR allows.
-import { monotonicNow, watchForChange } from '../../freshness/poll.js';
+import { watchForChange } from '../../freshness/poll.js';
+import { monotonicNow, sleep } from '../../timing.js';
 import { outcomeText } from '../../http/outcome.js';
 import { BOOKING_IDENTIFIER_SYSTEM } from '../../safety/types.js';
 import type { ConnectionContext } from '../../context.js';
 import { bookingRequest, bookViaVendor, ehrBookingsOnSlot, ehrAppointmentsByKey, ACTIVE_APPOINTMENT, runKey, type Appointment, type BookingHint, type Slot } from '../../ehr/ops.js';
-import { describeError, sleep } from '../../evidence.js';
+import { describeError } from '../../evidence.js';
 import { describeTries, ehrSlotState, stateText, type Premise, type PremiseTry } from '../../ehr/premise.js';
 import { CLOSED, writeSlotStatus } from '../../ehr/slot-changes.js';
 import { removeBookings } from './lag-trials.js';

@@ -1,6 +1,6 @@
 // What the freshness trials share: a pool of slots free on both sides, the two "looks" a trial polls, and
 // timing a change by its request's start and answer.
-import { monotonicNow } from '../../freshness/poll.js';
+import { monotonicNow } from '../../timing.js';
 import { mulberry32 } from '../../freshness/schedule.js';
 import type { ChangeTiming } from '../../freshness/lag.js';
 import type { RequestRecord } from '../../model/report.js';
