@@ -1,6 +1,7 @@
 // The handful of EHR and vendor operations the probes share: find free slots, book through the vendor, read
 // back what the EHR holds (blocking and freeing a slot: slot-changes.ts; test patients: patients.ts). Every
 // write goes through the ledger first (DESIGN §8) and carries the run tag and the HTEST label.
+import type { Appointment, Slot as FhirSlot } from '@medplum/fhirtypes';
 import type { FhirResponse } from '../http/types.js';
 import { BOOKING_IDENTIFIER_SYSTEM, HTEST, RUN_TAG_SYSTEM } from '../safety/types.js';
 import type { ConnectionContext } from '../context.js';
@@ -9,27 +10,9 @@ import { keepMatching } from './search-match.js';
 
 export { bookingRoute, canReadSlots, canRemoveAppointments, type BookingRoute } from './capability.js';
 
-export interface Slot {
-  resourceType: 'Slot';
-  id: string;
-  status: string;
-  start: string;
-  end: string;
-  schedule: { reference: string };
-  meta?: { versionId?: string };
-}
-
-export interface Appointment {
-  resourceType: 'Appointment';
-  id?: string;
-  status: string;
-  slot?: Array<{ reference: string }>;
-  participant?: Array<{ actor?: { reference?: string }; status?: string }>;
-  identifier?: Array<{ system?: string; value?: string }>;
-  start?: string;
-  end?: string;
-  meta?: Record<string, unknown>;
-}
+/** A Slot as the EHR or the vendor lists it: a stored resource always has its id. */
+export type Slot = FhirSlot & { id: string };
+export type { Appointment };
 
 /** Statuses under which an Appointment holds its slot. */
 export const ACTIVE_APPOINTMENT = new Set(['proposed', 'pending', 'booked', 'arrived', 'fulfilled', 'checked-in', 'waitlist']);

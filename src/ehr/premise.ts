@@ -24,7 +24,7 @@ export function describeTries(tried: readonly PremiseTry[]): string {
 
 export interface SlotState {
   /** The Slot's status, where the EHR's API reads it. */
-  status?: string;
+  status?: Slot['status'];
   free: boolean;
   readBy: ReadWay;
 }
