@@ -6,6 +6,7 @@ import type { Finding, FindingId, LagEvidence, Status } from '../src/model/repor
 import type { ChangeNotificationContext, FreshnessEvidence, LagData, RaceData } from '../src/probes/freshness/types.js';
 import type { ProbeOutcome } from '../src/evidence.js';
 import { trialReentries, trialReentryNotes } from '../src/reentry.js';
+import { vendorOutcome } from '../src/vendor/outcome.js';
 import { claimVersusMeasured, type FreshnessClaim } from './freshness-claims.js';
 import { finding, type CheckDefinition } from './types.js';
 
@@ -81,7 +82,7 @@ function measuredText(lag: LagEvidence): string {
   return `${parts.join(', ')} over ${lag.trials} trial(s)${censored}`;
 }
 
-const CONFIRMED = (status: number | null) => status === 200 || status === 201;
+const CONFIRMED = (status: number | null) => status !== null && vendorOutcome(status) === 'confirmed';
 
 /** The race: decided by what the EHR holds after each attempt, never by what the vendor answered. */
 export function judgeRace(key: string, data: RaceData, requests: unknown[] = []): Finding {
@@ -106,7 +107,7 @@ export function judgeRace(key: string, data: RaceData, requests: unknown[] = [])
     const a = lied[0]!;
     return finding(id, key, 'fail', TITLES[id], `the vendor confirmed (HTTP ${a.vendorStatus}) ${lied.length} booking(s) the EHR does not hold: the patient believes they are booked (${a.order})`, evidence);
   }
-  const lostQueued = judged.filter((a) => a.vendorStatus === 202 && !a.vendorBookingHeld);
+  const lostQueued = judged.filter((a) => vendorOutcome(a.vendorStatus!) === 'queued' && !a.vendorBookingHeld);
   if (lostQueued.length) {
     return finding(id, key, 'warn', TITLES[id], `never double-booked, but ${lostQueued.length} booking(s) the vendor accepted as queued (HTTP 202) never reached the EHR: the patient was told it was on its way`, evidence);
   }

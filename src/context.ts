@@ -3,6 +3,7 @@ import type { FindingMethod } from './capability/methods.js';
 import type { CapabilitySummary } from './capability/reader.js';
 import type { Verification } from './capability/verified.js';
 import type { FhirClient } from './http/fhir-client.js';
+import type { VendorChannel } from './vendor/channel.js';
 import type { Connection } from './model/plan.js';
 import type { FindingId } from './model/report.js';
 import type { Operator } from './operator/types.js';
@@ -14,8 +15,8 @@ export interface ConnectionContext {
   connection: Connection;
   /** Client for the EHR sandbox (the record of truth). */
   ehr: FhirClient;
-  /** Client for the vendor's FHIR facade (DESIGN §5). */
-  vendor: FhirClient;
+  /** The vendor, through the channel its plan `vendor.kind` names (src/vendor/). */
+  vendor: VendorChannel;
   runId: string;
   /** Write probes run only when the connection says sandbox: true and the run allows writes (DESIGN §8). */
   writesAllowed: boolean;

@@ -1,26 +1,21 @@
 // The handful of EHR and vendor operations the probes share: find free slots, book through the vendor, read
 // back what the EHR holds (blocking and freeing a slot: slot-changes.ts; test patients: patients.ts). Every
 // write goes through the ledger first (DESIGN §8) and carries the run tag and the HTEST label.
-import type { Appointment, Slot as FhirSlot } from '@medplum/fhirtypes';
 import type { FhirResponse } from '../http/types.js';
-import { BOOKING_IDENTIFIER_SYSTEM, HTEST, RUN_TAG_SYSTEM } from '../safety/types.js';
+import type { Appointment, Slot, Window } from '../model/fhir.js';
+import { BOOKING_IDENTIFIER_SYSTEM } from '../safety/types.js';
 import type { ConnectionContext } from '../context.js';
 import { bookingRoute } from './capability.js';
 import { keepMatching } from './search-match.js';
 
+export { bookingRequest, runKey, runMeta } from '../safety/run-records.js';
+export { bookViaVendor, vendorFreeSlots, type VendorSlotsAnswer } from '../vendor/requests.js';
 export { bookingRoute, canReadSlots, canRemoveAppointments, type BookingRoute } from './capability.js';
 
-/** A Slot as the EHR or the vendor lists it: a stored resource always has its id. */
-export type Slot = FhirSlot & { id: string };
-export type { Appointment };
+export type { Appointment, Slot, Window } from '../model/fhir.js';
 
 /** Statuses under which an Appointment holds its slot. */
 export const ACTIVE_APPOINTMENT = new Set(['proposed', 'pending', 'booked', 'arrived', 'fulfilled', 'checked-in', 'waitlist']);
-
-export interface Window {
-  start: string;
-  end: string;
-}
 
 /** The probed window: from an hour from now (never the slot starting this minute) to `days` ahead. */
 export function probeWindow(now = Date.now(), days = 14): Window {
@@ -32,17 +27,6 @@ export function probeWindow(now = Date.now(), days = 14): Window {
 /** Narrow window around one slot, so polls are cheap. */
 export function slotWindow(slot: Slot): Window {
   return { start: slot.start, end: new Date(Date.parse(slot.end) + 1000).toISOString() };
-}
-
-export function runMeta(runId: string) {
-  return { tag: [{ system: RUN_TAG_SYSTEM, code: runId }], security: [{ ...HTEST }] };
-}
-
-let counter = 0;
-/** A booking or patient key unique to this run; ledger and cleanup find the vendor's writes by it. */
-export function runKey(runId: string, label: string): string {
-  counter += 1;
-  return `${runId}-${label}-${counter}`;
 }
 
 function slotQuery(schedule: string, window: Window, status?: string): Record<string, string | string[]> {
@@ -61,50 +45,8 @@ export async function ehrFreeSlots(ctx: ConnectionContext, window: Window): Prom
   return keepMatching('Slot', await ctx.ehr.searchAll<Slot>('Slot', query, { maxPages: 40 }), query);
 }
 
-export interface VendorSlotsAnswer {
-  status: number;
-  slotIds: string[];
-  /** The vendor's free slots themselves (start, end, schedule), for booking one the EHR's API cannot describe. */
-  slots: Slot[];
-  durationMs: number;
-}
-
-/** The vendor's free slots, as the vendor believes them to be (DESIGN §5). Follows paging. */
-export async function vendorFreeSlots(ctx: ConnectionContext, window: Window): Promise<VendorSlotsAnswer> {
-  const started = Date.now();
-  const slots = await ctx.vendor.searchAll<Slot>('Slot', slotQuery(requireSchedule(ctx), window, 'free'), { maxPages: 40 });
-  const free = slots.filter((s) => s.resourceType === 'Slot' && (s.status ?? 'free') === 'free');
-  return { status: 200, slotIds: free.map((s) => s.id), slots: free, durationMs: Date.now() - started };
-}
-
 export async function readSlot(ctx: ConnectionContext, id: string): Promise<Slot> {
   return ctx.ehr.read<Slot>('Slot', id);
-}
-
-/** The booking body of DESIGN §5 for one slot and patient. */
-export function bookingRequest(ctx: ConnectionContext, slot: Slot, patientId: string, key: string): Appointment {
-  return {
-    resourceType: 'Appointment',
-    meta: runMeta(ctx.runId),
-    status: 'booked',
-    slot: [{ reference: `Slot/${slot.id}` }],
-    start: slot.start,
-    end: slot.end,
-    participant: [
-      { actor: { reference: `Patient/${patientId}` }, status: 'accepted' },
-      { actor: { reference: slot.schedule.reference }, status: 'accepted' },
-    ],
-    identifier: [{ system: BOOKING_IDENTIFIER_SYSTEM, value: key }],
-  };
-}
-
-/** Books through the vendor. The ledger records the KEY first: whatever the vendor writes, cleanup finds it. */
-export async function bookViaVendor(ctx: ConnectionContext, slot: Slot, patientId: string, key: string): Promise<FhirResponse> {
-  const identifier = `${BOOKING_IDENTIFIER_SYSTEM}|${key}`;
-  const seq = await ctx.ledger.intend({ connection: ctx.key, target: 'vendor', action: 'book', resourceType: 'Appointment', identifier, slot: { id: slot.id, previousStatus: slot.status }, patient: `Patient/${patientId}` });
-  const res = await ctx.vendor.create(bookingRequest(ctx, slot, patientId, key), { ifNoneExist: `identifier=${identifier}` });
-  await ctx.ledger.done(seq, { status: res.status });
-  return res;
 }
 
 /** What is known of a booking besides its KEY: an EHR that cannot search by identifier is searched by these. */

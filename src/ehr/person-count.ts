@@ -3,7 +3,7 @@
 // write-idempotent and conflict-refused are judged on that count as they would be on the API's answer.
 import type { ConnectionContext } from '../context.js';
 import { bookViaVendor, type Slot } from './ops.js';
-import type { FhirResponse } from '../http/types.js';
+import type { VendorAnswer } from '../vendor/outcome.js';
 import { sleep } from '../timing.js';
 import { readBookingCount, type BookingCount } from './booking-count.js';
 import { expectDone } from './person-steps.js';
@@ -39,7 +39,7 @@ export async function personCountsBookings(ctx: ConnectionContext, slot: Slot, p
 }
 
 export interface CountedBooking {
-  answer: FhirResponse;
+  answer: VendorAnswer;
   /** The test patient's bookings on the slot, as counted (beyond `ours`, the EHR-side ones the run made itself). */
   bookings: Array<{ status: string; slot: string; patient: string }>;
   slotBookings: number;
@@ -67,7 +67,7 @@ export async function bookAndCount(
   let count = await personCountsBookings(ctx, slot, patientId);
   const steps = [count.record];
   let queuedLandedAfterMs: number | null | undefined;
-  if (answer.status === 202) {
+  if (answer.outcome === 'queued') {
     if (count.forPatient - (options.ours ?? 0) <= held) {
       await sleep(Math.max(0, options.queueWaitMs - (Date.now() - started)), ctx.signal);
       count = await personCountsBookings(ctx, slot, patientId);

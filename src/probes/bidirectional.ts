@@ -10,7 +10,8 @@ import { bookableSlots, ehrFreeSlotView, plannedSkip, probeWithOperator, reading
 import type { OperatorStepRecord } from '../operator/types.js';
 import { FreeSlotSupply } from '../ehr/free-slots.js';
 import { bookAndCount } from '../ehr/person-count.js';
-import type { FhirResponse } from '../http/types.js';
+import type { VendorAnswer } from '../vendor/outcome.js';
+import { registerViaVendor } from '../vendor/requests.js';
 import { bookingsNeedAPerson } from '../ehr/capability.js';
 import { probe, type ProbeOutcome } from '../evidence.js';
 import { pollUntil } from '../timing.js';
@@ -105,7 +106,7 @@ async function bookAndReadBack(ctx: ConnectionContext, slot: Slot, patientId: st
   const hint = { slot, patientId };
   let bookings = await ehrAppointmentsByKey(ctx, key, hint);
   let queuedLandedAfterMs: number | null | undefined;
-  if (answer.status === 202) {
+  if (answer.outcome === 'queued') {
     // A queued booking is followed up: wait (bounded) for it to reach the EHR, beyond what it already held.
     const waited = await pollUntil(() => ehrAppointmentsByKey(ctx, key, hint), (found) => found.length > alreadyHeld, {
       timeoutMs: settings.queueWaitMs,
@@ -120,7 +121,7 @@ async function bookAndReadBack(ctx: ConnectionContext, slot: Slot, patientId: st
 }
 
 interface ReadBack {
-  answer: FhirResponse;
+  answer: VendorAnswer;
   bookings: BookingSeen[];
   slotBookings: number;
   queuedLandedAfterMs?: number | null;
@@ -204,7 +205,7 @@ export async function gatherBidirectional(ctx: ConnectionContext, settings: Bidi
     // A person counting sees the run's own EHR-side booking (a block by Appointment) too: it is not the vendor's.
     const read = await bookAndRead(ctx, { ...slot, status: CLOSED }, patientId, key, settings, 0, blocked.way === 'ehr-appointment' ? 1 : 0);
     const answer = read.answer;
-    const message = typeof answer.body === 'object' && answer.body?.resourceType === 'OperationOutcome' ? answer.body.issue?.[0]?.diagnostics ?? answer.body.issue?.[0]?.details?.text : undefined;
+    const message = answer.operationOutcome?.issue?.[0]?.diagnostics ?? answer.operationOutcome?.issue?.[0]?.details?.text;
     // Freeing is not what the verdict rests on: one that fails is kept as evidence, and the run's cleanup tries again.
     const freed = await freeSlot(ctx, slot, blocked).catch((error: unknown) => notFreed(ctx, slot, blocked, error));
     const steps = [...blocked.steps, ...(read.operatorSteps ?? []), ...freed.steps];
@@ -228,12 +229,8 @@ export async function gatherBidirectional(ctx: ConnectionContext, settings: Bidi
     // up by it, while the original, which lacks it, is never touched.
     const runIdentifier = existing.found ? { system: PATIENT_IDENTIFIER_SYSTEM, value: runKey(ctx.runId, 'registration') } : undefined;
     const ledgered = runIdentifier ? `${runIdentifier.system}|${runIdentifier.value}` : existing.identifier;
-    const seq = await ctx.ledger.intend({ connection: ctx.key, target: 'vendor', action: 'register-patient', resourceType: 'Patient', identifier: ledgered });
-    const answer = await ctx.vendor.create<{ id?: string; [key: string]: unknown }>(
-      { resourceType: 'Patient', meta: runMeta(ctx.runId), identifier: [{ system, value }, ...(runIdentifier ? [runIdentifier] : [])], name: [{ family: 'Testpatient', given: ['Ehrcheck'] }], gender: 'unknown', birthDate: '1970-01-01' },
-      { ifNoneExist: `identifier=${existing.identifier}` },
-    );
-    await ctx.ledger.done(seq, { status: answer.status, id: answer.body?.id });
+    const patient = { resourceType: 'Patient' as const, meta: runMeta(ctx.runId), identifier: [{ system, value }, ...(runIdentifier ? [runIdentifier] : [])], name: [{ family: 'Testpatient', given: ['Ehrcheck'] }], gender: 'unknown' as const, birthDate: '1970-01-01' };
+    const answer = await registerViaVendor(ctx, patient, existing.identifier, ledgered);
     const found = await ehrPatientsByIdentifier(ctx, existing.identifier);
     return { identifier: existing.identifier, vendorStatus: answer.status, ehrPatients: found.length };
   }));

@@ -8,6 +8,7 @@ import type { Connection, LoadedPlan } from '../model/plan.js';
 import type { Operator } from '../operator/types.js';
 import type { ConnectionContext } from '../context.js';
 import type { Ledger } from '../safety/types.js';
+import { openVendorChannel } from '../vendor/index.js';
 
 /** `epic`, then `epic#2`, `epic#3` for further connections to the same system (DESIGN §6). */
 export function connectionKeys(connections: readonly Connection[]): string[] {
@@ -53,7 +54,7 @@ export function buildContexts(options: ContextOptions): ConnectionContext[] {
       key,
       connection,
       ehr: new FhirClient({ ...common, name: 'EHR', baseUrl: connection.ehr.fhirBaseUrl, auth: connection.ehr.auth }),
-      vendor: new FhirClient({ ...common, name: 'vendor', baseUrl: connection.vendor.baseUrl, auth: connection.vendor.auth }),
+      vendor: openVendorChannel(connection.vendor, common),
       runId: options.runId,
       writesAllowed: blocked === undefined,
       writesBlockedReason: blocked,

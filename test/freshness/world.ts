@@ -3,6 +3,7 @@ import { startSandbox, type RunningSandbox, type SandboxOptions } from '../../fi
 import { startVendor, type RunningVendor, type VendorOptions } from '../../fixtures/vendors/index.js';
 import { readCapabilityStatement, type CapabilitySummary } from '../../src/capability/reader.js';
 import { FhirClient, createRequestLog } from '../../src/http/fhir-client.js';
+import { FhirVendorChannel } from '../../src/vendor/fhir.js';
 import type { ConnectionContext } from '../../src/context.js';
 import { MemoryLedger } from '../../src/safety/ledger.js';
 
@@ -42,7 +43,7 @@ export async function startFreshnessWorld(vendor: Omit<VendorOptions, 'ehrBaseUr
       vendor: { kind: 'fhir', baseUrl: running.baseUrl, auth: { type: 'none' } },
     },
     ehr,
-    vendor: vendorClient,
+    vendor: new FhirVendorChannel(vendorClient),
     runId,
     writesAllowed: true,
     ledger,

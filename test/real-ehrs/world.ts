@@ -8,6 +8,7 @@ import { startVendor, type RunningVendor, type VendorOptions } from '../../fixtu
 import { planFindingMethods } from '../../src/capability/methods.js';
 import { readCapabilityStatement, type CapabilitySummary } from '../../src/capability/reader.js';
 import { createRequestLog, FhirClient } from '../../src/http/fhir-client.js';
+import { FhirVendorChannel } from '../../src/vendor/fhir.js';
 import type { LoadedPlan, Plan } from '../../src/model/plan.js';
 import type { ConnectionContext } from '../../src/context.js';
 import type { CheckId, Finding, FindingId, Report } from '../../src/model/report.js';
@@ -129,7 +130,7 @@ export async function contextFor(world: RealWorld, options: { operator?: Operato
   const log = createRequestLog();
   const ledger = new MemoryLedger(runId);
   const ehr = new FhirClient({ baseUrl: world.sandbox.fhirBaseUrl, log });
-  const vendor = new FhirClient({ baseUrl: world.vendor.baseUrl, log });
+  const vendor = new FhirVendorChannel(new FhirClient({ baseUrl: world.vendor.baseUrl, log }));
   const capability = readCapabilityStatement(await ehr.capabilities());
   options.narrow?.(capability);
   const ctx: ConnectionContext = {

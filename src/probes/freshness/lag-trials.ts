@@ -11,6 +11,7 @@ import { BOOKING_IDENTIFIER_SYSTEM } from '../../safety/types.js';
 import type { ConnectionContext } from '../../context.js';
 import { bookViaVendor, canRemoveAppointments, ehrAppointmentsByKey, ehrBookingsOnSlot, removeAppointment, runKey, type BookingHint, type Slot } from '../../ehr/ops.js';
 import { sleep } from '../../timing.js';
+import { accepted, vendorOutcome } from '../../vendor/outcome.js';
 import { ehrSlotState, type Premise } from '../../ehr/premise.js';
 import { blockSlot, freeSlot, type SlotChange } from '../../ehr/slot-changes.js';
 import { onSlot, runTrials, type TrialClock } from './concurrent.js';
@@ -174,8 +175,6 @@ export async function measureEhrToVendor(ctx: ConnectionContext, run: TrialRun, 
   return rec.data();
 }
 
-const ACCEPTED = new Set([200, 201, 202]);
-
 /** Books through the vendor and waits for the booking in the EHR; a 202 queue shows here as its true delay. */
 export async function measureVendorToEhr(ctx: ConnectionContext, run: TrialRun, slots: SlotSource[]): Promise<LagData> {
   const rec = new LagRecorder(run, offsetsFor(run, 2));
@@ -196,10 +195,10 @@ export async function measureVendorToEhr(ctx: ConnectionContext, run: TrialRun, 
       rec.touch(k, slot.id);
       const { result: answer, timing } = await timed(() => bookViaVendor(c, slot, run.patientId, key));
       statuses[k] = answer.status;
-      if (!ACCEPTED.has(answer.status)) return;
+      if (!accepted(answer.outcome)) return;
       const hint = { slot, patientId: run.patientId };
       const seen = await watchForChange(async () => ((await ehrHoldsBooking(c, key, hint)) ? 'new' : 'old'), { change: timing, timeoutMs, signal: c.signal });
-      const label = answer.status === 202 ? 'book-queued' : 'book';
+      const label = answer.outcome === 'queued' ? 'book-queued' : 'book';
       try {
         rec.add(seen, () => lagSample(timing, seen.observations, 'vendor-to-ehr', label), { trial: k, slot: slot.id, startMs: startOf(run, timing) });
       } finally {
@@ -216,7 +215,7 @@ export async function measureVendorToEhr(ctx: ConnectionContext, run: TrialRun, 
   }
   if (ctx.signal.aborted) rec.interrupted = true;
   const answered = statuses.filter((s) => s !== undefined);
-  const refused = answered.filter((s) => !ACCEPTED.has(s)).length;
+  const refused = answered.filter((s) => !accepted(vendorOutcome(s))).length;
   if (rec.samples.filter(Boolean).length === 0 && refused > 0) {
     throw new ProbeError('http', `the vendor refused every booking of a slot free in the EHR and in its own view (HTTP ${[...new Set(answered)].join(', ')})`);
   }

@@ -11,6 +11,7 @@ import { BOOKING_IDENTIFIER_SYSTEM } from '../../safety/types.js';
 import type { ConnectionContext } from '../../context.js';
 import { bookingRequest, bookViaVendor, ehrBookingsOnSlot, ehrAppointmentsByKey, ACTIVE_APPOINTMENT, runKey, type Appointment, type BookingHint, type Slot } from '../../ehr/ops.js';
 import { describeError } from '../../evidence.js';
+import { vendorOutcome } from '../../vendor/outcome.js';
 import { describeTries, ehrSlotState, stateText, type Premise, type PremiseTry } from '../../ehr/premise.js';
 import { CLOSED, writeSlotStatus } from '../../ehr/slot-changes.js';
 import { removeBookings } from './lag-trials.js';
@@ -115,7 +116,7 @@ async function raceOnce(
       ),
     ]);
     let queuedWaitMs: number | undefined;
-    if (vendor.status === 202) {
+    if (vendor.status !== null && vendorOutcome(vendor.status) === 'queued') {
       // Queued for later entry: does it land later, as a second booking on a slot the EHR gave away?
       const t = monotonicNow();
       await watchForChange(async () => ((await ehrHoldsBooking(ctx, vendorKey, { slot, patientId: run.patientId })) ? 'new' : 'old'), {
@@ -149,7 +150,7 @@ async function raceOnce(
       ehrBlockHeld,
       doubleBooked,
       vendorBookedFirst,
-      confirmedNotHeld: (vendor.status === 200 || vendor.status === 201) && !vendorBookingHeld,
+      confirmedNotHeld: vendor.status !== null && vendorOutcome(vendor.status) === 'confirmed' && !vendorBookingHeld,
       premises: [...(run.patientPremise ? [run.patientPremise] : []), slotFree, rival],
     };
   } finally {
