@@ -2,7 +2,8 @@
 // their own where read-through did not run), each slot confirmed free again when taken. When there is none, the
 // message says what happened: the EHR was read and showed none free, or what stopped the reading.
 import type { ConnectionContext } from '../context.js';
-import { ehrFreeSlots, probeWindow, type Slot } from './ops.js';
+import { ehrFreeSlots, probeWindow } from './ops.js';
+import type { Slot } from '../model/fhir.js';
 import { ehrSlotState, readPremise, type Premise } from './premise.js';
 
 export class FreeSlotSupply {

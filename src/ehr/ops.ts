@@ -8,11 +8,7 @@ import type { ConnectionContext } from '../context.js';
 import { bookingRoute } from './capability.js';
 import { keepMatching } from './search-match.js';
 
-export { bookingRequest, runKey, runMeta } from '../safety/run-records.js';
-export { bookViaVendor, vendorFreeSlots, type VendorSlotsAnswer } from '../vendor/requests.js';
 export { bookingRoute, canReadSlots, canRemoveAppointments, type BookingRoute } from './capability.js';
-
-export type { Appointment, Slot, Window } from '../model/fhir.js';
 
 /** Statuses under which an Appointment holds its slot. */
 export const ACTIVE_APPOINTMENT = new Set(['proposed', 'pending', 'booked', 'arrived', 'fulfilled', 'checked-in', 'waitlist']);

@@ -3,7 +3,7 @@
 import { searchable, supports } from '../capability/reader.js';
 import { PATIENT_IDENTIFIER_SYSTEM } from '../safety/types.js';
 import type { ConnectionContext } from '../context.js';
-import { runKey, runMeta } from './ops.js';
+import { runKey, runMeta } from '../safety/run-records.js';
 import { PremiseError, readPremise, type Premise, type PremiseTry } from './premise.js';
 import { keepMatching } from './search-match.js';
 

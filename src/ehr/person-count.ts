@@ -2,7 +2,8 @@
 // person at the EHR's schedule screen counts the bookings on the slot: the test patient's, and all. write-lands,
 // write-idempotent and conflict-refused are judged on that count as they would be on the API's answer.
 import type { ConnectionContext } from '../context.js';
-import { bookViaVendor, type Slot } from './ops.js';
+import type { Slot } from '../model/fhir.js';
+import { bookViaVendor } from '../vendor/requests.js';
 import type { VendorAnswer } from '../vendor/outcome.js';
 import { sleep } from '../timing.js';
 import { readBookingCount, type BookingCount } from './booking-count.js';

@@ -7,7 +7,8 @@ import { searchable, supports } from '../capability/reader.js';
 import type { ConnectionContext } from '../context.js';
 import type { Premise, PremiseKind, PremiseTry, ReadWay } from '../evidence.js';
 import { canReadSlots } from './capability.js';
-import { ehrBookingsOnSlot, ehrFreeSlots, readSlot, slotWindow, type Slot } from './ops.js';
+import { ehrBookingsOnSlot, ehrFreeSlots, readSlot, slotWindow } from './ops.js';
+import type { Slot } from '../model/fhir.js';
 
 // The premise's shape and PremiseError are evidence, kept in src/evidence.ts; they are re-exported for the EHR side.
 export { PremiseError, type ChangeWay, type Premise, type PremiseKind, type PremiseTry, type ReadWay } from '../evidence.js';

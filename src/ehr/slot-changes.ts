@@ -14,7 +14,9 @@ import { personChangeTiming } from '../operator/timing.js';
 import { NO_OPERATOR_REASON, StepSkipped, type OperatorStepRecord } from '../operator/types.js';
 import { BOOKING_IDENTIFIER_SYSTEM } from '../safety/types.js';
 import type { ConnectionContext } from '../context.js';
-import { bookingRequest, canReadSlots, readSlot, removeAppointment, runKey, type Slot } from './ops.js';
+import { canReadSlots, readSlot, removeAppointment } from './ops.js';
+import type { Slot } from '../model/fhir.js';
+import { bookingRequest, runKey } from '../safety/run-records.js';
 import { describeTries, ehrSlotState, PremiseError, stateText, type ChangeWay, type Premise, type PremiseTry, type ReadWay } from './premise.js';
 
 /** FHIR's status for a slot closed by staff: what a block writes. */

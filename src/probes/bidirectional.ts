@@ -3,7 +3,10 @@
 // Each finding is probed as the EHR's CapabilityStatement allows (ctx.methods): by API, with a person at the EHR
 // for what its API cannot do (read its schedule, block a slot), or not at all, with the reason.
 import type { ConnectionContext } from '../context.js';
-import { bookViaVendor, ehrAppointmentsByKey, ehrBookingsOnSlot, probeWindow, runKey, runMeta, vendorFreeSlots, type Appointment, type Slot } from '../ehr/ops.js';
+import { ehrAppointmentsByKey, ehrBookingsOnSlot, probeWindow } from '../ehr/ops.js';
+import type { Appointment, Slot } from '../model/fhir.js';
+import { bookViaVendor, vendorFreeSlots } from '../vendor/requests.js';
+import { runKey, runMeta } from '../safety/run-records.js';
 import type { FindingId } from '../model/report.js';
 import { PATIENT_IDENTIFIER_SYSTEM } from '../safety/types.js';
 import { bookableSlots, ehrFreeSlotView, plannedSkip, probeWithOperator, readingWindow, slotReadingSkip, slotsNeedAPerson } from '../ehr/person-steps.js';

@@ -9,7 +9,8 @@ import { personBookingsVisible, personChange, slotsNeedAPerson, type ChangeReque
 import { personChangeTiming } from '../../operator/timing.js';
 import type { OperatorStepRecord } from '../../operator/types.js';
 import type { ConnectionContext } from '../../context.js';
-import { runKey, type Slot } from '../../ehr/ops.js';
+import type { Slot } from '../../model/fhir.js';
+import { runKey } from '../../safety/run-records.js';
 import { sleep } from '../../timing.js';
 import { personPremise } from '../../ehr/slot-changes.js';
 import { LagRecorder, offsetsFor, type TrialRun } from './lag-trials.js';

@@ -5,7 +5,9 @@ import { mulberry32 } from '../../freshness/schedule.js';
 import type { ChangeTiming } from '../../freshness/lag.js';
 import type { RequestRecord } from '../../model/report.js';
 import type { ConnectionContext } from '../../context.js';
-import { ACTIVE_APPOINTMENT, canReadSlots, ehrAppointmentsByKey, readSlot, slotWindow, vendorFreeSlots, type BookingHint, type Slot } from '../../ehr/ops.js';
+import { ACTIVE_APPOINTMENT, canReadSlots, ehrAppointmentsByKey, readSlot, slotWindow, type BookingHint } from '../../ehr/ops.js';
+import type { Slot } from '../../model/fhir.js';
+import { vendorFreeSlots } from '../../vendor/requests.js';
 import { ehrSlotState, readPremise, type Premise } from '../../ehr/premise.js';
 
 /** A trial's precondition could not be met: no slot is free both in the EHR and in the vendor's view. */
