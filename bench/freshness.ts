@@ -6,6 +6,7 @@ import { readCapabilityStatement } from '../src/capability/reader.js';
 import { formatLag } from '../src/freshness/lag.js';
 import { FhirClient, createRequestLog } from '../src/http/fhir-client.js';
 import { FhirVendorChannel } from '../src/vendor/fhir.js';
+import { RunKeys } from '../src/safety/run-records.js';
 import type { ConnectionContext } from '../src/context.js';
 import { gatherFreshness } from '../src/probes/freshness.js';
 import { MemoryLedger } from '../src/safety/ledger.js';
@@ -47,6 +48,7 @@ async function measureOne(configuredMs: number): Promise<LagBenchRow> {
       ehr,
       vendor: new FhirVendorChannel(vendorClient),
       runId: `bench-freshness-${configuredMs}`,
+      keys: new RunKeys(`bench-freshness-${configuredMs}`),
       writesAllowed: true,
       ledger: new MemoryLedger(`bench-freshness-${configuredMs}`),
       schedule: `Schedule/${sandbox.seeded.scheduleIds[0]}`,

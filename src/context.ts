@@ -7,6 +7,7 @@ import type { VendorChannel } from './vendor/channel.js';
 import type { Connection } from './model/plan.js';
 import type { FindingId } from './model/report.js';
 import type { Operator } from './operator/types.js';
+import type { RunKeys } from './safety/run-records.js';
 import type { Ledger } from './safety/types.js';
 
 export interface ConnectionContext {
@@ -18,6 +19,8 @@ export interface ConnectionContext {
   /** The vendor, through the channel its plan `vendor.kind` names (src/vendor/). */
   vendor: VendorChannel;
   runId: string;
+  /** Issues the run's booking and patient keys; one per run, shared by its connections. */
+  keys: RunKeys;
   /** Write probes run only when the connection says sandbox: true and the run allows writes (DESIGN §8). */
   writesAllowed: boolean;
   /** Why writes are not allowed, for the `skip` message. */

@@ -16,7 +16,7 @@ export interface TestPatient {
 
 /** A plainly synthetic Patient in the EHR, tagged to the run. */
 export async function createTestPatient(ctx: ConnectionContext, label: string): Promise<TestPatient> {
-  const value = runKey(ctx.runId, label);
+  const value = runKey(ctx, label);
   const identifier = `${PATIENT_IDENTIFIER_SYSTEM}|${value}`;
   const patient = {
     resourceType: 'Patient',

@@ -143,7 +143,7 @@ async function bySlotWrite(ctx: ConnectionContext, kind: Kind, slot: Slot, way: 
 
 async function byEhrBooking(ctx: ConnectionContext, slot: Slot, patientId: string | undefined): Promise<Attempt> {
   if (!patientId) return { tried: { via: 'ehr-appointment', status: null, held: false, note: 'no test patient to book for' } };
-  const key = runKey(ctx.runId, 'ehr-block');
+  const key = runKey(ctx, 'ehr-block');
   const identifier = `${BOOKING_IDENTIFIER_SYSTEM}|${key}`;
   const seq = await ctx.ledger.intend({ connection: ctx.key, target: 'ehr', action: 'book', resourceType: 'Appointment', identifier, slot: { id: slot.id, previousStatus: slot.status }, patient: `Patient/${patientId}` });
   const sentAt = monotonicNow();

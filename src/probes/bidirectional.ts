@@ -183,7 +183,7 @@ export async function gatherBidirectional(ctx: ConnectionContext, settings: Bidi
     const { id: patientId, premise } = await thePatient();
     const { slot, premise: slotFree } = await takeSlot();
     booked = { slot, premises: [premise, slotFree] };
-    bookingKey = runKey(ctx.runId, 'booking');
+    bookingKey = runKey(ctx, 'booking');
     const read = await bookAndRead(ctx, slot, patientId, bookingKey, settings);
     countedFirst = read.readBy ? read.bookings.length : undefined;
     return { slotId: slot.id, patientId, vendorStatus: read.answer.status, ehrBookings: read.bookings, slotBookings: read.slotBookings, queuedLandedAfterMs: read.queuedLandedAfterMs, premises: booked.premises, ...byPerson(read) };
@@ -204,7 +204,7 @@ export async function gatherBidirectional(ctx: ConnectionContext, settings: Bidi
     // Where the EHR's API cannot close a slot, the plan says so up front: a person does it.
     const personBlocks = ctx.methods?.['conflict-refused']?.method === 'operator';
     const blocked = await blockSlot(ctx, slot, { patientId, ...(personBlocks && { ways: ['operator' as const] }) });
-    const key = runKey(ctx.runId, 'conflict');
+    const key = runKey(ctx, 'conflict');
     // A person counting sees the run's own EHR-side booking (a block by Appointment) too: it is not the vendor's.
     const read = await bookAndRead(ctx, { ...slot, status: CLOSED }, patientId, key, settings, 0, blocked.way === 'ehr-appointment' ? 1 : 0);
     const answer = read.answer;
@@ -230,7 +230,7 @@ export async function gatherBidirectional(ctx: ConnectionContext, settings: Bidi
     const [system, value] = existing.identifier.split('|');
     // The EHR's own patient also gets a run identifier: a duplicate the vendor makes carries it and is cleaned
     // up by it, while the original, which lacks it, is never touched.
-    const runIdentifier = existing.found ? { system: PATIENT_IDENTIFIER_SYSTEM, value: runKey(ctx.runId, 'registration') } : undefined;
+    const runIdentifier = existing.found ? { system: PATIENT_IDENTIFIER_SYSTEM, value: runKey(ctx, 'registration') } : undefined;
     const ledgered = runIdentifier ? `${runIdentifier.system}|${runIdentifier.value}` : existing.identifier;
     const patient = { resourceType: 'Patient' as const, meta: runMeta(ctx.runId), identifier: [{ system, value }, ...(runIdentifier ? [runIdentifier] : [])], name: [{ family: 'Testpatient', given: ['Ehrcheck'] }], gender: 'unknown' as const, birthDate: '1970-01-01' };
     const answer = await registerViaVendor(ctx, patient, existing.identifier, ledgered);

@@ -8,11 +8,22 @@ export function runMeta(runId: string) {
   return { tag: [{ system: RUN_TAG_SYSTEM, code: runId }], security: [{ ...HTEST }] };
 }
 
-let counter = 0;
-/** A booking or patient key unique to this run; ledger and cleanup find the vendor's writes by it. */
-export function runKey(runId: string, label: string): string {
-  counter += 1;
-  return `${runId}-${label}-${counter}`;
+/**
+ * The keys of one run, shared by all its connections (two connections may reach the same EHR): each booking or
+ * patient key is unique to the run, and ledger and cleanup find the vendor's writes by it.
+ */
+export class RunKeys {
+  private issued = 0;
+  constructor(readonly runId: string) {}
+  next(label: string): string {
+    this.issued += 1;
+    return `${this.runId}-${label}-${this.issued}`;
+  }
+}
+
+/** A key unique to the context's run: `RUN_ID-label-n`. */
+export function runKey(ctx: Pick<ConnectionContext, 'keys'>, label: string): string {
+  return ctx.keys.next(label);
 }
 
 /** The booking body of the vendor contract for one slot and patient (the EHR-side booking uses it too). */

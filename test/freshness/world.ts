@@ -4,6 +4,7 @@ import { startVendor, type RunningVendor, type VendorOptions } from '../../fixtu
 import { readCapabilityStatement, type CapabilitySummary } from '../../src/capability/reader.js';
 import { FhirClient, createRequestLog } from '../../src/http/fhir-client.js';
 import { FhirVendorChannel } from '../../src/vendor/fhir.js';
+import { RunKeys } from '../../src/safety/run-records.js';
 import type { ConnectionContext } from '../../src/context.js';
 import { MemoryLedger } from '../../src/safety/ledger.js';
 
@@ -45,6 +46,7 @@ export async function startFreshnessWorld(vendor: Omit<VendorOptions, 'ehrBaseUr
     ehr,
     vendor: new FhirVendorChannel(vendorClient),
     runId,
+    keys: new RunKeys(runId),
     writesAllowed: true,
     ledger,
     schedule: `Schedule/${sandbox.seeded.scheduleIds[0]}`,

@@ -9,6 +9,7 @@ import { planFindingMethods } from '../../src/capability/methods.js';
 import { readCapabilityStatement, type CapabilitySummary } from '../../src/capability/reader.js';
 import { createRequestLog, FhirClient } from '../../src/http/fhir-client.js';
 import { FhirVendorChannel } from '../../src/vendor/fhir.js';
+import { RunKeys } from '../../src/safety/run-records.js';
 import type { LoadedPlan, Plan } from '../../src/model/plan.js';
 import type { ConnectionContext } from '../../src/context.js';
 import type { CheckId, Finding, FindingId, Report } from '../../src/model/report.js';
@@ -143,6 +144,7 @@ export async function contextFor(world: RealWorld, options: { operator?: Operato
     ehr,
     vendor,
     runId,
+    keys: new RunKeys(runId),
     writesAllowed: true,
     ledger,
     schedule: `Schedule/${world.sandbox.seeded.scheduleIds[0]}`,

@@ -193,7 +193,7 @@ export async function measureVendorToEhr(ctx: ConnectionContext, run: TrialRun, 
       await sleep(rec.offsetsMs[k]!, c.signal);
       if (c.signal.aborted) return void (rec.interrupted = true);
       rec.premise(k, premise);
-      const key = runKey(c.runId, 'lag');
+      const key = runKey(c, 'lag');
       keys.push(key);
       rec.touch(k, slot.id);
       const { result: answer, timing } = await timed(() => bookViaVendor(c, slot, run.patientId, key));

@@ -69,7 +69,7 @@ export async function measureEhrToVendorByPerson(ctx: ConnectionContext, run: Tr
       rec.premises.push(premise);
       const label = byBooking ? 'operator-book-slot' : 'operator-block-slot';
       const request: ChangeRequest = byBooking
-        ? { kind: 'book-slot', slot, patientId: run.patientId, key: runKey(ctx.runId, 'person-booking') }
+        ? { kind: 'book-slot', slot, patientId: run.patientId, key: runKey(ctx, 'person-booking') }
         : { kind: 'block-slot', slot };
       rec.slots.push(slot.id);
       rec.methods.add(label);

@@ -104,8 +104,8 @@ async function raceOnce(
   method: EhrTakeMethod,
   carried: PremiseTry[],
 ): Promise<RaceAttempt> {
-  const vendorKey = runKey(ctx.runId, 'race');
-  const ehrKey = runKey(ctx.runId, 'race-ehr');
+  const vendorKey = runKey(ctx, 'race');
+  const ehrKey = runKey(ctx, 'race-ehr');
   let attempt: RaceAttempt | undefined;
   try {
     const [vendor, ehr] = await Promise.all([
