@@ -6,12 +6,12 @@ import type { Appointment, Slot, Window } from '../model/fhir.js';
 import { BOOKING_IDENTIFIER_SYSTEM } from '../safety/types.js';
 import type { ConnectionContext } from '../context.js';
 import { bookingRoute } from './capability.js';
+import { ACTIVE_APPOINTMENT, removeRecord } from './removal.js';
 import { keepMatching } from './search-match.js';
 
 export { bookingRoute, canReadSlots, canRemoveAppointments, type BookingRoute } from './capability.js';
 
-/** Statuses under which an Appointment holds its slot. */
-export const ACTIVE_APPOINTMENT = new Set(['proposed', 'pending', 'booked', 'arrived', 'fulfilled', 'checked-in', 'waitlist']);
+export { ACTIVE_APPOINTMENT } from './removal.js';
 
 /** The probed window: from an hour from now (never the slot starting this minute) to `days` ahead. */
 export function probeWindow(now = Date.now(), days = 14): Window {
@@ -86,15 +86,13 @@ export async function ehrBookingsOnSlot(ctx: ConnectionContext, slotId: string):
  */
 export async function removeAppointment(ctx: ConnectionContext, id: string, identifier?: string): Promise<FhirResponse> {
   const removal = { connection: ctx.key, target: 'ehr', resourceType: 'Appointment', id, ...(identifier && { forIdentifier: identifier }) } as const;
-  const seq = await ctx.ledger.intend({ ...removal, action: 'remove' });
-  const deleted = await ctx.ehr.delete('Appointment', id);
-  await ctx.ledger.done(seq, { status: deleted.status, id });
-  if (deleted.status < 300 || deleted.status === 404 || deleted.status === 410) return deleted;
-  const current = await ctx.ehr.read<Appointment>('Appointment', id);
-  const seq2 = await ctx.ledger.intend({ ...removal, action: 'cancel' });
-  const cancelled = await ctx.ehr.update({ ...current, status: 'cancelled' });
-  await ctx.ledger.done(seq2, { status: cancelled.status, id });
-  return cancelled;
+  const recorder = {
+    before: async (action: 'remove' | 'cancel') => {
+      const seq = await ctx.ledger.intend({ ...removal, action });
+      return (status: number) => ctx.ledger.done(seq, { status, id });
+    },
+  };
+  return (await removeRecord(ctx.ehr, 'Appointment', id, recorder)).answer;
 }
 
 function requireSchedule(ctx: ConnectionContext): string {

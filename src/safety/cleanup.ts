@@ -4,6 +4,7 @@ import type { FhirClient } from '../http/fhir-client.js';
 import { ProbeError } from '../http/types.js';
 import type { CleanupSummary, WriteRecord } from '../model/report.js';
 import type { VendorChannel } from '../vendor/channel.js';
+import { removeRecord } from '../ehr/removal.js';
 import { attributeRecords, type FoundRecord, type RecordLine } from './attribution.js';
 import { makesRecord, RUN_TAG_SYSTEM, type LedgerEntry } from './types.js';
 
@@ -13,7 +14,6 @@ export interface CleanupResult {
 }
 
 
-const ACTIVE = new Set(['proposed', 'pending', 'booked', 'arrived', 'checked-in', 'waitlist']);
 /** How a vendor's own record reads while a booking waits in its queue (DESIGN §5: 202 accepted, entered later). */
 const QUEUED = new Set(['proposed', 'pending', 'waitlist']);
 
@@ -24,13 +24,7 @@ async function search(ehr: FhirClient, type: string, query: Record<string, strin
 
 /** Deletes a resource; an Appointment whose delete is refused is cancelled instead, which frees its slot too. */
 async function remove(ehr: FhirClient, r: FoundRecord): Promise<boolean> {
-  const res = await ehr.delete(r.resourceType, r.id);
-  if (res.status < 300 || res.status === 404 || res.status === 410) return true;
-  if (r.resourceType !== 'Appointment') return false;
-  const current = await ehr.read<{ status: string }>('Appointment', r.id);
-  if (!ACTIVE.has(current.status)) return true;
-  const cancelled = await ehr.update({ ...current, status: 'cancelled' });
-  return cancelled.status < 300;
+  return (await removeRecord(ehr, r.resourceType, r.id)).settled;
 }
 
 /** Puts a Slot's status back by update, or by JSON patch where the EHR takes no Slot update. */
