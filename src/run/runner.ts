@@ -6,15 +6,14 @@ import { planFindingMethods } from '../capability/methods.js';
 import { capabilityBasis, verifiedCapability } from '../capability/verified.js';
 import { checkClaims, claimsFor } from '../certification.js';
 import type { LoadedPlan } from '../model/plan.js';
-import type { CheckId, CleanupSummary, CoverageRow, Finding, FindingId, Report, Status, WriteRecord } from '../model/report.js';
+import type { CheckId, CoverageRow, Finding, FindingId, Report, Status } from '../model/report.js';
 import { REPORT_SCHEMA_VERSION } from '../model/report.js';
 import { gatherBidirectional, type BidirectionalEvidence } from '../probes/bidirectional.js';
 import { gatherConnectionLive, type LiveEvidence } from '../probes/connection-live.js';
 import type { ConnectionContext } from '../context.js';
 import { verifyUndeclared } from '../ehr/verify-capability.js';
-import { operatorCleanup } from '../ehr/person-cleanup.js';
+import { cleanupAll } from '../ehr/cleanup.js';
 import type { Operator } from '../operator/types.js';
-import { cleanupConnection, mergeCleanups, type CleanupResult } from '../safety/cleanup.js';
 import type { Ledger } from '../safety/types.js';
 import { resolveGateSpec, scoreReport, type JudgedCheck } from '../scoring.js';
 import { confidenceOf, verdictOf } from '../verdict.js';
@@ -211,22 +210,6 @@ export async function evaluate(options: RunOptions): Promise<Report> {
   return report;
 }
 
-async function cleanupAll(contexts: ConnectionContext[], ledger: Ledger): Promise<CleanupResult> {
-  const entries = ledger.entries();
-  const parts = await Promise.all(
-    contexts.map(async (ctx) => {
-      const mine = entries.filter((e) => e.connection === ctx.key);
-      if (mine.length === 0) return emptyCleanup();
-      // What the EHR's API cannot undo, the person at the EHR is asked to, first.
-      const byPerson = await operatorCleanup(ctx, mine);
-      const done = await cleanupConnection(ctx.ehr, ledger.runId, byPerson.entries, ctx.vendor);
-      const otherLeftover = Number(done.summary.otherLeftover ?? 0) + byPerson.leftover.length;
-      return { ...done, summary: { ...done.summary, leftover: [...byPerson.leftover, ...done.summary.leftover], otherLeftover } };
-    }),
-  );
-  return mergeCleanups(parts);
-}
-
 /**
  * How each probed finding was (or could not be) judged on its EHR, in its evidence: the method the EHR's
  * CapabilityStatement allows (`api`, `operator`, `impossible`), why, and the interactions used.
@@ -244,9 +227,3 @@ function withMethods(findings: Finding[], results: ConnectionResult[]): Finding[
 }
 
 const PROBED = new Set(['read-through', 'write-lands', 'write-idempotent', 'conflict-refused', 'patient-matched', 'ehr-to-vendor-lag', 'vendor-to-ehr-lag', 'double-booking-race']);
-
-function emptyCleanup(): CleanupResult {
-  const summary: CleanupSummary = { created: 0, removed: 0, leftover: [] };
-  const writes: WriteRecord[] = [];
-  return { summary, writes };
-}
