@@ -200,3 +200,12 @@ export function personPremise(kind: 'block-slot' | 'free-slot' | 'book-slot' | '
   const readBy = ehr.some((o) => o.shows === 'new') ? api : 'person';
   return { premise, slot: slot.id, via: 'operator', confirmed: true, readBy, tried: [{ via: 'operator', status: null, held: true }] };
 }
+
+/** A free that no way confirmed: its premise (every way tried), and a person's failed step as evidence. */
+export function notFreed(ctx: ConnectionContext, slot: Slot, blocked: SlotChange, error: unknown): Pick<SlotChange, 'premise' | 'steps'> {
+  const message = error instanceof Error ? error.message : String(error);
+  const premise: Premise = error instanceof PremiseError ? error.premise : { premise: 'free-slot', slot: slot.id, via: null, confirmed: false, tried: [{ via: blocked.way, status: null, held: false, note: message }] };
+  if (blocked.way !== 'operator') return { premise, steps: [] };
+  const at = new Date().toISOString();
+  return { premise, steps: [{ kind: 'free-slot', by: ctx.operator?.kind ?? 'none', outcome: 'failed', askedAt: at, slot: slot.id, message }] };
+}

@@ -5,7 +5,7 @@
 import type { ConnectionContext } from '../context.js';
 import { ehrAppointmentsByKey, ehrBookingsOnSlot, probeWindow } from '../ehr/ops.js';
 import type { Appointment, Slot } from '../model/fhir.js';
-import { bookViaVendor, vendorFreeSlots } from '../vendor/requests.js';
+import { bookViaVendor, registerViaVendor, vendorFreeSlots } from '../vendor/requests.js';
 import { runKey, runMeta } from '../safety/run-records.js';
 import type { FindingId } from '../model/report.js';
 import { PATIENT_IDENTIFIER_SYSTEM } from '../safety/types.js';
@@ -14,13 +14,12 @@ import type { OperatorStepRecord } from '../operator/types.js';
 import { FreeSlotSupply } from '../ehr/free-slots.js';
 import { bookAndCount } from '../ehr/person-count.js';
 import type { VendorAnswer } from '../vendor/outcome.js';
-import { registerViaVendor } from '../vendor/requests.js';
 import { bookingsNeedAPerson } from '../ehr/capability.js';
 import { probe, type ProbeOutcome } from '../evidence.js';
 import { pollUntil } from '../timing.js';
 import { confirmedTestPatient, ehrPatientsByIdentifier, testPatient } from '../ehr/patients.js';
-import { PremiseError, readPremise, type Premise } from '../ehr/premise.js';
-import { blockSlot, CLOSED, freeSlot, type SlotChange } from '../ehr/slot-changes.js';
+import { readPremise, type Premise } from '../ehr/premise.js';
+import { blockSlot, CLOSED, freeSlot, notFreed } from '../ehr/slot-changes.js';
 
 export interface BookingSeen {
   id?: string;
@@ -239,13 +238,4 @@ export async function gatherBidirectional(ctx: ConnectionContext, settings: Bidi
   }));
 
   return { connection: ctx.key, writesAllowed: ctx.writesAllowed, readThrough, writeLands, writeIdempotent, conflictRefused, patientMatched };
-}
-
-/** A free that no way confirmed: its premise (every way tried), and a person's failed step as evidence. */
-function notFreed(ctx: ConnectionContext, slot: Slot, blocked: SlotChange, error: unknown): Pick<SlotChange, 'premise' | 'steps'> {
-  const message = error instanceof Error ? error.message : String(error);
-  const premise: Premise = error instanceof PremiseError ? error.premise : { premise: 'free-slot', slot: slot.id, via: null, confirmed: false, tried: [{ via: blocked.way, status: null, held: false, note: message }] };
-  if (blocked.way !== 'operator') return { premise, steps: [] };
-  const at = new Date().toISOString();
-  return { premise, steps: [{ kind: 'free-slot', by: ctx.operator?.kind ?? 'none', outcome: 'failed', askedAt: at, slot: slot.id, message }] };
 }

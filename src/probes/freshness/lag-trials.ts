@@ -7,16 +7,15 @@ import { watchForChange, type WatchResult } from '../../freshness/poll.js';
 import { offsetWindowMs, startOffsets, trialSpacingMs } from '../../freshness/schedule.js';
 import { ProbeError, type ProbeErrorKind } from '../../http/types.js';
 import type { LagSample } from '../../model/report.js';
-import { BOOKING_IDENTIFIER_SYSTEM } from '../../safety/types.js';
 import type { ConnectionContext } from '../../context.js';
-import { canRemoveAppointments, ehrAppointmentsByKey, ehrBookingsOnSlot, removeAppointment, type BookingHint } from '../../ehr/ops.js';
 import type { Slot } from '../../model/fhir.js';
 import { bookViaVendor } from '../../vendor/requests.js';
 import { runKey } from '../../safety/run-records.js';
 import { sleep } from '../../timing.js';
 import { accepted, vendorOutcome } from '../../vendor/outcome.js';
-import { ehrSlotState, type Premise } from '../../ehr/premise.js';
+import type { Premise } from '../../ehr/premise.js';
 import { blockSlot, freeSlot, type SlotChange } from '../../ehr/slot-changes.js';
+import { removeBookings } from '../../ehr/take-back.js';
 import { onSlot, runTrials, type TrialClock } from './concurrent.js';
 import { ehrHoldsBooking, timed, vendorSees, type SlotPool, type SlotSource } from './slots.js';
 import type { FreshnessProbeSettings, LagData, ProbeErrorNote } from './types.js';
@@ -223,31 +222,4 @@ export async function measureVendorToEhr(ctx: ConnectionContext, run: TrialRun, 
     throw new ProbeError('http', `the vendor refused every booking of a slot free in the EHR and in its own view (HTTP ${[...new Set(answered)].join(', ')})`);
   }
   return rec.data({ vendorStatuses: answered, refused });
-}
-
-/**
- * Removes the EHR Appointments of these booking KEYs and confirms the slot is free again (freeing it by Slot
- * update where a block of the run, not a booking, still closes it). An EHR whose API cannot take a booking back
- * keeps it until the run's cleanup, which asks the person at the EHR. Returns how the slot was confirmed free.
- */
-export async function removeBookings(ctx: ConnectionContext, keys: string[], slot?: Slot, hint?: BookingHint): Promise<Premise | undefined> {
-  if (!canRemoveAppointments(ctx)) return undefined;
-  const tried: Premise['tried'] = [];
-  for (const key of keys) {
-    for (const appointment of await ehrAppointmentsByKey(ctx, key, hint)) {
-      if (!appointment.id || appointment.status === 'cancelled') continue;
-      tried.push({ via: 'remove-booking', status: (await removeAppointment(ctx, appointment.id, `${BOOKING_IDENTIFIER_SYSTEM}|${key}`)).status, held: false });
-    }
-  }
-  if (slot === undefined) return undefined;
-  const state = await ehrSlotState(ctx, slot);
-  if (!state) return undefined;
-  if (state.free || (await ehrBookingsOnSlot(ctx, slot.id)).length > 0) {
-    // Still held by a booking that is not the run's: not the run's to free.
-    const last = tried[tried.length - 1];
-    if (last) last.held = state.free;
-    return { premise: 'free-slot', slot: slot.id, via: state.free ? 'remove-booking' : null, confirmed: state.free, readBy: state.readBy, tried };
-  }
-  const freed = await freeSlot(ctx, slot, undefined, { ways: ['slot-update', 'slot-patch'] });
-  return { ...freed.premise, tried: [...tried, ...freed.premise.tried] };
 }

@@ -17,7 +17,7 @@ import { describeError } from '../../evidence.js';
 import { vendorOutcome } from '../../vendor/outcome.js';
 import { describeTries, ehrSlotState, stateText, type Premise, type PremiseTry } from '../../ehr/premise.js';
 import { CLOSED, writeSlotStatus } from '../../ehr/slot-changes.js';
-import { removeBookings } from './lag-trials.js';
+import { removeBookings } from '../../ehr/take-back.js';
 import { onSlot, runTrials, sinceStart, startClock, type TrialClock } from './concurrent.js';
 import { ehrHoldsBooking, type SlotPool, type SlotSource, type TakenSlot } from './slots.js';
 import type { RaceAttempt, RaceData, RaceOrder } from './types.js';
