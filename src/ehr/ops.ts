@@ -1,6 +1,6 @@
-// The handful of EHR and vendor operations the probes share: find free slots, book through the vendor, read
-// back what the EHR holds (blocking and freeing a slot: slot-changes.ts; test patients: patients.ts). Every
-// write goes through the ledger first (DESIGN §8) and carries the run tag and the HTEST label.
+// The EHR reads and removals the probes share: its free slots, a slot, the bookings of a KEY or on a slot, and
+// taking a run's booking back (blocking and freeing a slot: slot-changes.ts; test patients: patients.ts; what
+// the vendor is asked: src/vendor/requests.ts). Every write goes through the ledger first (DESIGN §8).
 import type { FhirResponse } from '../http/types.js';
 import type { Appointment, Slot, Window } from '../model/fhir.js';
 import { BOOKING_IDENTIFIER_SYSTEM } from '../safety/types.js';
@@ -11,7 +11,6 @@ import { keepMatching } from './search-match.js';
 
 export { bookingRoute, canReadSlots, canRemoveAppointments, type BookingRoute } from './capability.js';
 
-export { ACTIVE_APPOINTMENT } from './removal.js';
 
 /** The probed window: from an hour from now (never the slot starting this minute) to `days` ahead. */
 export function probeWindow(now = Date.now(), days = 14): Window {

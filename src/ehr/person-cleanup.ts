@@ -4,7 +4,8 @@
 // and the API cleanup is not asked to restore slots it cannot read.
 // Runs before src/safety/cleanup.ts, which then finds the bookings cancelled and counts them removed.
 import type { ConnectionContext } from '../context.js';
-import { ACTIVE_APPOINTMENT, canReadSlots, canRemoveAppointments, ehrAppointmentsByKey } from './ops.js';
+import { canReadSlots, canRemoveAppointments, ehrAppointmentsByKey } from './ops.js';
+import { ACTIVE_APPOINTMENT } from './removal.js';
 import type { Appointment, Slot } from '../model/fhir.js';
 import { BOOKING_IDENTIFIER_SYSTEM, type LedgerEntry } from '../safety/types.js';
 import { bookingsNeedAPerson } from './capability.js';

@@ -4,7 +4,8 @@
 import { supports } from '../capability/reader.js';
 import type { FindingId } from '../model/report.js';
 import type { ConnectionContext } from '../context.js';
-import { ACTIVE_APPOINTMENT, ehrFreeSlots, slotWindow } from './ops.js';
+import { ehrFreeSlots, slotWindow } from './ops.js';
+import { ACTIVE_APPOINTMENT } from './removal.js';
 import type { Appointment, Slot, Window } from '../model/fhir.js';
 import { probe, type ProbeOutcome } from '../evidence.js';
 import { BOOKING_IDENTIFIER_SYSTEM } from '../safety/types.js';
