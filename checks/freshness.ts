@@ -4,8 +4,9 @@ import { formatLag, summariseLag, type LagThresholds } from '../src/freshness/la
 import type { Manifest, ManifestSystem } from '../src/model/plan.js';
 import type { Finding, FindingId, LagEvidence, Status } from '../src/model/report.js';
 import type { ChangeNotificationContext, FreshnessEvidence, LagData, RaceData } from '../src/probes/freshness/types.js';
-import type { ProbeOutcome } from '../src/probes/outcome.js';
+import type { ProbeOutcome } from '../src/evidence.js';
 import { trialReentries, trialReentryNotes } from '../src/reentry.js';
+import { vendorOutcome } from '../src/vendor/outcome.js';
 import { claimVersusMeasured, type FreshnessClaim } from './freshness-claims.js';
 import type { RunEvidence } from './evidence.js';
 import { finding, titlesOf, type CheckDefinition, type FindingDefinition } from './types.js';
@@ -83,7 +84,7 @@ function measuredText(lag: LagEvidence): string {
   return `${parts.join(', ')} over ${lag.trials} trial(s)${censored}`;
 }
 
-const CONFIRMED = (status: number | null) => status === 200 || status === 201;
+const CONFIRMED = (status: number | null) => status !== null && vendorOutcome(status) === 'confirmed';
 
 /** The race: decided by what the EHR holds after each attempt, never by what the vendor answered. */
 export function judgeRace(key: string, data: RaceData, requests: unknown[] = []): Finding {
@@ -108,7 +109,7 @@ export function judgeRace(key: string, data: RaceData, requests: unknown[] = [])
     const a = lied[0]!;
     return finding(id, key, 'fail', TITLES[id], `the vendor confirmed (HTTP ${a.vendorStatus}) ${lied.length} booking(s) the EHR does not hold: the patient believes they are booked (${a.order})`, evidence);
   }
-  const lostQueued = judged.filter((a) => a.vendorStatus === 202 && !a.vendorBookingHeld);
+  const lostQueued = judged.filter((a) => vendorOutcome(a.vendorStatus!) === 'queued' && !a.vendorBookingHeld);
   if (lostQueued.length) {
     return finding(id, key, 'warn', TITLES[id], `never double-booked, but ${lostQueued.length} booking(s) the vendor accepted as queued (HTTP 202) never reached the EHR: the patient was told it was on its way`, evidence);
   }

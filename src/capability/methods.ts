@@ -1,5 +1,5 @@
 // How each finding of DESIGN §6 can be judged on one EHR, from its CapabilityStatement plus the undeclared searches
-// the EHR was seen to honour (verified.ts; src/probes/verify-capability.ts tries them). Pure.
+// the EHR was seen to honour (verified.ts; src/ehr/verify-capability.ts tries them). Pure.
 //
 // The rules, and why:
 // - The EHR is the record of truth and verdicts about writes are read from it, never from the vendor's answer

@@ -4,7 +4,7 @@ import { coverageMatrix, type CoverageInput } from '../../checks/coverage.js';
 import type { RunEvidence } from '../../checks/evidence.js';
 import type { LoadedPlan } from '../model/plan.js';
 import { REPORT_SCHEMA_VERSION, type Report } from '../model/report.js';
-import type { ConnectionContext } from '../probes/context.js';
+import type { ConnectionContext } from '../context.js';
 import { roiPanel } from '../roi.js';
 import type { CleanupResult } from '../safety/cleanup.js';
 import { resolveGateSpec, scoreReport } from '../scoring.js';

@@ -4,7 +4,7 @@ import type { ProbeEvidence } from '../../checks/evidence.js';
 import type { CapabilitySummary } from '../capability/reader.js';
 import type { FreshnessSettings } from '../model/plan.js';
 import { gatherBidirectional } from '../probes/bidirectional.js';
-import type { ConnectionContext } from '../probes/context.js';
+import type { ConnectionContext } from '../context.js';
 import { gatherFreshness } from '../probes/freshness.js';
 
 /** What the gatherers need to know of the run's settings. */

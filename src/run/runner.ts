@@ -3,11 +3,10 @@
 import type { RunEvidence } from '../../checks/evidence.js';
 import { CHECK_IDS, type CheckId } from '../../checks/index.js';
 import type { LoadedPlan } from '../model/plan.js';
-import type { CleanupSummary, Report, WriteRecord } from '../model/report.js';
-import type { ConnectionContext } from '../probes/context.js';
-import { operatorCleanup } from '../operator/cleanup.js';
+import type { Report } from '../model/report.js';
+import type { ConnectionContext } from '../context.js';
+import { cleanupAll } from '../ehr/cleanup.js';
 import type { Operator } from '../operator/types.js';
-import { cleanupConnection, mergeCleanups, type CleanupResult } from '../safety/cleanup.js';
 import type { Ledger } from '../safety/types.js';
 import { assembleReport } from './assemble.js';
 import { buildContexts } from './connections.js';
@@ -57,24 +56,3 @@ export async function evaluate(options: RunOptions): Promise<Report> {
   return assembleReport({ loaded, options, contexts, evidence, judged, cleanup, startedAt, finishedAt: new Date().toISOString(), interrupted: options.signal.aborted });
 }
 
-async function cleanupAll(contexts: ConnectionContext[], ledger: Ledger): Promise<CleanupResult> {
-  const entries = ledger.entries();
-  const parts = await Promise.all(
-    contexts.map(async (ctx) => {
-      const mine = entries.filter((e) => e.connection === ctx.key);
-      if (mine.length === 0) return emptyCleanup();
-      // What the EHR's API cannot undo, the person at the EHR is asked to, first.
-      const byPerson = await operatorCleanup(ctx, mine);
-      const done = await cleanupConnection(ctx.ehr, ledger.runId, byPerson.entries, ctx.vendor);
-      const otherLeftover = Number(done.summary.otherLeftover ?? 0) + byPerson.leftover.length;
-      return { ...done, summary: { ...done.summary, leftover: [...byPerson.leftover, ...done.summary.leftover], otherLeftover } };
-    }),
-  );
-  return mergeCleanups(parts);
-}
-
-function emptyCleanup(): CleanupResult {
-  const summary: CleanupSummary = { created: 0, removed: 0, leftover: [] };
-  const writes: WriteRecord[] = [];
-  return { summary, writes };
-}

@@ -3,7 +3,9 @@ import { startSandbox, type RunningSandbox, type SandboxOptions } from '../../fi
 import { startVendor, type RunningVendor, type VendorOptions } from '../../fixtures/vendors/index.js';
 import { readCapabilityStatement, type CapabilitySummary } from '../../src/capability/reader.js';
 import { FhirClient, createRequestLog } from '../../src/http/fhir-client.js';
-import type { ConnectionContext } from '../../src/probes/context.js';
+import { FhirVendorChannel } from '../../src/vendor/fhir.js';
+import { RunKeys } from '../../src/safety/run-records.js';
+import type { ConnectionContext } from '../../src/context.js';
 import { MemoryLedger } from '../../src/safety/ledger.js';
 
 export interface FreshnessWorld {
@@ -42,8 +44,9 @@ export async function startFreshnessWorld(vendor: Omit<VendorOptions, 'ehrBaseUr
       vendor: { kind: 'fhir', baseUrl: running.baseUrl, auth: { type: 'none' } },
     },
     ehr,
-    vendor: vendorClient,
+    vendor: new FhirVendorChannel(vendorClient),
     runId,
+    keys: new RunKeys(runId),
     writesAllowed: true,
     ledger,
     schedule: `Schedule/${sandbox.seeded.scheduleIds[0]}`,

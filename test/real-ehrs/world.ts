@@ -8,8 +8,10 @@ import { startVendor, type RunningVendor, type VendorOptions } from '../../fixtu
 import { planFindingMethods } from '../../src/capability/methods.js';
 import { readCapabilityStatement, type CapabilitySummary } from '../../src/capability/reader.js';
 import { createRequestLog, FhirClient } from '../../src/http/fhir-client.js';
+import { FhirVendorChannel } from '../../src/vendor/fhir.js';
+import { RunKeys } from '../../src/safety/run-records.js';
 import type { LoadedPlan, Plan } from '../../src/model/plan.js';
-import type { ConnectionContext } from '../../src/probes/context.js';
+import type { ConnectionContext } from '../../src/context.js';
 import type { CheckId, Finding, FindingId, Report } from '../../src/model/report.js';
 import { loadOperatorScript } from '../../src/operator/script-file.js';
 import { ScriptOperator } from '../../src/operator/script.js';
@@ -129,7 +131,7 @@ export async function contextFor(world: RealWorld, options: { operator?: Operato
   const log = createRequestLog();
   const ledger = new MemoryLedger(runId);
   const ehr = new FhirClient({ baseUrl: world.sandbox.fhirBaseUrl, log });
-  const vendor = new FhirClient({ baseUrl: world.vendor.baseUrl, log });
+  const vendor = new FhirVendorChannel(new FhirClient({ baseUrl: world.vendor.baseUrl, log }));
   const capability = readCapabilityStatement(await ehr.capabilities());
   options.narrow?.(capability);
   const ctx: ConnectionContext = {
@@ -142,6 +144,7 @@ export async function contextFor(world: RealWorld, options: { operator?: Operato
     ehr,
     vendor,
     runId,
+    keys: new RunKeys(runId),
     writesAllowed: true,
     ledger,
     schedule: `Schedule/${world.sandbox.seeded.scheduleIds[0]}`,

@@ -2,8 +2,8 @@
 // one of the EHR's own (it is a sandbox), and how the EHR is searched for a patient's records.
 import { searchable, supports } from '../capability/reader.js';
 import { PATIENT_IDENTIFIER_SYSTEM } from '../safety/types.js';
-import type { ConnectionContext } from './context.js';
-import { runKey, runMeta } from './ehr-ops.js';
+import type { ConnectionContext } from '../context.js';
+import { runKey, runMeta } from '../safety/run-records.js';
 import { PremiseError, readPremise, type Premise, type PremiseTry } from './premise.js';
 import { keepMatching } from './search-match.js';
 
@@ -16,7 +16,7 @@ export interface TestPatient {
 
 /** A plainly synthetic Patient in the EHR, tagged to the run. */
 export async function createTestPatient(ctx: ConnectionContext, label: string): Promise<TestPatient> {
-  const value = runKey(ctx.runId, label);
+  const value = runKey(ctx, label);
   const identifier = `${PATIENT_IDENTIFIER_SYSTEM}|${value}`;
   const patient = {
     resourceType: 'Patient',
