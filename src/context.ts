@@ -21,7 +21,7 @@ export interface ConnectionContext {
   runId: string;
   /** Issues the run's booking and patient keys; one per run, shared by its connections. */
   keys: RunKeys;
-  /** Write probes run only when the connection says sandbox: true and the run allows writes (DESIGN §8). */
+  /** Write probes run only when the connection says sandbox: true and the run allows writes (docs/safety.md). */
   writesAllowed: boolean;
   /** Why writes are not allowed, for the `skip` message. */
   writesBlockedReason?: string;

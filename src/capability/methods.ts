@@ -1,9 +1,9 @@
-// How each finding of DESIGN §6 can be judged on one EHR, from its CapabilityStatement plus the undeclared searches
+// How each finding of docs/report.md can be judged on one EHR, from its CapabilityStatement plus the undeclared searches
 // the EHR was seen to honour (verified.ts; src/ehr/verify-capability.ts tries them). Pure.
 //
 // The rules, and why:
 // - The EHR is the record of truth and verdicts about writes are read from it, never from the vendor's answer
-//   (DESIGN §5). Bookings are found by `Appointment?identifier=` (the run's own booking key) if the EHR allows
+//   (docs/vendor-contract.md). Bookings are found by `Appointment?identifier=` (the run's own booking key) if the EHR allows
 //   it, else by `Appointment?patient=&date=`, else by `Appointment?slot=`. An EHR that can read an Appointment
 //   only by id cannot find a booking without taking the vendor's word for its id, so it counts as "cannot find"
 //   by API, and a person at the EHR counts instead.
@@ -118,7 +118,7 @@ function planFromCapability(cap: CapabilitySummary): Record<FindingId, FindingMe
   });
 }
 
-/** Keys in DESIGN §6's order, so JSON output and tables read the same way everywhere. */
+/** Keys in docs/report.md's order, so JSON output and tables read the same way everywhere. */
 function inReportOrder(plan: Partial<Record<FindingId, FindingMethod>>): Record<FindingId, FindingMethod> {
   return Object.fromEntries(ALL_FINDING_IDS.map((id) => [id, plan[id]])) as Record<FindingId, FindingMethod>;
 }

@@ -1,6 +1,6 @@
 // The EHR reads and removals the probes share: its free slots, a slot, the bookings of a KEY or on a slot, and
 // taking a run's booking back (blocking and freeing a slot: slot-changes.ts; test patients: patients.ts; what
-// the vendor is asked: src/vendor/requests.ts). Every write goes through the ledger first (DESIGN §8).
+// the vendor is asked: src/vendor/requests.ts). Every write goes through the ledger first (docs/safety.md).
 import type { FhirResponse } from '../http/types.js';
 import type { Appointment, Slot, Window } from '../model/fhir.js';
 import { BOOKING_IDENTIFIER_SYSTEM } from '../safety/types.js';

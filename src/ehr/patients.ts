@@ -55,7 +55,7 @@ export async function ehrPatientsByIdentifier(ctx: ConnectionContext, identifier
  */
 export async function testPatient(ctx: ConnectionContext, label: string): Promise<TestPatient> {
   const cap = ctx.capability;
-  // Create only where the run can also remove what it created (DESIGN §8): a test patient the EHR's API cannot
+  // Create only where the run can also remove what it created (docs/safety.md): a test patient the EHR's API cannot
   // delete would outlive the run, so such an EHR lends one of its own.
   if (!cap?.ok || (supports(cap, 'Patient', 'create') && supports(cap, 'Patient', 'delete'))) return createTestPatient(ctx, label);
   const found = await ctx.ehr.searchAll<{ id?: string; identifier?: Array<{ system?: string; value?: string }> }>('Patient', { _count: '20' }, { maxPages: 1 });

@@ -1,4 +1,4 @@
-// The part of a run's cleanup (DESIGN §8) that an EHR's API cannot do: on an EHR that cannot delete or cancel an
+// The part of a run's cleanup (docs/safety.md) that an EHR's API cannot do: on an EHR that cannot delete or cancel an
 // Appointment by API, the person at the EHR (or the script) cancels what the run booked (by slot and patient
 // where the API cannot even find the bookings); on one that cannot read a Slot, they unblock what they blocked,
 // and the API cleanup is not asked to restore slots it cannot read.

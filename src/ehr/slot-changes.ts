@@ -2,7 +2,7 @@
 // EHR's staff would (`busy-unavailable`: `busy` means a booking holds it, and EHRs that derive status from
 // bookings put a bare `busy` back to free). Ways are tried in order, as the EHR's capabilities allow: the Slot
 // by update, then by patch, then an EHR-side Appointment on it, then a person at the EHR. The first way the EHR
-// shows is the premise's way; none → PremiseError. Every write goes through the ledger first (DESIGN §8).
+// shows is the premise's way; none → PremiseError. Every write goes through the ledger first (docs/safety.md).
 import { supports } from '../capability/reader.js';
 import type { ChangeTiming, Observation } from '../freshness/lag.js';
 import { monotonicNow } from '../timing.js';

@@ -1,4 +1,4 @@
-// The plan, manifest and certification registry as the program sees them after validation (DESIGN §3, §4).
+// The plan, manifest and certification registry as the program sees them after validation (docs/plan-and-manifest.md, §4).
 import type { CheckId, PlanCheckSettings } from '../../checks/index.js';
 
 export type AuthConfig =

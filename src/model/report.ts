@@ -1,4 +1,4 @@
-// The report's types: DESIGN §6. Stable fields are marked; add fields freely, never rename these within 1.x.
+// The report's types: docs/report.md. Stable fields are marked; add fields freely, never rename these within 1.x.
 
 export const REPORT_SCHEMA_VERSION = '1.1';
 
@@ -128,7 +128,7 @@ export interface Confidence {
   share: number | null;
 }
 
-// ---- Fields added beyond DESIGN §6's stable core (formatters read them when present) ----
+// ---- Fields added beyond docs/report.md's stable core (formatters read them when present) ----
 
 /** One freshness trial as measured: the lag lies in [lowMs, highMs]; lagMs is the midpoint. */
 export interface LagSample {

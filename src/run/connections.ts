@@ -11,7 +11,7 @@ import { RunKeys } from '../safety/run-records.js';
 import type { Ledger } from '../safety/types.js';
 import { openVendorChannel } from '../vendor/index.js';
 
-/** `epic`, then `epic#2`, `epic#3` for further connections to the same system (DESIGN §6). */
+/** `epic`, then `epic#2`, `epic#3` for further connections to the same system (docs/report.md). */
 export function connectionKeys(connections: readonly Connection[]): string[] {
   const seen = new Map<string, number>();
   return connections.map((c) => {

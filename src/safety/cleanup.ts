@@ -1,4 +1,4 @@
-// Undoes a run (DESIGN §8): from the ledger and the run tag, remove or cancel everything the run caused in the
+// Undoes a run (docs/safety.md): from the ledger and the run tag, remove or cancel everything the run caused in the
 // EHR, including what a vendor wrote on its behalf, and put every touched slot back as it was.
 import type { FhirClient } from '../http/fhir-client.js';
 import { ProbeError } from '../http/types.js';
@@ -14,7 +14,7 @@ export interface CleanupResult {
 }
 
 
-/** How a vendor's own record reads while a booking waits in its queue (DESIGN §5: 202 accepted, entered later). */
+/** How a vendor's own record reads while a booking waits in its queue (docs/vendor-contract.md: 202 accepted, entered later). */
 const QUEUED = new Set(['proposed', 'pending', 'waitlist']);
 
 async function search(ehr: FhirClient, type: string, query: Record<string, string>): Promise<FoundRecord[]> {
@@ -37,7 +37,7 @@ async function restoreSlot(ehr: FhirClient, id: string, slot: { status: string; 
 
 /**
  * A booking the vendor queued (202) may be written to the EHR after this cleanup. The vendor's own record
- * (DESIGN §5) says whether one is still waiting; without the vendor, any 202 the EHR does not account for is.
+ * (docs/vendor-contract.md) says whether one is still waiting; without the vendor, any 202 the EHR does not account for is.
  */
 async function stillQueued(vendor: VendorChannel | undefined, identifier: string, answered202: number, inEhr: number): Promise<boolean> {
   if (!vendor) return inEhr < answered202;

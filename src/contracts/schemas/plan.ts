@@ -1,4 +1,4 @@
-// JSON Schema of the plan file (DESIGN §3). Unknown keys are errors everywhere: a typo must not silently
+// JSON Schema of the plan file (docs/plan-and-manifest.md). Unknown keys are errors everywhere: a typo must not silently
 // drop a setting. Rules across fields (e.g. realTimeSeconds <= nearRealTimeSeconds) live in plan-rules.ts.
 import { CHECKS, CHECK_IDS } from '../../../checks/index.js';
 import { LIMIT_DEFAULTS, VOLUME_DEFAULTS } from '../defaults.js';
