@@ -11,7 +11,7 @@ import { gatherConnectionLive, type LiveEvidence } from '../src/probes/connectio
 import { buildContexts } from '../src/run/connections.js';
 import { PROBE_POOL, probeHost, runPool, type PoolOptions } from '../src/run/pool.js';
 import { MemoryLedger } from '../src/safety/ledger.js';
-import { CHECK_DEFAULTS } from '../checks/index.js';
+import { CHECK_DEFAULTS } from '../checks/catalog.js';
 
 const TARGET_RATIO = 1.25;
 const WARM_UP_CONNECTIONS = 20;

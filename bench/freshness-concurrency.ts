@@ -11,7 +11,7 @@ import type { LoadedPlan } from '../src/model/plan.js';
 import type { Finding } from '../src/model/report.js';
 import { evaluate } from '../src/run/runner.js';
 import { MemoryLedger } from '../src/safety/ledger.js';
-import { CHECK_DEFAULTS } from '../checks/index.js';
+import { CHECK_DEFAULTS } from '../checks/catalog.js';
 
 const TRIALS = 3;
 const TIMEOUT_SECONDS = 8;

@@ -14,20 +14,14 @@ import { COUNTED_AS_REENTRY, NOT_REENTRY, QUEUED_LANDED } from '../src/reentry.j
 import { accepted, vendorOutcome } from '../src/vendor/outcome.js';
 import { certificationInput, type CertifiedConnection } from './certification-input.js';
 import type { RunEvidence } from './evidence.js';
-import { finding, titlesOf, type CheckDefinition, type FindingDefinition } from './types.js';
+import { CHECK_CATALOG } from './catalog.js';
+import { finding, titlesOf, type CheckDefinition } from './types.js';
 
 export interface BidirectionalInput {
   connections: CertifiedConnection[];
 }
 
-const FINDINGS = [
-  { id: 'read-through', title: 'Vendor sees the EHR’s free slots', scope: 'connection', probesEhr: true },
-  { id: 'write-lands', title: 'A booking lands in the EHR exactly once', scope: 'connection', probesEhr: true },
-  { id: 'write-idempotent', title: 'Repeating a booking does not duplicate it', scope: 'connection', probesEhr: true },
-  { id: 'conflict-refused', title: 'A slot busy in the EHR cannot be booked', scope: 'connection', probesEhr: true },
-  { id: 'patient-matched', title: 'A known patient is matched, not duplicated', scope: 'connection', probesEhr: true },
-  { id: 'certification', title: 'Claimed certifications are verified', scope: 'connection', judgedFrom: 'the vendor manifest and the certification registry' },
-] as const satisfies readonly FindingDefinition[];
+const FINDINGS = CHECK_CATALOG.bidirectional.findings;
 const TITLES: Record<string, string> = titlesOf(FINDINGS);
 
 const REFUSALS = new Set([409, 412, 422]);
@@ -115,11 +109,7 @@ export function judgeCertification(key: string, system: string, buyerRuns: boole
 
 export const bidirectional = {
   id: 'bidirectional',
-  title: 'Bidirectional and certified',
-  description:
-    'Does a booking made through the vendor land in the EHR exactly once, does the vendor see what the EHR holds, and is the integration certified for this EHR? Every verdict is read from the EHR, never from the vendor’s answer.',
-  defaultWeight: 40,
-  findings: FINDINGS,
+  ...CHECK_CATALOG.bidirectional,
   needs: ['bidirectional'],
   input: (run: RunEvidence): BidirectionalInput => ({ connections: run.connections.map((c) => certificationInput(run, c)) }),
   judge(input: BidirectionalInput): Finding[] {

@@ -2,7 +2,8 @@
 import type { CoverageRow, Finding, SiteState, Status } from '../src/model/report.js';
 import type { EndpointCheck, LiveEvidence } from '../src/probes/connection-live.js';
 import { coverageInput } from './coverage-input.js';
-import { finding, titlesOf, type CheckDefinition, type FindingDefinition } from './types.js';
+import { CHECK_CATALOG } from './catalog.js';
+import { finding, titlesOf, type CheckDefinition } from './types.js';
 
 export interface CoverageConnection {
   key: string;
@@ -39,11 +40,7 @@ export interface CoverageInput {
   displayName(system: string): string;
 }
 
-const FINDINGS = [
-  { id: 'required-systems', title: 'Every system the buyer runs is verifiably connected', scope: 'run', judgedFrom: "the plan's sites and connections" },
-  { id: 'claim-integrity', title: 'Claimed systems against verified ones', scope: 'run', judgedFrom: 'the vendor manifest and the connections found live' },
-  { id: 'connection-live', title: 'EHR and vendor endpoints answer and speak FHIR R4', scope: 'connection' },
-] as const satisfies readonly FindingDefinition[];
+const FINDINGS = CHECK_CATALOG.coverage.findings;
 const TITLES = titlesOf(FINDINGS);
 
 /**
@@ -217,10 +214,7 @@ export function coverageMatrix(input: CoverageInput): CoverageRow[] {
 
 export const coverage = {
   id: 'coverage',
-  title: 'Coverage breadth',
-  description: 'Which of the buyer’s systems does the vendor verifiably reach, against how many it claims?',
-  defaultWeight: 30,
-  findings: FINDINGS,
+  ...CHECK_CATALOG.coverage,
   needs: ['ehrCertification'],
   uses: ['bidirectional'],
   input: coverageInput,

@@ -9,7 +9,8 @@ import { trialReentries, trialReentryNotes } from '../src/reentry.js';
 import { vendorOutcome } from '../src/vendor/outcome.js';
 import { claimVersusMeasured, type FreshnessClaim } from './freshness-claims.js';
 import type { RunEvidence } from './evidence.js';
-import { finding, titlesOf, type CheckDefinition, type FindingDefinition } from './types.js';
+import { CHECK_CATALOG } from './catalog.js';
+import { finding, titlesOf, type CheckDefinition } from './types.js';
 
 export interface FreshnessInput {
   connections: Array<{
@@ -23,11 +24,7 @@ export interface FreshnessInput {
   }>;
 }
 
-const FINDINGS = [
-  { id: 'ehr-to-vendor-lag', title: 'A change in the EHR shows in the vendor promptly', scope: 'connection', probesEhr: true },
-  { id: 'vendor-to-ehr-lag', title: 'A booking through the vendor shows in the EHR promptly', scope: 'connection', probesEhr: true },
-  { id: 'double-booking-race', title: 'A slot taken in the EHR cannot be double-booked through the vendor', scope: 'connection', probesEhr: true },
-] as const satisfies readonly FindingDefinition[];
+const FINDINGS = CHECK_CATALOG.freshness.findings;
 const TITLES = titlesOf(FINDINGS);
 type FreshnessFindingId = keyof typeof TITLES;
 
@@ -129,12 +126,11 @@ export interface FreshnessPlanSettings extends LagThresholds {
   trials: number;
 }
 
-const DEFAULTS: FreshnessPlanSettings = { trials: 5, timeoutSeconds: 120, realTimeSeconds: 5, nearRealTimeSeconds: 60 };
+const DEFAULTS: FreshnessPlanSettings = CHECK_CATALOG.freshness.settings.defaults;
 
 /** The plan's defaults, for a judge called without settings. */
 export const DEFAULT_LAG_THRESHOLDS: LagThresholds = { realTimeSeconds: DEFAULTS.realTimeSeconds, nearRealTimeSeconds: DEFAULTS.nearRealTimeSeconds, timeoutSeconds: DEFAULTS.timeoutSeconds };
 
-const seconds = (description: string, fallback: number) => ({ type: 'number', exclusiveMinimum: 0, maximum: 86_400, default: fallback, description });
 
 /** Each connection with the manifest's freshness claim for its system. */
 function freshnessInput(run: RunEvidence): FreshnessInput {
@@ -154,19 +150,7 @@ function freshnessInput(run: RunEvidence): FreshnessInput {
 
 export const freshness = {
   id: 'freshness',
-  title: 'Data freshness',
-  description: 'How long does a change take to cross, in each direction, and does the delay let a slot be booked twice?',
-  defaultWeight: 30,
-  findings: FINDINGS,
-  settings: {
-    defaults: DEFAULTS,
-    schema: {
-      trials: { type: 'integer', minimum: 1, maximum: 100, default: DEFAULTS.trials, description: 'a number of trials per direction' },
-      timeoutSeconds: seconds('a number of seconds after which a change counts as never seen', DEFAULTS.timeoutSeconds),
-      realTimeSeconds: seconds('a number of seconds within which a change counts as real-time', DEFAULTS.realTimeSeconds),
-      nearRealTimeSeconds: seconds('a number of seconds within which a change counts as near-real-time', DEFAULTS.nearRealTimeSeconds),
-    },
-  },
+  ...CHECK_CATALOG.freshness,
   needs: ['freshness'],
   input: freshnessInput,
   /** `claims`: the vendor manifest, for connections whose input carries no `claim` of its own. */

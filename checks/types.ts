@@ -3,17 +3,8 @@
 import type { Finding, FindingId, Status } from '../src/model/report.js';
 import type { ProbeEvidence, RunEvidence } from './evidence.js';
 
-/** One finding a check can produce. */
-export interface FindingDefinition {
-  readonly id: string;
-  readonly title: string;
-  /** `connection`: judged on each connection; `run`: once for the whole run. */
-  readonly scope: 'connection' | 'run';
-  /** The run reads or changes the EHR for it: how (api, operator, impossible) is planned from the EHR's capability and kept in its evidence. */
-  readonly probesEhr?: true;
-  /** Judged from these rather than from the EHR (the method planner and `inspect` say so). */
-  readonly judgedFrom?: string;
-}
+export type { FindingDefinition } from './catalog.js';
+import type { FindingDefinition } from './catalog.js';
 
 /** A JSON Schema fragment (kept as plain data here: checks load nothing from src/contracts). */
 export type SettingSchema = Readonly<Record<string, unknown>>;

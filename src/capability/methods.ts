@@ -35,7 +35,7 @@
 // - connection-live: api (`/metadata`), also on a server that is not R4: it is judged there, and fails.
 // - A statement that is not FHIR R4 (or not a CapabilityStatement): everything else that needs the EHR is
 //   impossible, with the reader's problem ("not FHIR R4: ...") as the reason.
-import { JUDGED_WITHOUT_EHR } from '../../checks/index.js';
+import { JUDGED_WITHOUT_EHR } from '../../checks/catalog.js';
 import { ALL_FINDING_IDS, type FindingId } from '../model/report.js';
 import { searchable, supports, type CapabilitySummary } from './reader.js';
 import { noteVerified, type Verification } from './verified.js';

@@ -1,7 +1,7 @@
 // What a plan gets when it leaves a setting out (docs: the plan). The plan schema shows these as `default`s and
 // the loader fills them in, so both read from here; each check's own defaults live in its definition.
 
-export { CHECK_DEFAULTS } from '../../checks/index.js';
+export { CHECK_DEFAULTS } from '../../checks/catalog.js';
 
 /** The optional parts of `buyer.volumes`, and what the cost panel assumes without them. */
 export const VOLUME_DEFAULTS = {

@@ -2,7 +2,7 @@
 // against the plan's own folder (never the working folder a command happened to run in).
 import { isAbsolute, resolve } from 'node:path';
 import type { InputProblem } from '../errors.js';
-import { CHECK_IDS, type CheckId } from '../../checks/index.js';
+import { CHECK_IDS, type CheckId } from '../../checks/catalog.js';
 import type { AuthConfig, Connection, Plan } from '../model/plan.js';
 import { CHECK_DEFAULTS, LIMIT_DEFAULTS } from './defaults.js';
 import { unknownSystemProblems } from './system-rules.js';

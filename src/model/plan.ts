@@ -1,5 +1,5 @@
 // The plan, manifest and certification registry as the program sees them after validation (docs/plan-and-manifest.md, §4).
-import type { CheckId, PlanCheckSettings } from '../../checks/index.js';
+import type { CheckId, PlanCheckSettings } from '../../checks/catalog.js';
 
 export type AuthConfig =
   | { type: 'none' }

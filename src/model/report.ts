@@ -4,10 +4,10 @@ export const REPORT_SCHEMA_VERSION = '1.1';
 
 export type Status = 'pass' | 'warn' | 'fail' | 'error' | 'skip';
 
-// The check and finding ids come from the check registry (checks/index.ts), as literal types.
-export type { CheckId, FindingId } from '../../checks/index.js';
-export { ALL_FINDING_IDS, CHECK_IDS, FINDINGS_BY_CHECK, RUN_LEVEL_FINDINGS } from '../../checks/index.js';
-import type { CheckId, FindingId } from '../../checks/index.js';
+// The check and finding ids come from the checks' own data (checks/catalog.ts), as literal types.
+export type { CheckId, FindingId } from '../../checks/catalog.js';
+export { ALL_FINDING_IDS, CHECK_IDS, FINDINGS_BY_CHECK, RUN_LEVEL_FINDINGS } from '../../checks/catalog.js';
+import type { CheckId, FindingId } from '../../checks/catalog.js';
 
 /** One HTTP exchange kept as evidence, with credentials and query secrets removed. */
 export interface RequestRecord {

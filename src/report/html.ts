@@ -1,6 +1,6 @@
 // The HTML report: one self-contained file for a procurement committee. Verdict and grade first, then
 // what matters most, then each check with its findings and evidence, lag charts, coverage, cost, writes.
-import { checkById } from '../../checks/index.js';
+import { CHECK_CATALOG } from '../../checks/catalog.js';
 import { FINDINGS_BY_CHECK, type CheckResult, type Finding, type Report } from '../model/report.js';
 import { escapeHtml as h } from './escape.js';
 import { checkScoreText, cleanupSentence, lagViews, topProblems, unscoredNote, writeGroups } from './facts.js';
@@ -118,7 +118,7 @@ function checkSection(report: Report, check: CheckResult, anchors: Map<Finding, 
   const head =
     `<header><h2>${h(check.title)}</h2>${pill(check.status)}<span class="muted">weight ${h(check.weight)}</span>` +
     `<span class="score">${check.score === null ? 'not scored' : `${checkScoreText(check)}/100`}</span></header>`;
-  const description = checkById(check.id)?.description;
+  const description = CHECK_CATALOG[check.id]?.description;
   const desc = description ? `<p class="check-desc">${h(description)}</p>` : '';
   const extras: string[] = [];
   if (check.id === 'freshness') {

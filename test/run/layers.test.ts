@@ -11,7 +11,8 @@ const IO_FOLDERS = /^src[/\\](http|probes|operator|safety|run|commands|cli|chpl|
 describe('judging loads nothing that does I/O', () => {
   it.each(['checks/index.ts', 'src/scoring.ts', 'src/run/judge.ts'])('%s', (entry) => {
     const loaded = [...reachable(join(REPO, entry))].filter((m) => m !== join(REPO, entry));
-    expect(loaded.length).toBeGreaterThan(1);
+    // The reader found the entry's imports (scoring now loads only the checks' catalog).
+    expect(loaded.length).toBeGreaterThan(0);
     const packages = loaded.filter((m) => !m.startsWith(REPO));
     const io = loaded.filter((m) => m.startsWith(REPO) && IO_FOLDERS.test(relative(REPO, m)));
     expect({ packages, io }).toEqual({ packages: [], io: [] });

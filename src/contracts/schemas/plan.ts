@@ -1,6 +1,6 @@
 // JSON Schema of the plan file (docs/plan-and-manifest.md). Unknown keys are errors everywhere: a typo must not silently
 // drop a setting. Rules across fields (e.g. realTimeSeconds <= nearRealTimeSeconds) live in plan-rules.ts.
-import { CHECKS, CHECK_IDS } from '../../../checks/index.js';
+import { CHECK_CATALOG, CHECK_IDS, type CheckCatalogEntry, type CheckId } from '../../../checks/catalog.js';
 import { LIMIT_DEFAULTS, VOLUME_DEFAULTS } from '../defaults.js';
 import { AUTH, CUSTOM_SYSTEM, EDITOR_SCHEMA_REF, FILE_PATH, HTTP_URL, SYSTEM_ID, envVar, text, type JsonSchema } from './common.js';
 
@@ -14,10 +14,10 @@ const weight = (fallback: number): JsonSchema => ({
 });
 
 /** `checks.<id>`: its weight, then the settings its definition declares. */
-const checkSettings = (check: (typeof CHECKS)[number]): JsonSchema => ({
+const checkSettings = (id: CheckId, check: CheckCatalogEntry): JsonSchema => ({
   type: 'object',
-  title: `${check.id} check`,
-  properties: { weight: weight(check.defaultWeight), ...('settings' in check ? check.settings.schema : {}) },
+  title: `${id} check`,
+  properties: { weight: weight(check.defaultWeight), ...(check.settings?.schema ?? {}) },
   additionalProperties: false,
 });
 
@@ -115,7 +115,7 @@ export const PLAN_SCHEMA: JsonSchema = {
     checks: {
       type: 'object',
       title: 'checks',
-      properties: Object.fromEntries(CHECKS.map((check) => [check.id, checkSettings(check)])),
+      properties: Object.fromEntries(CHECK_IDS.map((id) => [id, checkSettings(id, CHECK_CATALOG[id])])),
       additionalProperties: false,
     },
     gate: {
