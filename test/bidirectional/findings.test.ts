@@ -5,7 +5,7 @@ import type { RunningSandbox, SandboxOptions } from '../../fixtures/sandbox/inde
 import type { VendorOptions } from '../../fixtures/vendors/index.js';
 import type { CertificationRegistry, Manifest } from '../../src/model/plan.js';
 import type { Finding } from '../../src/model/report.js';
-import { dropSlotWrites, startEhrProxy, type ProxyOptions } from '../vendors/ehr-proxy.js';
+import { dropSlotWrites, startEhrProxy, type ProxyOptions } from '../helpers/ehr-proxy.js';
 import {
   closedPortUrl,
   earlyFreeSlot,

@@ -1,7 +1,7 @@
 // "The EHR shows none free" only when the EHR was read and showed none: otherwise the message says what stopped
 // the reading. Two EHRs behind a proxy: one whose Slot search answers an error, one whose schedule is full.
 import { afterAll, describe, expect, it } from 'vitest';
-import { startEhrProxy, type EhrProxy } from '../vendors/ehr-proxy.js';
+import { startEhrProxy, type EhrProxy } from '../helpers/ehr-proxy.js';
 import { evaluateOnce, planFor, startWorld, type Evaluation, type World } from './world.js';
 
 const opened: Array<{ close(): Promise<void> }> = [];

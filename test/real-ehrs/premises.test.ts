@@ -7,7 +7,7 @@ import type { SandboxOptions } from '../../fixtures/sandbox/index.js';
 import type { VendorOptions } from '../../fixtures/vendors/index.js';
 import type { CheckId, Finding, FindingId } from '../../src/model/report.js';
 import { earlyFreeSlot, evaluateOnce, planFor, runBookings, slotStatuses, staff, startWorld, taggedWithRun, type Evaluation, type World } from '../bidirectional/world.js';
-import { dropSlotWrites, startEhrProxy, type EhrProxy } from '../vendors/ehr-proxy.js';
+import { dropSlotWrites, startEhrProxy, type EhrProxy } from '../helpers/ehr-proxy.js';
 import { evaluateWith, planFor as realPlanFor, staffScriptOperator, startRealWorld } from './world.js';
 
 type Behaviour = 'plain' | 'derived' | 'slot-writes-dropped';
