@@ -6,14 +6,14 @@ import type { CertificationRegistry, LoadedPlan, Manifest } from '../../src/mode
 import type { CheckId } from '../../src/model/report.js';
 import { searchEhr } from '../helpers/ehr-truth.js';
 import { evaluatePlan, newRunId, testPlan, worldConnection, type Evaluation } from '../helpers/run.js';
-import { startWorld as startTestWorld, type VendorSpec, type World } from '../helpers/world.js';
+import { startWorld as startTestWorld, type World, type WorldOptions } from '../helpers/world.js';
 
 export { BOOKING_SYSTEM, readEhr, RUN_TAG, runBookings, searchEhr, slotStatuses, staff, taggedWithRun } from '../helpers/ehr-truth.js';
 export type { Evaluation } from '../helpers/run.js';
 export { closedPortUrl, type World } from '../helpers/world.js';
 
 /** `beforeVendor` runs on the sandbox before the vendor starts (and takes its first look at the EHR). */
-export function startWorld(vendor: VendorSpec, sandbox: SandboxOptions = {}, beforeVendor?: (sandbox: RunningSandbox) => Promise<void>): Promise<World> {
+export function startWorld(vendor: WorldOptions['vendor'], sandbox: SandboxOptions = {}, beforeVendor?: (sandbox: RunningSandbox) => Promise<void>): Promise<World> {
   return startTestWorld({ vendor, sandbox, ...(beforeVendor && { beforeVendor }) });
 }
 

@@ -1,5 +1,5 @@
 // Loopback EHRs and vendor facades for the coverage tests, and the probe context ehr-check builds for them
-// (through the runner's own buildContexts, with real FhirClients and a MemoryLedger).
+// (through the runner's own buildContexts, via test/helpers/run.ts, with real FhirClients and a MemoryLedger).
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { coverage } from '../../checks/coverage.js';
@@ -8,8 +8,7 @@ import type { AuthConfig, Connection, LoadedPlan, Plan } from '../../src/model/p
 import type { Finding } from '../../src/model/report.js';
 import { gatherConnectionLive, type LiveEvidence } from '../../src/probes/connection-live.js';
 import type { ConnectionContext } from '../../src/probes/context.js';
-import { buildContexts } from '../../src/run/connections.js';
-import { MemoryLedger } from '../../src/safety/ledger.js';
+import { contextsFor, testPlan } from '../helpers/run.js';
 
 export const FHIR_PATH = '/fhir/R4';
 
@@ -155,20 +154,13 @@ export const QUICK_CLIENT: Partial<ClientOptions> = { connectTimeoutMs: 1_000, t
 
 /** A hand-made plan around these connections, loaded as if from `dir/plan.yaml`. */
 export function loadedPlan(connections: Connection[], extra: Partial<Plan> = {}, dir = '/tmp/ehr-check-coverage'): LoadedPlan {
-  const plan: Plan = {
-    version: 1,
+  return testPlan(connections, {
     buyer: { name: 'Coverage test buyer', sites: [] },
-    vendor: { name: 'Coverage test vendor' },
-    connections,
-    checks: {
-      bidirectional: { weight: 40 },
-      coverage: { weight: 30 },
-      freshness: { weight: 30, trials: 1, timeoutSeconds: 5, realTimeSeconds: 1, nearRealTimeSeconds: 3 },
-    },
-    gate: {},
-    ...extra,
-  };
-  return { file: `${dir}/plan.yaml`, plan };
+    vendorName: 'Coverage test vendor',
+    freshness: { trials: 1, timeoutSeconds: 5, realTimeSeconds: 1, nearRealTimeSeconds: 3 },
+    file: `${dir}/plan.yaml`,
+    extra,
+  });
 }
 
 export function connection(system: string, ehrBaseUrl: string, vendorBaseUrl: string, ehrAuth: AuthConfig = { type: 'none' }): Connection {
@@ -188,29 +180,25 @@ export interface LiveRun {
 
 /** connection-live for one connection, as the runner gathers and judges it. */
 export async function probeOne(conn: Connection, options: { client?: Partial<ClientOptions>; env?: NodeJS.ProcessEnv; dir?: string } = {}): Promise<LiveRun> {
-  const [ctx] = buildContexts({
-    loaded: loadedPlan([conn], {}, options.dir),
+  const { ctx, close } = contextsFor(loadedPlan([conn], {}, options.dir), {
     runId: 'coverage-test',
-    ledger: new MemoryLedger('coverage-test'),
     allowWrites: false,
     env: options.env ?? {},
-    signal: new AbortController().signal,
-    progress: () => {},
     client: options.client ?? QUICK_CLIENT,
   });
   try {
-    const live = await gatherConnectionLive(ctx!);
+    const live = await gatherConnectionLive(ctx);
     const findings = coverage.judge({
       sites: [],
-      connections: [{ key: ctx!.key, system: conn.system, live }],
+      connections: [{ key: ctx.key, system: conn.system, live }],
       claimedSystems: [],
       claimedSystemCount: null,
       unknownClaimedNames: [],
       certified: {},
       displayName: (id) => id,
     });
-    return { live, finding: findings.find((f) => f.id === 'connection-live')!, ctx: ctx! };
+    return { live, finding: findings.find((f) => f.id === 'connection-live')!, ctx };
   } finally {
-    await Promise.all([ctx!.ehr.close(), ctx!.vendor.close()]);
+    await close();
   }
 }
