@@ -12,10 +12,10 @@ import { startDemoWorld, type DemoWorld } from '../../fixtures/demo/scenario.js'
 import { validateReport } from '../../src/contracts/validate.js';
 import type { Report } from '../../src/model/report.js';
 import { cleanupSentence } from '../../src/report/facts.js';
-import { evaluate } from '../../src/run/runner.js';
-import { MemoryLedger } from '../../src/safety/ledger.js';
+import type { MemoryLedger } from '../../src/safety/ledger.js';
 import { makesRecord } from '../../src/safety/types.js';
 import { REPO } from '../helpers/paths.js';
+import { evaluatePlan } from '../helpers/run.js';
 import { normaliseReport } from './normalise.js';
 
 const GOLDEN = join(REPO, 'fixtures', 'golden', 'demo-deep.json');
@@ -32,17 +32,7 @@ describe('the deep vendor of the demo world, against the golden report', () => {
     vi.useFakeTimers({ toFake: ['Date'], now: PINNED, shouldAdvanceTime: true });
     world = await startDemoWorld({ only: ['deep'] });
     const { loaded } = world.plans[0]!;
-    report = await evaluate({
-      loaded,
-      runId: RUN_ID,
-      ledger: (ledger = new MemoryLedger(RUN_ID)),
-      allowWrites: true,
-      gate: {},
-      env: {},
-      signal: new AbortController().signal,
-      progress: () => {},
-      toolVersion: '0.0.0-golden',
-    });
+    ({ report, ledger } = await evaluatePlan(loaded, { runId: RUN_ID, toolVersion: '0.0.0-golden', client: {} }));
   }, 60_000);
 
   afterAll(async () => {
