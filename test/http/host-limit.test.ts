@@ -8,7 +8,7 @@ import { FhirClient, createRequestLog } from '../../src/http/fhir-client.js';
 import { HostLimiter } from '../../src/http/host-limit.js';
 import { startWorld, type World } from '../bidirectional/world.js';
 import { evaluatePlan, testPlan, worldConnection } from '../helpers/run.js';
-import { closeAll, loopback, sendJson } from './loopback.js';
+import { closeAll, loopback, sendJson } from '../helpers/loopback.js';
 
 /** Counts requests in flight (arrived, not yet answered) and remembers the highest count. */
 function inFlightCounter() {
