@@ -4,7 +4,7 @@ import type { SandboxOptions } from '../../fixtures/sandbox/index.js';
 import { readCapabilityStatement, type CapabilitySummary } from '../../src/capability/reader.js';
 import type { ConnectionContext } from '../../src/probes/context.js';
 import type { MemoryLedger } from '../../src/safety/ledger.js';
-import { RUN_TAG } from '../helpers/ehr-truth.js';
+import { RUN_TAG, searchEhr } from '../helpers/ehr-truth.js';
 import { contextsFor, newRunId, testPlan, worldConnection } from '../helpers/run.js';
 import { assemble, startWorld, type VendorSpec, type World } from '../helpers/world.js';
 
@@ -24,8 +24,8 @@ export function startFreshnessWorld(vendor: VendorSpec, sandbox: SandboxOptions 
   });
 }
 
-/** Active Appointments the EHR holds with the run's tag (everything the run or the vendor for it booked). */
+/** Active Appointments the EHR holds with the run's tag (everything the run or the vendor for it booked), read with plain fetch. */
 export async function activeRunAppointments(world: FreshnessWorld): Promise<number> {
-  const found = await world.ctx.ehr.searchAll<{ status: string }>('Appointment', { _tag: `${RUN_TAG}|${world.ctx.runId}` });
+  const found = await searchEhr<{ status: string }>(world.sandbox.fhirBaseUrl, 'Appointment', { _tag: `${RUN_TAG}|${world.ctx.runId}` });
   return found.filter((a) => a.status !== 'cancelled' && a.status !== 'entered-in-error').length;
 }
