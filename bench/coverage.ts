@@ -11,6 +11,7 @@ import { gatherConnectionLive, type LiveEvidence } from '../src/probes/connectio
 import { buildContexts } from '../src/run/connections.js';
 import { PROBE_POOL, probeHost, runPool, type PoolOptions } from '../src/run/pool.js';
 import { MemoryLedger } from '../src/safety/ledger.js';
+import { CHECK_DEFAULTS } from '../checks/index.js';
 
 const TARGET_RATIO = 1.25;
 const WARM_UP_CONNECTIONS = 20;
@@ -246,7 +247,7 @@ function benchContexts(origins: string[]) {
       buyer: { name: 'Bench buyer', sites: [] },
       vendor: { name: 'Bench vendor' },
       connections,
-      checks: { bidirectional: { weight: 40 }, coverage: { weight: 30 }, freshness: { weight: 30, trials: 1, timeoutSeconds: 5, realTimeSeconds: 1, nearRealTimeSeconds: 3 } },
+      checks: { ...CHECK_DEFAULTS, freshness: { ...CHECK_DEFAULTS.freshness, trials: 1, timeoutSeconds: 5, realTimeSeconds: 1, nearRealTimeSeconds: 3 } },
       gate: {},
     },
   };

@@ -11,6 +11,7 @@ import type { LoadedPlan } from '../src/model/plan.js';
 import type { Finding } from '../src/model/report.js';
 import { evaluate } from '../src/run/runner.js';
 import { MemoryLedger } from '../src/safety/ledger.js';
+import { CHECK_DEFAULTS } from '../checks/index.js';
 
 const TRIALS = 3;
 const TIMEOUT_SECONDS = 8;
@@ -45,9 +46,8 @@ export async function freshnessOnlyRun(vendorOptions: Omit<VendorOptions, 'ehrBa
         },
       ],
       checks: {
-        bidirectional: { weight: 40 },
-        coverage: { weight: 30 },
-        freshness: { weight: 30, trials: TRIALS, timeoutSeconds: TIMEOUT_SECONDS, realTimeSeconds: 1, nearRealTimeSeconds: 4 },
+        ...CHECK_DEFAULTS,
+        freshness: { ...CHECK_DEFAULTS.freshness, trials: TRIALS, timeoutSeconds: TIMEOUT_SECONDS, realTimeSeconds: 1, nearRealTimeSeconds: 4 },
       },
       gate: {},
     },

@@ -5,7 +5,9 @@ import { startVendor } from '../fixtures/vendors/index.js';
 import { readCapabilityStatement } from '../src/capability/reader.js';
 import { formatLag } from '../src/freshness/lag.js';
 import { FhirClient, createRequestLog } from '../src/http/fhir-client.js';
-import type { ConnectionContext } from '../src/probes/context.js';
+import { FhirVendorChannel } from '../src/vendor/fhir.js';
+import { RunKeys } from '../src/safety/run-records.js';
+import type { ConnectionContext } from '../src/context.js';
 import { gatherFreshness } from '../src/probes/freshness.js';
 import { MemoryLedger } from '../src/safety/ledger.js';
 
@@ -44,8 +46,9 @@ async function measureOne(configuredMs: number): Promise<LagBenchRow> {
         vendor: { kind: 'fhir', baseUrl: vendor.baseUrl, auth: { type: 'none' } },
       },
       ehr,
-      vendor: vendorClient,
+      vendor: new FhirVendorChannel(vendorClient),
       runId: `bench-freshness-${configuredMs}`,
+      keys: new RunKeys(`bench-freshness-${configuredMs}`),
       writesAllowed: true,
       ledger: new MemoryLedger(`bench-freshness-${configuredMs}`),
       schedule: `Schedule/${sandbox.seeded.scheduleIds[0]}`,

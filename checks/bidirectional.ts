@@ -3,40 +3,34 @@
 import type { ClaimCheck } from '../src/certification.js';
 import type { Finding, FindingId } from '../src/model/report.js';
 import type {
-  BidirectionalEvidence,
   ConflictData,
   IdempotencyData,
   PatientMatchData,
   ReadThroughData,
   WriteData,
 } from '../src/probes/bidirectional.js';
-import type { ProbeOutcome } from '../src/probes/outcome.js';
+import type { ProbeOutcome } from '../src/evidence.js';
 import { COUNTED_AS_REENTRY, NOT_REENTRY, QUEUED_LANDED } from '../src/reentry.js';
-import { finding, type CheckDefinition } from './types.js';
+import { accepted, vendorOutcome } from '../src/vendor/outcome.js';
+import { certificationInput, type CertifiedConnection } from './certification-input.js';
+import type { RunEvidence } from './evidence.js';
+import { finding, titlesOf, type CheckDefinition, type FindingDefinition } from './types.js';
 
 export interface BidirectionalInput {
-  connections: Array<{
-    key: string;
-    system: string;
-    buyerRuns: boolean;
-    /** Absent when the connection was not live: every probe finding is then an error. */
-    probes?: BidirectionalEvidence;
-    notLiveReason?: string;
-    certification: { claims: ClaimCheck[]; claimed: boolean };
-  }>;
+  connections: CertifiedConnection[];
 }
 
-const TITLES: Record<string, string> = {
-  'read-through': 'Vendor sees the EHR’s free slots',
-  'write-lands': 'A booking lands in the EHR exactly once',
-  'write-idempotent': 'Repeating a booking does not duplicate it',
-  'conflict-refused': 'A slot busy in the EHR cannot be booked',
-  'patient-matched': 'A known patient is matched, not duplicated',
-  certification: 'Claimed certifications are verified',
-};
+const FINDINGS = [
+  { id: 'read-through', title: 'Vendor sees the EHR’s free slots', scope: 'connection', probesEhr: true },
+  { id: 'write-lands', title: 'A booking lands in the EHR exactly once', scope: 'connection', probesEhr: true },
+  { id: 'write-idempotent', title: 'Repeating a booking does not duplicate it', scope: 'connection', probesEhr: true },
+  { id: 'conflict-refused', title: 'A slot busy in the EHR cannot be booked', scope: 'connection', probesEhr: true },
+  { id: 'patient-matched', title: 'A known patient is matched, not duplicated', scope: 'connection', probesEhr: true },
+  { id: 'certification', title: 'Claimed certifications are verified', scope: 'connection', judgedFrom: 'the vendor manifest and the certification registry' },
+] as const satisfies readonly FindingDefinition[];
+const TITLES: Record<string, string> = titlesOf(FINDINGS);
 
 const REFUSALS = new Set([409, 412, 422]);
-const CONFIRMED = (status: number) => status === 200 || status === 201;
 
 /** Turns a probe outcome into a finding: skip and error are decided here, the rest by `judge`. */
 function fromOutcome<T>(id: FindingId, key: string, outcome: ProbeOutcome<T>, judge: (data: T) => [Finding['status'], string, Record<string, unknown>?]): Finding {
@@ -67,12 +61,13 @@ export function judgeWriteLands(d: WriteData): [Finding['status'], string, { man
   const right = d.ehrBookings.filter((b) => b.slot === `Slot/${d.slotId}` && b.patient === `Patient/${d.patientId}`);
   const reentry = (message: string): [Finding['status'], string, { manualReentry: boolean }] => ['fail', `${message}: ${COUNTED_AS_REENTRY}`, { manualReentry: true }];
   const not = (status: Finding['status'], message: string): [Finding['status'], string, { manualReentry: boolean }] => [status, message, { manualReentry: false }];
-  if (d.vendorStatus >= 300) return reentry(`the vendor refused to book a slot the EHR holds as free (HTTP ${d.vendorStatus})`);
-  if (n === 0) return reentry(CONFIRMED(d.vendorStatus) ? `the vendor confirmed the booking (HTTP ${d.vendorStatus}) but the EHR holds no such Appointment` : 'the booking was queued (HTTP 202) and never reached the EHR within the timeout');
+  const outcome = vendorOutcome(d.vendorStatus);
+  if (!accepted(outcome)) return reentry(`the vendor refused to book a slot the EHR holds as free (HTTP ${d.vendorStatus})`);
+  if (n === 0) return reentry(outcome === 'confirmed' ? `the vendor confirmed the booking (HTTP ${d.vendorStatus}) but the EHR holds no such Appointment` : 'the booking was queued (HTTP 202) and never reached the EHR within the timeout');
   if (n > 1) return not('fail', `one booking became ${n} Appointments in the EHR`);
   if (right.length !== 1) return reentry('the Appointment in the EHR is not for the booked slot and patient');
   if (d.slotBookings > 1) return not('fail', `the slot now holds ${d.slotBookings} active bookings in the EHR`);
-  if (d.vendorStatus === 202) return not('warn', `the booking was only queued (HTTP 202); after ${((d.queuedLandedAfterMs ?? 0) / 1000).toFixed(1)} s it ${QUEUED_LANDED}: ${NOT_REENTRY}`);
+  if (outcome === 'queued') return not('warn', `the booking was only queued (HTTP 202); after ${((d.queuedLandedAfterMs ?? 0) / 1000).toFixed(1)} s it ${QUEUED_LANDED}: ${NOT_REENTRY}`);
   return not('pass', `one Appointment in the EHR for the right slot and patient (vendor answered ${d.vendorStatus})`);
 }
 
@@ -88,15 +83,16 @@ export function judgeConflict(d: ConflictData): [Finding['status'], string] {
   const written = d.ehrBookings.filter((b) => b.status !== 'cancelled').length;
   if (written > 0) return ['fail', `the vendor wrote a booking onto a slot that was busy in the EHR (the slot now holds ${d.slotBookings} active booking(s))`];
   if (d.slotBookings > 1) return ['fail', `the slot busy in the EHR now holds ${d.slotBookings} active bookings`];
-  if (CONFIRMED(d.vendorStatus)) return ['fail', `the vendor confirmed (HTTP ${d.vendorStatus}) a booking on a busy slot that the EHR does not hold: the patient believes they are booked`];
-  if (d.vendorStatus === 202) return ['fail', 'the vendor accepted (HTTP 202) a booking on a busy slot instead of refusing it'];
+  const outcome = vendorOutcome(d.vendorStatus);
+  if (outcome === 'confirmed') return ['fail', `the vendor confirmed (HTTP ${d.vendorStatus}) a booking on a busy slot that the EHR does not hold: the patient believes they are booked`];
+  if (outcome === 'queued') return ['fail', 'the vendor accepted (HTTP 202) a booking on a busy slot instead of refusing it'];
   if (REFUSALS.has(d.vendorStatus)) return ['pass', `refused with HTTP ${d.vendorStatus}${d.vendorMessage ? ` (${d.vendorMessage})` : ''}; nothing written`];
-  if (d.vendorStatus >= 400 && d.vendorStatus < 500) return ['warn', `refused, but with HTTP ${d.vendorStatus} rather than 409/412/422; nothing written`];
+  if (outcome === 'refused') return ['warn', `refused, but with HTTP ${d.vendorStatus} rather than 409/412/422; nothing written`];
   return ['fail', `the vendor answered HTTP ${d.vendorStatus} rather than a clean refusal`];
 }
 
 export function judgePatient(d: PatientMatchData): [Finding['status'], string] {
-  if (d.ehrPatients === 1 && d.vendorStatus >= 300) return ['warn', `the vendor refused to register the patient (HTTP ${d.vendorStatus}): no duplicate in the EHR, but no match either`];
+  if (d.ehrPatients === 1 && !accepted(vendorOutcome(d.vendorStatus))) return ['warn', `the vendor refused to register the patient (HTTP ${d.vendorStatus}): no duplicate in the EHR, but no match either`];
   if (d.ehrPatients === 1) return ['pass', `the patient was matched by identifier (vendor answered ${d.vendorStatus}); the EHR holds one record`];
   if (d.ehrPatients > 1) return ['fail', `registering a patient the EHR already had created ${d.ehrPatients - 1} duplicate record(s)`];
   return ['error', 'the EHR no longer holds the patient the probe created'];
@@ -117,13 +113,16 @@ export function judgeCertification(key: string, system: string, buyerRuns: boole
   return finding('certification', key, 'pass', title, `verified: ${cert.claims.map((c) => `${c.program} ${c.listingId}`).join(', ')}`, evidence);
 }
 
-export const bidirectional: CheckDefinition<BidirectionalInput> = {
+export const bidirectional = {
   id: 'bidirectional',
   title: 'Bidirectional and certified',
-  description: 'Bookings made by the vendor land in the EHR exactly once, it sees what the EHR holds, and its integration is certified.',
+  description:
+    'Does a booking made through the vendor land in the EHR exactly once, does the vendor see what the EHR holds, and is the integration certified for this EHR? Every verdict is read from the EHR, never from the vendor’s answer.',
   defaultWeight: 40,
-  findings: ['read-through', 'write-lands', 'write-idempotent', 'conflict-refused', 'patient-matched', 'certification'],
-  judge(input) {
+  findings: FINDINGS,
+  needs: ['bidirectional'],
+  input: (run: RunEvidence): BidirectionalInput => ({ connections: run.connections.map((c) => certificationInput(run, c)) }),
+  judge(input: BidirectionalInput): Finding[] {
     return input.connections.flatMap((c) => {
       const cert = judgeCertification(c.key, c.system, c.buyerRuns, c.certification);
       if (!c.probes) {
@@ -142,4 +141,4 @@ export const bidirectional: CheckDefinition<BidirectionalInput> = {
       ];
     });
   },
-};
+} as const satisfies CheckDefinition<BidirectionalInput>;

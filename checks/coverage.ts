@@ -1,7 +1,8 @@
 // Coverage breadth: which of the buyer's systems does the vendor verifiably reach, against how many it claims?
 import type { CoverageRow, Finding, SiteState, Status } from '../src/model/report.js';
 import type { EndpointCheck, LiveEvidence } from '../src/probes/connection-live.js';
-import { finding, type CheckDefinition } from './types.js';
+import { coverageInput } from './coverage-input.js';
+import { finding, titlesOf, type CheckDefinition, type FindingDefinition } from './types.js';
 
 export interface CoverageConnection {
   key: string;
@@ -38,11 +39,12 @@ export interface CoverageInput {
   displayName(system: string): string;
 }
 
-const TITLES = {
-  'connection-live': 'EHR and vendor endpoints answer and speak FHIR R4',
-  'required-systems': 'Every system the buyer runs is verifiably connected',
-  'claim-integrity': 'Claimed systems against verified ones',
-} as const;
+const FINDINGS = [
+  { id: 'required-systems', title: 'Every system the buyer runs is verifiably connected', scope: 'run', judgedFrom: "the plan's sites and connections" },
+  { id: 'claim-integrity', title: 'Claimed systems against verified ones', scope: 'run', judgedFrom: 'the vendor manifest and the connections found live' },
+  { id: 'connection-live', title: 'EHR and vendor endpoints answer and speak FHIR R4', scope: 'connection' },
+] as const satisfies readonly FindingDefinition[];
+const TITLES = titlesOf(FINDINGS);
 
 /**
  * A connection's coverage state: verified only when it is live and a booking landed in the EHR; `read-only` when
@@ -213,13 +215,16 @@ export function coverageMatrix(input: CoverageInput): CoverageRow[] {
   });
 }
 
-export const coverage: CheckDefinition<CoverageInput> = {
+export const coverage = {
   id: 'coverage',
   title: 'Coverage breadth',
-  description: "Which of the buyer's systems the vendor verifiably reaches, against how many it claims.",
+  description: 'Which of the buyer’s systems does the vendor verifiably reach, against how many it claims?',
   defaultWeight: 30,
-  findings: ['required-systems', 'claim-integrity', 'connection-live'],
-  judge(input) {
+  findings: FINDINGS,
+  needs: ['ehrCertification'],
+  uses: ['bidirectional'],
+  input: coverageInput,
+  judge(input: CoverageInput): Finding[] {
     return [judgeRequiredSystems(input), judgeClaimIntegrity(input), ...input.connections.map(judgeLive)];
   },
-};
+} as const satisfies CheckDefinition<CoverageInput>;

@@ -4,7 +4,7 @@ import type { FreshnessClaim as ClaimedFreshness, Mechanism } from '../src/model
 import type { LagEvidence } from '../src/model/report.js';
 import type { ChangeNotificationContext } from '../src/probes/freshness/types.js';
 
-/** What the manifest says for one system: `freshness` and `mechanism` (DESIGN §4). */
+/** What the manifest says for one system: `freshness` and `mechanism` (docs/plan-and-manifest.md). */
 export interface FreshnessClaim {
   freshness?: ClaimedFreshness;
   mechanism?: Mechanism;

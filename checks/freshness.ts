@@ -4,10 +4,12 @@ import { formatLag, summariseLag, type LagThresholds } from '../src/freshness/la
 import type { Manifest, ManifestSystem } from '../src/model/plan.js';
 import type { Finding, FindingId, LagEvidence, Status } from '../src/model/report.js';
 import type { ChangeNotificationContext, FreshnessEvidence, LagData, RaceData } from '../src/probes/freshness/types.js';
-import type { ProbeOutcome } from '../src/probes/outcome.js';
+import type { ProbeOutcome } from '../src/evidence.js';
 import { trialReentries, trialReentryNotes } from '../src/reentry.js';
+import { vendorOutcome } from '../src/vendor/outcome.js';
 import { claimVersusMeasured, type FreshnessClaim } from './freshness-claims.js';
-import { finding, type CheckDefinition } from './types.js';
+import type { RunEvidence } from './evidence.js';
+import { finding, titlesOf, type CheckDefinition, type FindingDefinition } from './types.js';
 
 export interface FreshnessInput {
   connections: Array<{
@@ -21,11 +23,12 @@ export interface FreshnessInput {
   }>;
 }
 
-const TITLES = {
-  'ehr-to-vendor-lag': 'A change in the EHR shows in the vendor promptly',
-  'vendor-to-ehr-lag': 'A booking through the vendor shows in the EHR promptly',
-  'double-booking-race': 'A slot taken in the EHR cannot be double-booked through the vendor',
-} as const;
+const FINDINGS = [
+  { id: 'ehr-to-vendor-lag', title: 'A change in the EHR shows in the vendor promptly', scope: 'connection', probesEhr: true },
+  { id: 'vendor-to-ehr-lag', title: 'A booking through the vendor shows in the EHR promptly', scope: 'connection', probesEhr: true },
+  { id: 'double-booking-race', title: 'A slot taken in the EHR cannot be double-booked through the vendor', scope: 'connection', probesEhr: true },
+] as const satisfies readonly FindingDefinition[];
+const TITLES = titlesOf(FINDINGS);
 type FreshnessFindingId = keyof typeof TITLES;
 
 const CLASS_STATUS: Record<LagEvidence['class'], Status> = { 'real-time': 'pass', 'near-real-time': 'warn', delayed: 'fail', stale: 'fail' };
@@ -81,7 +84,7 @@ function measuredText(lag: LagEvidence): string {
   return `${parts.join(', ')} over ${lag.trials} trial(s)${censored}`;
 }
 
-const CONFIRMED = (status: number | null) => status === 200 || status === 201;
+const CONFIRMED = (status: number | null) => status !== null && vendorOutcome(status) === 'confirmed';
 
 /** The race: decided by what the EHR holds after each attempt, never by what the vendor answered. */
 export function judgeRace(key: string, data: RaceData, requests: unknown[] = []): Finding {
@@ -106,7 +109,7 @@ export function judgeRace(key: string, data: RaceData, requests: unknown[] = [])
     const a = lied[0]!;
     return finding(id, key, 'fail', TITLES[id], `the vendor confirmed (HTTP ${a.vendorStatus}) ${lied.length} booking(s) the EHR does not hold: the patient believes they are booked (${a.order})`, evidence);
   }
-  const lostQueued = judged.filter((a) => a.vendorStatus === 202 && !a.vendorBookingHeld);
+  const lostQueued = judged.filter((a) => vendorOutcome(a.vendorStatus!) === 'queued' && !a.vendorBookingHeld);
   if (lostQueued.length) {
     return finding(id, key, 'warn', TITLES[id], `never double-booked, but ${lostQueued.length} booking(s) the vendor accepted as queued (HTTP 202) never reached the EHR: the patient was told it was on its way`, evidence);
   }
@@ -121,20 +124,52 @@ function claimFor(system: string, given: FreshnessClaim | undefined, claims: Man
   return entry && (entry.freshness || entry.mechanism) ? { freshness: entry.freshness, mechanism: entry.mechanism } : undefined;
 }
 
-/** The plan's defaults (DESIGN §3), for a judge called without settings. */
-export const DEFAULT_LAG_THRESHOLDS: LagThresholds = { realTimeSeconds: 5, nearRealTimeSeconds: 60, timeoutSeconds: 120 };
-
-export interface FreshnessCheck extends CheckDefinition<FreshnessInput, LagThresholds> {
-  /** `claims`: the vendor manifest, for connections whose input carries no `claim` of its own. */
-  judge(input: FreshnessInput, settings?: LagThresholds, claims?: Manifest): Finding[];
+/** `checks.freshness` in the plan, beyond its weight: how many trials, and the lag classes' bounds. */
+export interface FreshnessPlanSettings extends LagThresholds {
+  trials: number;
 }
 
-export const freshness: FreshnessCheck = {
+const DEFAULTS: FreshnessPlanSettings = { trials: 5, timeoutSeconds: 120, realTimeSeconds: 5, nearRealTimeSeconds: 60 };
+
+/** The plan's defaults, for a judge called without settings. */
+export const DEFAULT_LAG_THRESHOLDS: LagThresholds = { realTimeSeconds: DEFAULTS.realTimeSeconds, nearRealTimeSeconds: DEFAULTS.nearRealTimeSeconds, timeoutSeconds: DEFAULTS.timeoutSeconds };
+
+const seconds = (description: string, fallback: number) => ({ type: 'number', exclusiveMinimum: 0, maximum: 86_400, default: fallback, description });
+
+/** Each connection with the manifest's freshness claim for its system. */
+function freshnessInput(run: RunEvidence): FreshnessInput {
+  return {
+    connections: run.connections.map((c) => {
+      const claimed = run.manifest?.systems.find((s) => run.catalog.same(s.system, c.system));
+      return {
+        key: c.key,
+        system: c.system,
+        probes: c.probes.freshness,
+        notLiveReason: c.notProbedReason,
+        claim: claimed && (claimed.freshness || claimed.mechanism) ? { freshness: claimed.freshness, mechanism: claimed.mechanism } : undefined,
+      };
+    }),
+  };
+}
+
+export const freshness = {
   id: 'freshness',
   title: 'Data freshness',
-  description: 'Changes cross between the EHR and the vendor within seconds, as claimed, and never double-book a slot.',
+  description: 'How long does a change take to cross, in each direction, and does the delay let a slot be booked twice?',
   defaultWeight: 30,
-  findings: ['ehr-to-vendor-lag', 'vendor-to-ehr-lag', 'double-booking-race'],
+  findings: FINDINGS,
+  settings: {
+    defaults: DEFAULTS,
+    schema: {
+      trials: { type: 'integer', minimum: 1, maximum: 100, default: DEFAULTS.trials, description: 'a number of trials per direction' },
+      timeoutSeconds: seconds('a number of seconds after which a change counts as never seen', DEFAULTS.timeoutSeconds),
+      realTimeSeconds: seconds('a number of seconds within which a change counts as real-time', DEFAULTS.realTimeSeconds),
+      nearRealTimeSeconds: seconds('a number of seconds within which a change counts as near-real-time', DEFAULTS.nearRealTimeSeconds),
+    },
+  },
+  needs: ['freshness'],
+  input: freshnessInput,
+  /** `claims`: the vendor manifest, for connections whose input carries no `claim` of its own. */
   judge(input: FreshnessInput, settings: LagThresholds = DEFAULT_LAG_THRESHOLDS, claims?: Manifest): Finding[] {
     return input.connections.flatMap((c) => {
       const ids: FindingId[] = ['ehr-to-vendor-lag', 'vendor-to-ehr-lag', 'double-booking-race'];
@@ -149,4 +184,4 @@ export const freshness: FreshnessCheck = {
       ];
     });
   },
-};
+} as const satisfies CheckDefinition<FreshnessInput, FreshnessPlanSettings>;

@@ -1,4 +1,4 @@
-// Claimed certifications (the vendor's manifest) against the buyer's registry of listings (DESIGN §4). Pure.
+// Claimed certifications (the vendor's manifest) against the buyer's registry of listings (docs/plan-and-manifest.md). Pure.
 import type { CertificationRegistry, Listing, Manifest, ManifestSystem } from './model/plan.js';
 
 export type ClaimState = 'verified' | 'unverified' | 'lapsed';

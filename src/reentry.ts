@@ -6,6 +6,7 @@
 // anyone, worked the vendor's queue: that is the vendor's cost, not the buyer's. So a queued booking that landed
 // is not a manual re-entry; its delay is measured as lag, and its risk is priced as double-bookings.
 import type { LagSample } from './model/report.js';
+import { accepted, vendorOutcome } from './vendor/outcome.js';
 
 /** Said of a booking that counts: the buyer's staff must key it into the EHR themselves. */
 export const COUNTED_AS_REENTRY = 'a manual re-entry for the buyer’s staff';
@@ -20,8 +21,6 @@ export const REENTRY_RULE =
   `a booking through the vendor is ${COUNTED_AS_REENTRY} when the EHR did not hold it within the timeout ` +
   '(the vendor refused a free slot, never wrote it, wrote it for the wrong slot or patient, or left it queued); ' +
   `one queued with HTTP 202 that ${QUEUED_LANDED} is ${NOT_REENTRY}`;
-
-const ACCEPTED = new Set([200, 201, 202]);
 
 /** How the vendor → EHR trials fall under the rule. */
 export interface TrialReentries {
@@ -38,7 +37,7 @@ export interface TrialReentries {
  * seen in the EHR within the timeout, queued or not, does not.
  */
 export function trialReentries(samples: readonly LagSample[], vendorStatuses: readonly number[] = []): TrialReentries {
-  const refused = vendorStatuses.filter((s) => !ACCEPTED.has(s)).length;
+  const refused = vendorStatuses.filter((s) => !accepted(vendorOutcome(s))).length;
   const attempted = Math.max(samples.length + refused, vendorStatuses.length);
   const landed = samples.filter((s) => !s.censored);
   return {

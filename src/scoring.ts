@@ -9,6 +9,7 @@
 // - the grade is read from the rounded score, so "89.95" shown as 90.0 is an A, as the reader would expect;
 //   no score, no grade (null): a run where nothing could be judged is not evaluated, never an F.
 // The gate is a pipeline's rule applied to that result; it never changes the score or the grade.
+import { CHECKS } from '../checks/index.js';
 import type { CheckId, CheckResult, Finding, Gate, Grade, Status } from './model/report.js';
 
 export const FINDING_POINTS: Readonly<Record<'pass' | 'warn' | 'fail', number>> = { pass: 1, warn: 0.5, fail: 0 };
@@ -16,7 +17,8 @@ export const FINDING_POINTS: Readonly<Record<'pass' | 'warn' | 'fail', number>> 
 /** Severity order of the roll-up: the first status present wins. */
 export const STATUS_SEVERITY: readonly Status[] = ['error', 'fail', 'warn', 'pass', 'skip'];
 
-export const DEFAULT_WEIGHTS: Readonly<Record<CheckId, number>> = { bidirectional: 40, coverage: 30, freshness: 30 };
+/** Each check's weight when the plan gives none, from its definition. */
+export const DEFAULT_WEIGHTS = Object.fromEntries(CHECKS.map((c) => [c.id, c.defaultWeight])) as Readonly<Record<CheckId, number>>;
 
 /** A check's score 0..1, or null when it holds an error or nothing judgeable. */
 export function scoreFindings(findings: readonly Pick<Finding, 'status'>[]): number | null {

@@ -1,9 +1,9 @@
-// How each finding of DESIGN §6 can be judged on one EHR, from its CapabilityStatement plus the undeclared searches
-// the EHR was seen to honour (verified.ts; src/probes/verify-capability.ts tries them). Pure.
+// How each finding of docs/report.md can be judged on one EHR, from its CapabilityStatement plus the undeclared searches
+// the EHR was seen to honour (verified.ts; src/ehr/verify-capability.ts tries them). Pure.
 //
 // The rules, and why:
 // - The EHR is the record of truth and verdicts about writes are read from it, never from the vendor's answer
-//   (DESIGN §5). Bookings are found by `Appointment?identifier=` (the run's own booking key) if the EHR allows
+//   (docs/vendor-contract.md). Bookings are found by `Appointment?identifier=` (the run's own booking key) if the EHR allows
 //   it, else by `Appointment?patient=&date=`, else by `Appointment?slot=`. An EHR that can read an Appointment
 //   only by id cannot find a booking without taking the vendor's word for its id, so it counts as "cannot find"
 //   by API, and a person at the EHR counts instead.
@@ -35,6 +35,7 @@
 // - connection-live: api (`/metadata`), also on a server that is not R4: it is judged there, and fails.
 // - A statement that is not FHIR R4 (or not a CapabilityStatement): everything else that needs the EHR is
 //   impossible, with the reader's problem ("not FHIR R4: ...") as the reason.
+import { JUDGED_WITHOUT_EHR } from '../../checks/index.js';
 import { ALL_FINDING_IDS, type FindingId } from '../model/report.js';
 import { searchable, supports, type CapabilitySummary } from './reader.js';
 import { noteVerified, type Verification } from './verified.js';
@@ -117,17 +118,14 @@ function planFromCapability(cap: CapabilitySummary): Record<FindingId, FindingMe
   });
 }
 
-/** Keys in DESIGN §6's order, so JSON output and tables read the same way everywhere. */
-function inReportOrder(plan: Record<FindingId, FindingMethod>): Record<FindingId, FindingMethod> {
+/** Keys in docs/report.md's order, so JSON output and tables read the same way everywhere. */
+function inReportOrder(plan: Partial<Record<FindingId, FindingMethod>>): Record<FindingId, FindingMethod> {
   return Object.fromEntries(ALL_FINDING_IDS.map((id) => [id, plan[id]])) as Record<FindingId, FindingMethod>;
 }
 
-function planFileFindings(): Pick<Record<FindingId, FindingMethod>, 'certification' | 'required-systems' | 'claim-integrity'> {
-  return {
-    certification: api('judged from the vendor manifest and the certification registry, not the EHR', []),
-    'required-systems': api("judged from the plan's sites and connections, not the EHR", []),
-    'claim-integrity': api('judged from the vendor manifest and the connections found live, not the EHR', []),
-  };
+/** Findings judged from the plan's files or the run's other findings, as their checks declare. */
+function planFileFindings(): Partial<Record<FindingId, FindingMethod>> {
+  return Object.fromEntries(JUDGED_WITHOUT_EHR.map(({ id, judgedFrom }) => [id, api(`judged from ${judgedFrom}, not the EHR`, [])]));
 }
 
 function connectionLive(cap: CapabilitySummary): FindingMethod {

@@ -1,5 +1,5 @@
 // Behaviour decides, the statement hints: what the EHR was seen to do with the searches its CapabilityStatement
-// does not list (src/probes/verify-capability.ts tries each once, read-only), and the capability the planner
+// does not list (src/ehr/verify-capability.ts tries each once, read-only), and the capability the planner
 // then works from: the statement plus what was verified. Pure.
 import type { FindingId } from '../model/report.js';
 import type { FindingMethod } from './methods.js';

@@ -13,7 +13,7 @@ import { FhirClient } from '../http/fhir-client.js';
 import { redactUrl } from '../http/redact.js';
 import { ProbeError } from '../http/types.js';
 import type { AuthConfig } from '../model/plan.js';
-import { verifyUndeclared } from '../probes/verify-capability.js';
+import { verifyUndeclared } from '../ehr/verify-capability.js';
 import { connectionKeys } from '../run/connections.js';
 
 export interface InspectOptions {

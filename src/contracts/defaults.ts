@@ -1,11 +1,7 @@
-// What a plan gets when it leaves a setting out (DESIGN §3). The plan schema shows these as `default`s and
-// the loader fills them in, so both read from here.
+// What a plan gets when it leaves a setting out (docs: the plan). The plan schema shows these as `default`s and
+// the loader fills them in, so both read from here; each check's own defaults live in its definition.
 
-export const CHECK_DEFAULTS = {
-  bidirectional: { weight: 40 },
-  coverage: { weight: 30 },
-  freshness: { weight: 30, trials: 5, timeoutSeconds: 120, realTimeSeconds: 5, nearRealTimeSeconds: 60 },
-} as const;
+export { CHECK_DEFAULTS } from '../../checks/index.js';
 
 /** The optional parts of `buyer.volumes`, and what the cost panel assumes without them. */
 export const VOLUME_DEFAULTS = {

@@ -2,13 +2,14 @@
 // against the plan's own folder (never the working folder a command happened to run in).
 import { isAbsolute, resolve } from 'node:path';
 import type { InputProblem } from '../errors.js';
-import type { AuthConfig, CheckSettings, Connection, FreshnessSettings, Plan } from '../model/plan.js';
+import { CHECK_IDS, type CheckId } from '../../checks/index.js';
+import type { AuthConfig, Connection, Plan } from '../model/plan.js';
 import { CHECK_DEFAULTS, LIMIT_DEFAULTS } from './defaults.js';
 import { unknownSystemProblems } from './system-rules.js';
 
 /** A plan as the schema accepts it: the checks and the gate may be left out, in whole or in part. */
 export type PlanInput = Omit<Plan, 'checks' | 'gate' | 'limits'> & {
-  checks?: { bidirectional?: Partial<CheckSettings>; coverage?: Partial<CheckSettings>; freshness?: Partial<FreshnessSettings> };
+  checks?: { [K in CheckId]?: Partial<Plan['checks'][K]> };
   gate?: Plan['gate'];
   limits?: Partial<NonNullable<Plan['limits']>>;
 };
@@ -17,11 +18,7 @@ export function withDefaults(input: PlanInput): Plan {
   const checks = input.checks ?? {};
   return {
     ...input,
-    checks: {
-      bidirectional: { ...CHECK_DEFAULTS.bidirectional, ...checks.bidirectional },
-      coverage: { ...CHECK_DEFAULTS.coverage, ...checks.coverage },
-      freshness: { ...CHECK_DEFAULTS.freshness, ...checks.freshness },
-    },
+    checks: Object.fromEntries(CHECK_IDS.map((id) => [id, { ...CHECK_DEFAULTS[id], ...checks[id] }])) as Plan['checks'],
     gate: { ...input.gate },
     limits: { ...LIMIT_DEFAULTS, ...input.limits },
   };
@@ -51,8 +48,7 @@ export function planRuleProblems(input: PlanInput, plan: Plan, file: string): In
       message: `${named('nearRealTimeSeconds')} must not exceed ${named('timeoutSeconds')}`,
     });
   }
-  const { bidirectional, coverage, freshness } = plan.checks;
-  if (bidirectional.weight + coverage.weight + freshness.weight === 0) {
+  if (CHECK_IDS.every((id) => plan.checks[id].weight === 0)) {
     problems.push({ file, field: '/checks', message: 'every check weighs 0: at least one weight must be above 0 for a score to exist' });
   }
   return problems;

@@ -1,5 +1,5 @@
 // What the writer of a report must get right beyond its schema: readers accept any slug as a finding id
-// (a 1.1 report may add one), but this version of ehr-check writes only the ids DESIGN §6 lists, each under
+// (a 1.1 report may add one), but this version of ehr-check writes only the ids docs/report.md lists, each under
 // its own check, with a connection exactly when the finding is judged per connection.
 import type { InputProblem } from '../errors.js';
 import { FINDINGS_BY_CHECK, RUN_LEVEL_FINDINGS, type CheckId, type FindingId, type Report } from '../model/report.js';

@@ -1,6 +1,7 @@
 // The live poller of one trial: look again and again, on the adaptive schedule, until the new state shows or
 // the deadline passes. It records each look's request start and response end; lag.ts turns that into a lag.
-import { describeError, sleep } from '../probes/outcome.js';
+import { describeError } from '../evidence.js';
+import { monotonicNow, sleep } from '../timing.js';
 import type { ChangeTiming, Observation } from './lag.js';
 import { nextPollDelay, pollPlanFor, type PollPlan } from './schedule.js';
 
@@ -23,8 +24,6 @@ export interface WatchResult {
   /** Why looks failed (first few), e.g. `{kind: 'timeout', message}`. */
   errors: Array<{ kind: string; message: string }>;
 }
-
-export const monotonicNow = (): number => performance.now();
 
 /** Polls `look` (which says whether it sees the old or the new state) from now until the change shows. */
 export async function watchForChange(look: () => Promise<'old' | 'new'>, options: WatchOptions): Promise<WatchResult> {

@@ -52,7 +52,7 @@ function visit(node: unknown, path: string[]): void {
     const last = path.at(-1);
     if (last === 'auth' && node.items.length <= 2) node.flow = true;
     if (path.length === 3 && path[0] === 'buyer' && path[1] === 'sites') node.flow = true;
-    if (path[0] === 'checks' && (last === 'bidirectional' || last === 'coverage')) node.flow = true;
+    if (path.length === 2 && path[0] === 'checks' && node.items.length === 1) node.flow = true;
     decorate(node, path);
   } else if (isSeq(node)) {
     if (path.join('.') === 'gate.require') node.flow = true;

@@ -1,9 +1,9 @@
 // The init wizard's questions, in the order a buyer thinks about them: who we are and what we run, which
-// vendor, how it is connected, what matters most, and what "good enough" means. Returns a plan (DESIGN §3).
-import { CHECK_DEFAULTS, VOLUME_DEFAULTS } from '../contracts/defaults.js';
+// vendor, how it is connected, what matters most, and what "good enough" means. Returns a plan (docs/plan-and-manifest.md).
+import { CHECK_DEFAULTS, CHECK_IDS } from '../../checks/index.js';
+import { VOLUME_DEFAULTS } from '../contracts/defaults.js';
 import { isCatalogSystem } from '../contracts/system-rules.js';
 import type { CheckId } from '../model/report.js';
-import { CHECK_IDS } from '../model/report.js';
 import type { Connection, FreshnessSettings, Plan, Site } from '../model/plan.js';
 import { askConnection } from './connection.js';
 import type { Ask } from './prompts.js';
@@ -85,34 +85,24 @@ async function askConnections(ask: Ask, sites: Site[]): Promise<Connection[]> {
 }
 
 async function askChecks(ask: Ask): Promise<Plan['checks']> {
-  const d = CHECK_DEFAULTS;
-  const fresh: FreshnessSettings = { ...d.freshness };
-  let weights: Record<CheckId, number> = { bidirectional: d.bidirectional.weight, coverage: d.coverage.weight, freshness: d.freshness.weight };
-  const keep = await ask.confirm(
-    `Weigh the checks bidirectional ${weights.bidirectional} / coverage ${weights.coverage} / freshness ${weights.freshness}?`,
-    true,
-  );
+  const defaults = Object.fromEntries(CHECK_IDS.map((id) => [id, CHECK_DEFAULTS[id].weight])) as Record<CheckId, number>;
+  const listed = (w: Record<CheckId, number>) => CHECK_IDS.map((id) => `${id} ${w[id]}`).join(' / ');
+  let weights = { ...defaults };
+  const keep = await ask.confirm(`Weigh the checks ${listed(weights)}?`, true);
   if (!keep) {
-    const weight = (id: CheckId, fallback: number) => ask.number(`Weight of ${id}`, { min: 0, default: fallback });
-    weights = {
-      bidirectional: await weight('bidirectional', weights.bidirectional),
-      coverage: await weight('coverage', weights.coverage),
-      freshness: await weight('freshness', weights.freshness),
-    };
-    if (weights.bidirectional + weights.coverage + weights.freshness === 0) {
-      ask.say('All weights are 0, so nothing would be scored: keeping the defaults 40 / 30 / 30.');
-      weights = { bidirectional: d.bidirectional.weight, coverage: d.coverage.weight, freshness: d.freshness.weight };
+    for (const id of CHECK_IDS) weights[id] = await ask.number(`Weight of ${id}`, { min: 0, default: weights[id] });
+    if (CHECK_IDS.every((id) => weights[id] === 0)) {
+      ask.say(`All weights are 0, so nothing would be scored: keeping the defaults ${CHECK_IDS.map((id) => defaults[id]).join(' / ')}.`);
+      weights = { ...defaults };
     }
   }
+  const fresh: FreshnessSettings = { ...CHECK_DEFAULTS.freshness };
   fresh.trials = await ask.number('Freshness: trials per direction and connection', { min: 1, max: 100, integer: true, default: fresh.trials });
   // A change not seen by the timeout counts as stale; it must leave room for the near-real-time bound.
   fresh.timeoutSeconds = await ask.number(
     `Freshness: seconds before an unseen change counts as stale (at least ${fresh.nearRealTimeSeconds})`,
     { min: fresh.nearRealTimeSeconds, max: 86_400, default: fresh.timeoutSeconds },
   );
-  return {
-    bidirectional: { weight: weights.bidirectional },
-    coverage: { weight: weights.coverage },
-    freshness: { ...fresh, weight: weights.freshness },
-  };
+  const asked: Partial<Plan['checks']> = { freshness: fresh };
+  return Object.fromEntries(CHECK_IDS.map((id) => [id, { ...CHECK_DEFAULTS[id], ...asked[id], weight: weights[id] }])) as Plan['checks'];
 }

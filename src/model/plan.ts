@@ -1,4 +1,5 @@
-// The plan, manifest and certification registry as the program sees them after validation (DESIGN §3, §4).
+// The plan, manifest and certification registry as the program sees them after validation (docs/plan-and-manifest.md, §4).
+import type { CheckId, PlanCheckSettings } from '../../checks/index.js';
 
 export type AuthConfig =
   | { type: 'none' }
@@ -40,24 +41,17 @@ export interface Connection {
 export interface CheckSettings {
   weight: number;
 }
-export interface FreshnessSettings extends CheckSettings {
-  trials: number;
-  timeoutSeconds: number;
-  realTimeSeconds: number;
-  nearRealTimeSeconds: number;
-}
+/** `checks.freshness`: its weight and the settings the freshness check declares. */
+export type FreshnessSettings = PlanCheckSettings['freshness'];
 
 export interface Plan {
   version: 1;
   buyer: { name: string; volumes?: BuyerVolumes; sites: Site[] };
   vendor: { name: string; manifest?: string };
   connections: Connection[];
-  checks: {
-    bidirectional: CheckSettings;
-    coverage: CheckSettings;
-    freshness: FreshnessSettings;
-  };
-  gate: { minScore?: number; require?: Array<'bidirectional' | 'coverage' | 'freshness'> };
+  /** Each check's settings, as its definition declares them (checks/index.ts). */
+  checks: PlanCheckSettings;
+  gate: { minScore?: number; require?: CheckId[] };
   /** How hard the run may press any one host (filled in by the loader; the default when absent). */
   limits?: { requestsPerHost: number };
   certifications?: string;

@@ -1,34 +1,13 @@
-// The report's types: DESIGN §6. Stable fields are marked; add fields freely, never rename these within 1.x.
+// The report's types: docs/report.md. Stable fields are marked; add fields freely, never rename these within 1.x.
 
 export const REPORT_SCHEMA_VERSION = '1.1';
 
 export type Status = 'pass' | 'warn' | 'fail' | 'error' | 'skip';
-export type CheckId = 'bidirectional' | 'coverage' | 'freshness';
-export const CHECK_IDS: readonly CheckId[] = ['bidirectional', 'coverage', 'freshness'];
 
-export type FindingId =
-  | 'read-through'
-  | 'write-lands'
-  | 'write-idempotent'
-  | 'conflict-refused'
-  | 'patient-matched'
-  | 'certification'
-  | 'required-systems'
-  | 'claim-integrity'
-  | 'connection-live'
-  | 'ehr-to-vendor-lag'
-  | 'vendor-to-ehr-lag'
-  | 'double-booking-race';
-
-export const FINDINGS_BY_CHECK: Record<CheckId, readonly FindingId[]> = {
-  bidirectional: ['read-through', 'write-lands', 'write-idempotent', 'conflict-refused', 'patient-matched', 'certification'],
-  coverage: ['required-systems', 'claim-integrity', 'connection-live'],
-  freshness: ['ehr-to-vendor-lag', 'vendor-to-ehr-lag', 'double-booking-race'],
-};
-export const ALL_FINDING_IDS: readonly FindingId[] = Object.values(FINDINGS_BY_CHECK).flat();
-
-/** Findings that are judged once per run rather than per connection. */
-export const RUN_LEVEL_FINDINGS: readonly FindingId[] = ['required-systems', 'claim-integrity'];
+// The check and finding ids come from the check registry (checks/index.ts), as literal types.
+export type { CheckId, FindingId } from '../../checks/index.js';
+export { ALL_FINDING_IDS, CHECK_IDS, FINDINGS_BY_CHECK, RUN_LEVEL_FINDINGS } from '../../checks/index.js';
+import type { CheckId, FindingId } from '../../checks/index.js';
 
 /** One HTTP exchange kept as evidence, with credentials and query secrets removed. */
 export interface RequestRecord {
@@ -149,7 +128,7 @@ export interface Confidence {
   share: number | null;
 }
 
-// ---- Fields added beyond DESIGN §6's stable core (formatters read them when present) ----
+// ---- Fields added beyond docs/report.md's stable core (formatters read them when present) ----
 
 /** One freshness trial as measured: the lag lies in [lowMs, highMs]; lagMs is the midpoint. */
 export interface LagSample {

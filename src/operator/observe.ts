@@ -1,8 +1,7 @@
 // Runs one operator step while looking at the EHR (and the vendor) through their APIs, so a person's change
 // can be placed in time (see timing.ts) and a vendor that shows it before the person confirms is not missed.
-import { monotonicNow } from '../freshness/poll.js';
+import { monotonicNow, sleep } from '../timing.js';
 import type { Observation } from '../freshness/lag.js';
-import { sleep } from '../probes/outcome.js';
 import type { Operator, OperatorResult, OperatorStep } from './types.js';
 
 /** One look: does it show the state before the change (`old`) or after (`new`)? */

@@ -3,7 +3,7 @@
 // A reading step takes its answer from the command's stdout or the HTTP response, as JSON when it parses.
 import { execFile } from 'node:child_process';
 import { request } from 'undici';
-import { monotonicNow } from '../freshness/poll.js';
+import { monotonicNow } from '../timing.js';
 import { hostAllowed, type HttpAnswer, type OperatorScript, type ScriptStep } from './script-file.js';
 import { fill, fillJson, stepEnv, TemplateError } from './template.js';
 import { READING_KINDS, type Operator, type OperatorResult, type OperatorStep } from './types.js';

@@ -2,7 +2,7 @@
 // them) and to confirm, with real @inquirer prompts, imported only when a step is asked. One question at a
 // time, whatever the number of connections probed at once. The confirm time is kept: a person's change
 // happened somewhere between asking and confirming, and the lag maths take that whole span.
-import { monotonicNow } from '../freshness/poll.js';
+import { monotonicNow } from '../timing.js';
 import type { Operator, OperatorResult, OperatorStep } from './types.js';
 
 export interface TerminalStreams {

@@ -2,20 +2,24 @@
 // in the EHR exactly once? Every write verdict is read back from the EHR, never taken from the vendor's answer.
 // Each finding is probed as the EHR's CapabilityStatement allows (ctx.methods): by API, with a person at the EHR
 // for what its API cannot do (read its schedule, block a slot), or not at all, with the reason.
-import type { ConnectionContext } from './context.js';
-import { bookViaVendor, ehrAppointmentsByKey, ehrBookingsOnSlot, probeWindow, runKey, runMeta, vendorFreeSlots, type Appointment, type Slot } from './ehr-ops.js';
+import type { ConnectionContext } from '../context.js';
+import { ehrAppointmentsByKey, ehrBookingsOnSlot, probeWindow } from '../ehr/ops.js';
+import type { Appointment, Slot } from '../model/fhir.js';
+import { bookViaVendor, registerViaVendor, vendorFreeSlots } from '../vendor/requests.js';
+import { runKey, runMeta } from '../safety/run-records.js';
 import type { FindingId } from '../model/report.js';
 import { PATIENT_IDENTIFIER_SYSTEM } from '../safety/types.js';
-import { bookableSlots, ehrFreeSlotView, plannedSkip, probeWithOperator, readingWindow, slotReadingSkip, slotsNeedAPerson } from '../operator/ehr-steps.js';
+import { bookableSlots, ehrFreeSlotView, plannedSkip, probeWithOperator, readingWindow, slotReadingSkip, slotsNeedAPerson } from '../ehr/person-steps.js';
 import type { OperatorStepRecord } from '../operator/types.js';
-import { FreeSlotSupply } from './free-slots.js';
-import { bookAndCount } from '../operator/person-count.js';
-import type { FhirResponse } from '../http/types.js';
-import { bookingsNeedAPerson } from './ehr-capability.js';
-import { pollUntil, probe, type ProbeOutcome } from './outcome.js';
-import { confirmedTestPatient, ehrPatientsByIdentifier, testPatient } from './patients.js';
-import { PremiseError, readPremise, type Premise } from './premise.js';
-import { blockSlot, CLOSED, freeSlot, type SlotChange } from './slot-changes.js';
+import { FreeSlotSupply } from '../ehr/free-slots.js';
+import { bookAndCount } from '../ehr/person-count.js';
+import type { VendorAnswer } from '../vendor/outcome.js';
+import { bookingsNeedAPerson } from '../ehr/capability.js';
+import { probe, type ProbeOutcome } from '../evidence.js';
+import { pollUntil } from '../timing.js';
+import { confirmedTestPatient, ehrPatientsByIdentifier, testPatient } from '../ehr/patients.js';
+import { readPremise, type Premise } from '../ehr/premise.js';
+import { blockSlot, CLOSED, freeSlot, notFreed } from '../ehr/slot-changes.js';
 
 export interface BookingSeen {
   id?: string;
@@ -104,7 +108,7 @@ async function bookAndReadBack(ctx: ConnectionContext, slot: Slot, patientId: st
   const hint = { slot, patientId };
   let bookings = await ehrAppointmentsByKey(ctx, key, hint);
   let queuedLandedAfterMs: number | null | undefined;
-  if (answer.status === 202) {
+  if (answer.outcome === 'queued') {
     // A queued booking is followed up: wait (bounded) for it to reach the EHR, beyond what it already held.
     const waited = await pollUntil(() => ehrAppointmentsByKey(ctx, key, hint), (found) => found.length > alreadyHeld, {
       timeoutMs: settings.queueWaitMs,
@@ -119,7 +123,7 @@ async function bookAndReadBack(ctx: ConnectionContext, slot: Slot, patientId: st
 }
 
 interface ReadBack {
-  answer: FhirResponse;
+  answer: VendorAnswer;
   bookings: BookingSeen[];
   slotBookings: number;
   queuedLandedAfterMs?: number | null;
@@ -178,7 +182,7 @@ export async function gatherBidirectional(ctx: ConnectionContext, settings: Bidi
     const { id: patientId, premise } = await thePatient();
     const { slot, premise: slotFree } = await takeSlot();
     booked = { slot, premises: [premise, slotFree] };
-    bookingKey = runKey(ctx.runId, 'booking');
+    bookingKey = runKey(ctx, 'booking');
     const read = await bookAndRead(ctx, slot, patientId, bookingKey, settings);
     countedFirst = read.readBy ? read.bookings.length : undefined;
     return { slotId: slot.id, patientId, vendorStatus: read.answer.status, ehrBookings: read.bookings, slotBookings: read.slotBookings, queuedLandedAfterMs: read.queuedLandedAfterMs, premises: booked.premises, ...byPerson(read) };
@@ -199,11 +203,11 @@ export async function gatherBidirectional(ctx: ConnectionContext, settings: Bidi
     // Where the EHR's API cannot close a slot, the plan says so up front: a person does it.
     const personBlocks = ctx.methods?.['conflict-refused']?.method === 'operator';
     const blocked = await blockSlot(ctx, slot, { patientId, ...(personBlocks && { ways: ['operator' as const] }) });
-    const key = runKey(ctx.runId, 'conflict');
+    const key = runKey(ctx, 'conflict');
     // A person counting sees the run's own EHR-side booking (a block by Appointment) too: it is not the vendor's.
     const read = await bookAndRead(ctx, { ...slot, status: CLOSED }, patientId, key, settings, 0, blocked.way === 'ehr-appointment' ? 1 : 0);
     const answer = read.answer;
-    const message = typeof answer.body === 'object' && answer.body?.resourceType === 'OperationOutcome' ? answer.body.issue?.[0]?.diagnostics ?? answer.body.issue?.[0]?.details?.text : undefined;
+    const message = answer.operationOutcome?.issue?.[0]?.diagnostics ?? answer.operationOutcome?.issue?.[0]?.details?.text;
     // Freeing is not what the verdict rests on: one that fails is kept as evidence, and the run's cleanup tries again.
     const freed = await freeSlot(ctx, slot, blocked).catch((error: unknown) => notFreed(ctx, slot, blocked, error));
     const steps = [...blocked.steps, ...(read.operatorSteps ?? []), ...freed.steps];
@@ -225,26 +229,13 @@ export async function gatherBidirectional(ctx: ConnectionContext, settings: Bidi
     const [system, value] = existing.identifier.split('|');
     // The EHR's own patient also gets a run identifier: a duplicate the vendor makes carries it and is cleaned
     // up by it, while the original, which lacks it, is never touched.
-    const runIdentifier = existing.found ? { system: PATIENT_IDENTIFIER_SYSTEM, value: runKey(ctx.runId, 'registration') } : undefined;
+    const runIdentifier = existing.found ? { system: PATIENT_IDENTIFIER_SYSTEM, value: runKey(ctx, 'registration') } : undefined;
     const ledgered = runIdentifier ? `${runIdentifier.system}|${runIdentifier.value}` : existing.identifier;
-    const seq = await ctx.ledger.intend({ connection: ctx.key, target: 'vendor', action: 'register-patient', resourceType: 'Patient', identifier: ledgered });
-    const answer = await ctx.vendor.create<{ id?: string; [key: string]: unknown }>(
-      { resourceType: 'Patient', meta: runMeta(ctx.runId), identifier: [{ system, value }, ...(runIdentifier ? [runIdentifier] : [])], name: [{ family: 'Testpatient', given: ['Ehrcheck'] }], gender: 'unknown', birthDate: '1970-01-01' },
-      { ifNoneExist: `identifier=${existing.identifier}` },
-    );
-    await ctx.ledger.done(seq, { status: answer.status, id: answer.body?.id });
+    const patient = { resourceType: 'Patient' as const, meta: runMeta(ctx.runId), identifier: [{ system, value }, ...(runIdentifier ? [runIdentifier] : [])], name: [{ family: 'Testpatient', given: ['Ehrcheck'] }], gender: 'unknown' as const, birthDate: '1970-01-01' };
+    const answer = await registerViaVendor(ctx, patient, existing.identifier, ledgered);
     const found = await ehrPatientsByIdentifier(ctx, existing.identifier);
     return { identifier: existing.identifier, vendorStatus: answer.status, ehrPatients: found.length };
   }));
 
   return { connection: ctx.key, writesAllowed: ctx.writesAllowed, readThrough, writeLands, writeIdempotent, conflictRefused, patientMatched };
-}
-
-/** A free that no way confirmed: its premise (every way tried), and a person's failed step as evidence. */
-function notFreed(ctx: ConnectionContext, slot: Slot, blocked: SlotChange, error: unknown): Pick<SlotChange, 'premise' | 'steps'> {
-  const message = error instanceof Error ? error.message : String(error);
-  const premise: Premise = error instanceof PremiseError ? error.premise : { premise: 'free-slot', slot: slot.id, via: null, confirmed: false, tried: [{ via: blocked.way, status: null, held: false, note: message }] };
-  if (blocked.way !== 'operator') return { premise, steps: [] };
-  const at = new Date().toISOString();
-  return { premise, steps: [{ kind: 'free-slot', by: ctx.operator?.kind ?? 'none', outcome: 'failed', askedAt: at, slot: slot.id, message }] };
 }

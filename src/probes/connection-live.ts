@@ -4,8 +4,8 @@ import { readCapabilityStatement, readSmartConfiguration, type CapabilitySummary
 import { searchsetProblem } from '../http/searchset.js';
 import type { AuthConfig } from '../model/plan.js';
 import type { RequestRecord } from '../model/report.js';
-import type { ConnectionContext } from './context.js';
-import { describeError } from './outcome.js';
+import type { ConnectionContext } from '../context.js';
+import { describeError } from '../evidence.js';
 
 /**
  * Why a part failed. `dns`, `connect`, `tls`, `timeout`: no answer could be had. `auth`: credentials refused
@@ -124,16 +124,7 @@ export async function gatherConnectionLive(ctx: ConnectionContext): Promise<Live
         return { ok: true, status: res.status };
       });
 
-  const vendorSearch = await attempt(async () => {
-    const query: Record<string, string> = { status: 'free', _count: '1' };
-    if (ctx.schedule) query.schedule = ctx.schedule;
-    const res = await ctx.vendor.request({ path: 'Slot', query });
-    if (res.status === 401 || res.status === 403) return { ok: false, cause: 'auth', status: res.status, message: `the vendor refused the credentials (HTTP ${res.status})` };
-    if (res.status >= 300) return { ok: false, cause: 'http', status: res.status, message: `the vendor's Slot search answered HTTP ${res.status}` };
-    const problem = searchsetProblem(res.body);
-    if (problem) return { ok: false, cause: 'not-searchset', status: res.status, message: `the vendor's Slot search answered ${problem}` };
-    return { ok: true, status: res.status };
-  });
+  const vendorSearch = await attempt(() => ctx.vendor.liveness(ctx.schedule));
 
   const cap = capability as CapabilitySummary | undefined;
   const ehrWritable = Boolean(cap?.ok && (cap.resources.Appointment?.interactions.includes('create') || cap.resources.Slot?.interactions.includes('update')));

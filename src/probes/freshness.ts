@@ -6,18 +6,19 @@ import { planFindingMethods } from '../capability/methods.js';
 import type { CapabilitySummary } from '../capability/reader.js';
 import { seedFrom, trialSpacingMs } from '../freshness/schedule.js';
 import type { FindingId } from '../model/report.js';
-import { bookableSlots, ehrFreeSlotView, plannedSkip, probeWithOperator, readingWindow, slotReadingSkip } from '../operator/ehr-steps.js';
-import type { ConnectionContext } from './context.js';
-import { probeWindow, vendorFreeSlots } from './ehr-ops.js';
+import { bookableSlots, ehrFreeSlotView, plannedSkip, probeWithOperator, readingWindow, slotReadingSkip } from '../ehr/person-steps.js';
+import type { ConnectionContext } from '../context.js';
+import { probeWindow } from '../ehr/ops.js';
+import { vendorFreeSlots } from '../vendor/requests.js';
 import { measureEhrToVendor, measureVendorToEhr, type TrialRun } from './freshness/lag-trials.js';
 import { measureEhrToVendorByPerson } from './freshness/operator-trials.js';
 import { raceForSlots, type EhrTakeMethod } from './freshness/race.js';
 import { releaseUnused, reserveSlots, startClock, type Reservation } from './freshness/concurrent.js';
 import { SlotPool, trimRequests } from './freshness/slots.js';
 import type { ChangeNotificationContext, FreshnessEvidence, FreshnessProbeSettings } from './freshness/types.js';
-import { probe, type ProbeOutcome } from './outcome.js';
-import { confirmedTestPatient } from './patients.js';
-import type { Premise } from './premise.js';
+import { probe, type ProbeOutcome } from '../evidence.js';
+import { confirmedTestPatient } from '../ehr/patients.js';
+import type { Premise } from '../ehr/premise.js';
 
 export type * from './freshness/types.js';
 

@@ -1,5 +1,6 @@
 // The HTML report: one self-contained file for a procurement committee. Verdict and grade first, then
 // what matters most, then each check with its findings and evidence, lag charts, coverage, cost, writes.
+import { checkById } from '../../checks/index.js';
 import { FINDINGS_BY_CHECK, type CheckResult, type Finding, type Report } from '../model/report.js';
 import { escapeHtml as h } from './escape.js';
 import { checkScoreText, cleanupSentence, lagViews, topProblems, unscoredNote, writeGroups } from './facts.js';
@@ -8,13 +9,6 @@ import { evidenceHtml } from './html-evidence.js';
 import { lagFigure } from './html-lag-chart.js';
 import { htmlPage, pill } from './html-page.js';
 import { costHtml, coverageMatrixHtml } from './html-panels.js';
-
-const CHECK_DESCRIPTIONS: Record<string, string> = {
-  bidirectional:
-    'Does a booking made through the vendor land in the EHR exactly once, does the vendor see what the EHR holds, and is the integration certified for this EHR? Every verdict is read from the EHR, never from the vendor’s answer.',
-  coverage: 'Which of the buyer’s systems does the vendor verifiably reach, against how many it claims?',
-  freshness: 'How long does a change take to cross, in each direction, and does the delay let a slot be booked twice?',
-};
 
 export function formatHtml(report: Report): string {
   const anchors = findingAnchors(report);
@@ -124,7 +118,8 @@ function checkSection(report: Report, check: CheckResult, anchors: Map<Finding, 
   const head =
     `<header><h2>${h(check.title)}</h2>${pill(check.status)}<span class="muted">weight ${h(check.weight)}</span>` +
     `<span class="score">${check.score === null ? 'not scored' : `${checkScoreText(check)}/100`}</span></header>`;
-  const desc = CHECK_DESCRIPTIONS[check.id] ? `<p class="check-desc">${h(CHECK_DESCRIPTIONS[check.id])}</p>` : '';
+  const description = checkById(check.id)?.description;
+  const desc = description ? `<p class="check-desc">${h(description)}</p>` : '';
   const extras: string[] = [];
   if (check.id === 'freshness') {
     const views = lagViews(report);

@@ -6,10 +6,12 @@ import { HostLimiter } from '../http/host-limit.js';
 import type { ClientOptions } from '../http/types.js';
 import type { Connection, LoadedPlan } from '../model/plan.js';
 import type { Operator } from '../operator/types.js';
-import type { ConnectionContext } from '../probes/context.js';
+import type { ConnectionContext } from '../context.js';
+import { RunKeys } from '../safety/run-records.js';
 import type { Ledger } from '../safety/types.js';
+import { openVendorChannel } from '../vendor/index.js';
 
-/** `epic`, then `epic#2`, `epic#3` for further connections to the same system (DESIGN §6). */
+/** `epic`, then `epic#2`, `epic#3` for further connections to the same system (docs/report.md). */
 export function connectionKeys(connections: readonly Connection[]): string[] {
   const seen = new Map<string, number>();
   return connections.map((c) => {
@@ -43,6 +45,7 @@ export function buildContexts(options: ContextOptions): ConnectionContext[] {
   const baseDir = dirname(options.loaded.file);
   // One bound for the whole run: however its probes overlap, no host gets more than this many requests at once.
   const limiter = new HostLimiter(options.loaded.plan.limits?.requestsPerHost ?? LIMIT_DEFAULTS.requestsPerHost);
+  const runKeys = new RunKeys(options.runId);
   return options.loaded.plan.connections.map((connection, i) => {
     const key = keys[i]!;
     // One log per connection: the evidence of every finding on it is a slice of this log.
@@ -53,8 +56,9 @@ export function buildContexts(options: ContextOptions): ConnectionContext[] {
       key,
       connection,
       ehr: new FhirClient({ ...common, name: 'EHR', baseUrl: connection.ehr.fhirBaseUrl, auth: connection.ehr.auth }),
-      vendor: new FhirClient({ ...common, name: 'vendor', baseUrl: connection.vendor.baseUrl, auth: connection.vendor.auth }),
+      vendor: openVendorChannel(connection.vendor, common),
       runId: options.runId,
+      keys: runKeys,
       writesAllowed: blocked === undefined,
       writesBlockedReason: blocked,
       ledger: options.ledger,

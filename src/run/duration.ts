@@ -3,7 +3,7 @@
 // request has its own timeout) and a person asked to act at the EHR (they take the time they take).
 import { freshnessWorstCaseMs } from '../freshness/duration.js';
 import type { FreshnessSettings } from '../model/plan.js';
-import type { ConnectionContext } from '../probes/context.js';
+import type { ConnectionContext } from '../context.js';
 import { probeHost, type PoolOptions } from './pool.js';
 
 /** connection-live, the schedule, the capability statement: a handful of requests. */

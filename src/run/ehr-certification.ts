@@ -34,9 +34,7 @@ export async function certifyEhrSystems(systems: readonly string[], chpl: ChplSe
 }
 
 /** The coverage matrix's `ehrCertified` column from the evidence. */
-export function ehrCertifiedColumn(evidence: Record<string, EhrCertificationEvidence>): Record<string, EhrCertificationEvidence['status']> {
-  return Object.fromEntries(Object.entries(evidence).map(([system, e]) => [system, e.status]));
-}
+export { ehrCertifiedColumn } from '../../checks/coverage-input.js';
 
 type Source = ChplSource | { kind: 'none'; label: string; problem: string };
 

@@ -1,8 +1,10 @@
-// Undoes a run (DESIGN §8): from the ledger and the run tag, remove or cancel everything the run caused in the
+// Undoes a run (docs/safety.md): from the ledger and the run tag, remove or cancel everything the run caused in the
 // EHR, including what a vendor wrote on its behalf, and put every touched slot back as it was.
 import type { FhirClient } from '../http/fhir-client.js';
 import { ProbeError } from '../http/types.js';
 import type { CleanupSummary, WriteRecord } from '../model/report.js';
+import type { VendorChannel } from '../vendor/channel.js';
+import { removeRecord } from '../ehr/removal.js';
 import { attributeRecords, type FoundRecord, type RecordLine } from './attribution.js';
 import { makesRecord, RUN_TAG_SYSTEM, type LedgerEntry } from './types.js';
 
@@ -12,8 +14,7 @@ export interface CleanupResult {
 }
 
 
-const ACTIVE = new Set(['proposed', 'pending', 'booked', 'arrived', 'checked-in', 'waitlist']);
-/** How a vendor's own record reads while a booking waits in its queue (DESIGN §5: 202 accepted, entered later). */
+/** How a vendor's own record reads while a booking waits in its queue (docs/vendor-contract.md: 202 accepted, entered later). */
 const QUEUED = new Set(['proposed', 'pending', 'waitlist']);
 
 async function search(ehr: FhirClient, type: string, query: Record<string, string>): Promise<FoundRecord[]> {
@@ -23,13 +24,7 @@ async function search(ehr: FhirClient, type: string, query: Record<string, strin
 
 /** Deletes a resource; an Appointment whose delete is refused is cancelled instead, which frees its slot too. */
 async function remove(ehr: FhirClient, r: FoundRecord): Promise<boolean> {
-  const res = await ehr.delete(r.resourceType, r.id);
-  if (res.status < 300 || res.status === 404 || res.status === 410) return true;
-  if (r.resourceType !== 'Appointment') return false;
-  const current = await ehr.read<{ status: string }>('Appointment', r.id);
-  if (!ACTIVE.has(current.status)) return true;
-  const cancelled = await ehr.update({ ...current, status: 'cancelled' });
-  return cancelled.status < 300;
+  return (await removeRecord(ehr, r.resourceType, r.id)).settled;
 }
 
 /** Puts a Slot's status back by update, or by JSON patch where the EHR takes no Slot update. */
@@ -42,12 +37,12 @@ async function restoreSlot(ehr: FhirClient, id: string, slot: { status: string; 
 
 /**
  * A booking the vendor queued (202) may be written to the EHR after this cleanup. The vendor's own record
- * (DESIGN §5) says whether one is still waiting; without the vendor, any 202 the EHR does not account for is.
+ * (docs/vendor-contract.md) says whether one is still waiting; without the vendor, any 202 the EHR does not account for is.
  */
-async function stillQueued(vendor: FhirClient | undefined, identifier: string, answered202: number, inEhr: number): Promise<boolean> {
+async function stillQueued(vendor: VendorChannel | undefined, identifier: string, answered202: number, inEhr: number): Promise<boolean> {
   if (!vendor) return inEhr < answered202;
-  const records = await vendor.searchAll<{ resourceType?: string; status?: string }>('Appointment', { identifier }, { maxPages: 2 });
-  return records.some((r) => r.resourceType === 'Appointment' && QUEUED.has(r.status ?? ''));
+  const records = await vendor.findBooking(identifier);
+  return records.some((r) => QUEUED.has(r.status ?? ''));
 }
 
 /**
@@ -58,7 +53,7 @@ async function stillQueued(vendor: FhirClient | undefined, identifier: string, a
  * `removed` + the leftover lines about records = `created`, and every other leftover line (a slot not put back,
  * a search that failed) is counted in `otherLeftover`.
  */
-export async function cleanupConnection(ehr: FhirClient, runId: string, entries: readonly LedgerEntry[], vendor?: FhirClient): Promise<CleanupResult> {
+export async function cleanupConnection(ehr: FhirClient, runId: string, entries: readonly LedgerEntry[], vendor?: VendorChannel): Promise<CleanupResult> {
   const leftover: string[] = [];
   let otherLeftover = 0;
   const attempt = async <T>(what: string, run: () => Promise<T>): Promise<T | undefined> => {

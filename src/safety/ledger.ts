@@ -1,4 +1,4 @@
-// The write-ahead run ledger (DESIGN §8): one JSON line per intended write, flushed to disk before the write
+// The write-ahead run ledger (docs/safety.md): one JSON line per intended write, flushed to disk before the write
 // is sent, so `ehr-check cleanup` can undo a run that crashed or was killed mid-way.
 import { mkdir, open, readdir, readFile, rename, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';

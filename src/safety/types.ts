@@ -1,4 +1,4 @@
-// The write-ahead ledger's contract (DESIGN §8): every write is recorded before it is sent.
+// The write-ahead ledger's contract (docs/safety.md): every write is recorded before it is sent.
 
 export type WriteTarget = 'ehr' | 'vendor';
 

@@ -178,6 +178,6 @@ describe('bidirectional.judge', () => {
   });
 
   it('declares the six findings it judges', () => {
-    expect(bidirectional.findings).toEqual(['read-through', 'write-lands', 'write-idempotent', 'conflict-refused', 'patient-matched', 'certification']);
+    expect(bidirectional.findings.map((f) => f.id)).toEqual(['read-through', 'write-lands', 'write-idempotent', 'conflict-refused', 'patient-matched', 'certification']);
   });
 });

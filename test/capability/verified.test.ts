@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { planFindingMethods } from '../../src/capability/methods.js';
 import { readCapabilityStatement } from '../../src/capability/reader.js';
 import { capabilityBasis, verifiedCapability, type Verification } from '../../src/capability/verified.js';
-import { dateMatches, keepMatching, sameReference } from '../../src/probes/search-match.js';
+import { dateMatches, keepMatching, sameReference } from '../../src/ehr/search-match.js';
 
 describe('search-match', () => {
   it.each([

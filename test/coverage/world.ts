@@ -6,7 +6,7 @@ import type { ClientOptions } from '../../src/http/types.js';
 import type { AuthConfig, Connection, LoadedPlan, Plan } from '../../src/model/plan.js';
 import type { Finding } from '../../src/model/report.js';
 import { gatherConnectionLive, type LiveEvidence } from '../../src/probes/connection-live.js';
-import type { ConnectionContext } from '../../src/probes/context.js';
+import type { ConnectionContext } from '../../src/context.js';
 import { loopback } from '../helpers/loopback.js';
 import { contextsFor, testPlan } from '../helpers/run.js';
 

@@ -7,7 +7,7 @@ import type { Io } from '../../src/cli/io.js';
 import { freshnessWorstCaseMs, POLL_GRACE_MS } from '../../src/freshness/duration.js';
 import { offsetWindowMs, startOffsets, trialSpacingMs } from '../../src/freshness/schedule.js';
 import { estimateRun, formatDuration } from '../../src/run/duration.js';
-import type { ConnectionContext } from '../../src/probes/context.js';
+import type { ConnectionContext } from '../../src/context.js';
 import { SlotPool } from '../../src/probes/freshness/slots.js';
 import { startFreshnessWorld } from './world.js';
 

@@ -1,7 +1,7 @@
 // End to end on loopback: vendors that fall behind, queue, or double-book. Verdicts come from the EHR.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshness } from '../../checks/freshness.js';
-import { monotonicNow } from '../../src/freshness/poll.js';
+import { monotonicNow } from '../../src/timing.js';
 import { gatherFreshness, type FreshnessEvidence, type LagData, type RaceData } from '../../src/probes/freshness.js';
 import { statusesOf } from '../helpers/ehr-truth.js';
 import { activeRunAppointments, startFreshnessWorld, type FreshnessWorld } from './world.js';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { lagSample } from '../../src/freshness/lag.js';
-import { monotonicNow, watchForChange } from '../../src/freshness/poll.js';
+import { watchForChange } from '../../src/freshness/poll.js';
+import { monotonicNow } from '../../src/timing.js';
 import { ProbeError } from '../../src/http/types.js';
 
 function changeNow() {

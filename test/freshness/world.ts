@@ -2,7 +2,7 @@
 // builds for them (src/run/connections.ts), with the EHR's capability as connection-live would read it.
 import type { SandboxOptions } from '../../fixtures/sandbox/index.js';
 import { readCapabilityStatement, type CapabilitySummary } from '../../src/capability/reader.js';
-import type { ConnectionContext } from '../../src/probes/context.js';
+import type { ConnectionContext } from '../../src/context.js';
 import type { MemoryLedger } from '../../src/safety/ledger.js';
 import { RUN_TAG, searchEhr } from '../helpers/ehr-truth.js';
 import { contextsFor, newRunId, testPlan, worldConnection } from '../helpers/run.js';

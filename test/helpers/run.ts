@@ -4,10 +4,11 @@ import type { ClientOptions } from '../../src/http/types.js';
 import type { Connection, LoadedPlan, Plan } from '../../src/model/plan.js';
 import type { CheckId, Finding, FindingId, Report } from '../../src/model/report.js';
 import type { Operator } from '../../src/operator/types.js';
-import type { ConnectionContext } from '../../src/probes/context.js';
+import type { ConnectionContext } from '../../src/context.js';
 import { buildContexts } from '../../src/run/connections.js';
 import { evaluate } from '../../src/run/runner.js';
 import { MemoryLedger } from '../../src/safety/ledger.js';
+import { CHECK_DEFAULTS } from '../../checks/index.js';
 import type { World } from './world.js';
 
 type FreshnessTimes = Pick<NonNullable<Plan['checks']['freshness']>, 'trials' | 'timeoutSeconds' | 'realTimeSeconds' | 'nearRealTimeSeconds'>;
@@ -30,7 +31,7 @@ export function testPlan(connections: Connection[], options: TestPlanOptions = {
     buyer: options.buyer ?? { name: 'Test Buyer', sites: connections.map((c, i) => ({ name: `Site ${i + 1}`, system: c.system })) },
     vendor: { name: options.vendorName ?? 'Test Vendor' },
     connections,
-    checks: { bidirectional: { weight: 40 }, coverage: { weight: 30 }, freshness: { weight: 30, ...freshness } },
+    checks: { ...CHECK_DEFAULTS, freshness: { ...CHECK_DEFAULTS.freshness, ...freshness } },
     gate: {},
     ...options.extra,
   };

@@ -1,6 +1,6 @@
 // What a person or a script counted on a slot, in the shapes they give it.
 import { describe, expect, it } from 'vitest';
-import { readBookingCount } from '../../src/operator/booking-count.js';
+import { readBookingCount } from '../../src/ehr/booking-count.js';
 import { ReadingError } from '../../src/operator/reading.js';
 import { instructionFor } from '../../src/operator/instructions.js';
 import { checkOperatorScript } from '../../src/operator/script-file.js';

@@ -9,8 +9,8 @@ import type { VendorFault } from '../../fixtures/vendors/types.js';
 import { planFindingMethods } from '../../src/capability/methods.js';
 import { verifiedCapability } from '../../src/capability/verified.js';
 import type { FindingId } from '../../src/model/report.js';
-import { ehrAppointmentsByKey, ehrFreeSlots, probeWindow } from '../../src/probes/ehr-ops.js';
-import { verifyUndeclared } from '../../src/probes/verify-capability.js';
+import { ehrAppointmentsByKey, ehrFreeSlots, probeWindow } from '../../src/ehr/ops.js';
+import { verifyUndeclared } from '../../src/ehr/verify-capability.js';
 import { BOOKING_IDENTIFIER_SYSTEM } from '../../src/safety/types.js';
 import { contextFor, evaluateWith, nobody, planFor, startRealWorld, type RealWorld } from './world.js';
 

@@ -9,7 +9,7 @@ import { planFindingMethods } from '../../src/capability/methods.js';
 import { readCapabilityStatement, type CapabilitySummary } from '../../src/capability/reader.js';
 import type { Plan } from '../../src/model/plan.js';
 import type { CheckId } from '../../src/model/report.js';
-import type { ConnectionContext } from '../../src/probes/context.js';
+import type { ConnectionContext } from '../../src/context.js';
 import { loadOperatorScript } from '../../src/operator/script-file.js';
 import { ScriptOperator } from '../../src/operator/script.js';
 import { noOperator } from '../../src/operator/tty.js';

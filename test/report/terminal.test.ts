@@ -44,7 +44,10 @@ describe('formatTerminal', () => {
     // The demo's header: a buyer name and run id long enough to pass 100 columns with the connection count.
     const report = { ...sample('deep'), buyer: { name: 'Riverside Health (demo)' }, runId: 'ehrc-20261124T221530Z-a1b2c3' };
     report.connections = [report.connections[0]!, { ...report.connections[0]!, system: 'eclinicalworks' }];
-    const header = formatTerminal(report, { color: false }).split('\n').slice(1, 3);
+    // The header's facts come after the vendor's result and the CI gate line.
+    const lines = formatTerminal(report, { color: false }).split('\n');
+    const first = lines.findIndex((l) => l.startsWith('Buyer '));
+    const header = lines.slice(first, first + 2);
     expect(header[0]).toBe(`Buyer Riverside Health (demo) · run ehrc-20261124T221530Z-a1b2c3 · ${report.startedAt.slice(0, 16).replace('T', ' ')} UTC`);
     expect(header[1]).toBe('  2 connections');
     for (const width of [60, 80, 100, 140]) {

@@ -1,6 +1,7 @@
 // The report of the demo world's deep vendor, normalised (test/run/normalise.ts) and diffed against
 // fixtures/golden/demo-deep.json: a changed finding, status, message shape or evidence key breaks this test.
 // `UPDATE_GOLDEN=1 npx vitest run test/run/golden.test.ts` rewrites the golden file after a deliberate change.
+// `RECORD_EVIDENCE=1` rewrites the gathered evidence beside it, which test/run/judge-step.test.ts replays.
 //
 // The clock is pinned (Date only, still advancing with real time) so the sandbox seeds the same two weeks of
 // slots and the probes pick the same ones on every run; timers and performance.now() stay real.
@@ -12,13 +13,16 @@ import { startDemoWorld, type DemoWorld } from '../../fixtures/demo/scenario.js'
 import { validateReport } from '../../src/contracts/validate.js';
 import type { Report } from '../../src/model/report.js';
 import { cleanupSentence } from '../../src/report/facts.js';
-import type { MemoryLedger } from '../../src/safety/ledger.js';
+import { evaluate } from '../../src/run/runner.js';
+import { MemoryLedger } from '../../src/safety/ledger.js';
 import { makesRecord } from '../../src/safety/types.js';
 import { REPO } from '../helpers/paths.js';
-import { evaluatePlan } from '../helpers/run.js';
 import { normaliseReport } from './normalise.js';
+import { recordedEvidence } from './recorded-evidence.js';
+import type { RunEvidence } from '../../checks/evidence.js';
 
 const GOLDEN = join(REPO, 'fixtures', 'golden', 'demo-deep.json');
+const EVIDENCE = join(REPO, 'fixtures', 'golden', 'demo-deep.evidence.json');
 /** A Monday, early: the whole day's slots lie ahead of the probed window's start. */
 const PINNED = new Date('2030-01-07T06:00:00.000Z');
 const RUN_ID = 'ehrc-golden-run';
@@ -27,12 +31,25 @@ describe('the deep vendor of the demo world, against the golden report', () => {
   let world: DemoWorld;
   let report: Report;
   let ledger: MemoryLedger;
+  let gathered: RunEvidence;
 
   beforeAll(async () => {
     vi.useFakeTimers({ toFake: ['Date'], now: PINNED, shouldAdvanceTime: true });
     world = await startDemoWorld({ only: ['deep'] });
     const { loaded } = world.plans[0]!;
-    ({ report, ledger } = await evaluatePlan(loaded, { runId: RUN_ID, toolVersion: '0.0.0-golden', client: {} }));
+    report = await evaluate({
+      loaded,
+      runId: RUN_ID,
+      ledger: (ledger = new MemoryLedger(RUN_ID)),
+      allowWrites: true,
+      gate: {},
+      env: {},
+      signal: new AbortController().signal,
+      progress: () => {},
+      toolVersion: '0.0.0-golden',
+      onGathered: (evidence) => (gathered = evidence),
+    });
+    if (process.env.RECORD_EVIDENCE === '1') await writeFile(EVIDENCE, `${JSON.stringify(recordedEvidence(report, loaded.plan, gathered), null, 2)}\n`);
   }, 60_000);
 
   afterAll(async () => {

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import type { AuthConfig, FreshnessSettings } from '../../src/model/plan.js';
 import { REPO } from '../helpers/paths.js';
+import { CHECK_DEFAULTS } from '../../checks/index.js';
 
 export const PLAN_FIXTURES = join(REPO, 'fixtures', 'plans');
 export const REFERENCE_VENDOR = 'Loopback Reference Vendor';
@@ -52,9 +53,8 @@ export async function writePlanFile(dir: string, options: PlanFileOptions): Prom
       },
     ],
     checks: {
-      bidirectional: { weight: 40 },
-      coverage: { weight: 30 },
-      freshness: { weight: 30, trials: 2, timeoutSeconds: 4, realTimeSeconds: 1, nearRealTimeSeconds: 2, ...options.freshness },
+      ...CHECK_DEFAULTS,
+      freshness: { ...CHECK_DEFAULTS.freshness, trials: 2, timeoutSeconds: 4, realTimeSeconds: 1, nearRealTimeSeconds: 2, ...options.freshness },
     },
     gate: options.gate ?? { minScore: 70, require: ['bidirectional'] },
     ...(claims ? { certifications: './certifications.json' } : {}),

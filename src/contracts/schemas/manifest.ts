@@ -1,4 +1,4 @@
-// JSON Schema of the vendor manifest (DESIGN §4): the vendor's claims, in its own words, to be checked.
+// JSON Schema of the vendor manifest (docs/plan-and-manifest.md): the vendor's claims, in its own words, to be checked.
 import { CUSTOM_SYSTEM, EDITOR_SCHEMA_REF, SYSTEM_ID, text, type JsonSchema } from './common.js';
 
 export const MECHANISMS = ['fhir-subscription', 'hl7v2', 'polling', 'batch', 'manual'] as const;

@@ -1,16 +1,10 @@
-// JSON Schema of the plan file (DESIGN §3). Unknown keys are errors everywhere: a typo must not silently
+// JSON Schema of the plan file (docs/plan-and-manifest.md). Unknown keys are errors everywhere: a typo must not silently
 // drop a setting. Rules across fields (e.g. realTimeSeconds <= nearRealTimeSeconds) live in plan-rules.ts.
-import { CHECK_DEFAULTS, LIMIT_DEFAULTS, VOLUME_DEFAULTS } from '../defaults.js';
+import { CHECKS, CHECK_IDS } from '../../../checks/index.js';
+import { LIMIT_DEFAULTS, VOLUME_DEFAULTS } from '../defaults.js';
 import { AUTH, CUSTOM_SYSTEM, EDITOR_SCHEMA_REF, FILE_PATH, HTTP_URL, SYSTEM_ID, envVar, text, type JsonSchema } from './common.js';
 
 const nonNegative = (description: string): JsonSchema => ({ type: 'number', minimum: 0, description });
-const positive = (description: string, fallback: number): JsonSchema => ({
-  type: 'number',
-  exclusiveMinimum: 0,
-  maximum: 86_400,
-  default: fallback,
-  description,
-});
 
 const weight = (fallback: number): JsonSchema => ({
   type: 'number',
@@ -19,14 +13,13 @@ const weight = (fallback: number): JsonSchema => ({
   description: 'a weight in the overall score (0 or more; 0 runs the check without counting it)',
 });
 
-const simpleCheck = (title: string, fallback: number): JsonSchema => ({
+/** `checks.<id>`: its weight, then the settings its definition declares. */
+const checkSettings = (check: (typeof CHECKS)[number]): JsonSchema => ({
   type: 'object',
-  title,
-  properties: { weight: weight(fallback) },
+  title: `${check.id} check`,
+  properties: { weight: weight(check.defaultWeight), ...('settings' in check ? check.settings.schema : {}) },
   additionalProperties: false,
 });
-
-const f = CHECK_DEFAULTS.freshness;
 
 const site: JsonSchema = {
   type: 'object',
@@ -122,22 +115,7 @@ export const PLAN_SCHEMA: JsonSchema = {
     checks: {
       type: 'object',
       title: 'checks',
-      properties: {
-        bidirectional: simpleCheck('bidirectional check', CHECK_DEFAULTS.bidirectional.weight),
-        coverage: simpleCheck('coverage check', CHECK_DEFAULTS.coverage.weight),
-        freshness: {
-          type: 'object',
-          title: 'freshness check',
-          properties: {
-            weight: weight(f.weight),
-            trials: { type: 'integer', minimum: 1, maximum: 100, default: f.trials, description: 'a number of trials per direction' },
-            timeoutSeconds: positive('a number of seconds after which a change counts as never seen', f.timeoutSeconds),
-            realTimeSeconds: positive('a number of seconds within which a change counts as real-time', f.realTimeSeconds),
-            nearRealTimeSeconds: positive('a number of seconds within which a change counts as near-real-time', f.nearRealTimeSeconds),
-          },
-          additionalProperties: false,
-        },
-      },
+      properties: Object.fromEntries(CHECKS.map((check) => [check.id, checkSettings(check)])),
       additionalProperties: false,
     },
     gate: {
@@ -148,7 +126,7 @@ export const PLAN_SCHEMA: JsonSchema = {
         require: {
           type: 'array',
           uniqueItems: true,
-          items: { enum: ['bidirectional', 'coverage', 'freshness'] },
+          items: { enum: [...CHECK_IDS] },
           description: 'a list of checks that must pass',
         },
       },

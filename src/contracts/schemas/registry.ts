@@ -1,4 +1,4 @@
-// JSON Schema of the certification registry (DESIGN §4): listings the buyer trusts.
+// JSON Schema of the certification registry (docs/plan-and-manifest.md): listings the buyer trusts.
 import { CUSTOM_SYSTEM, EDITOR_SCHEMA_REF, SYSTEM_ID, text, type JsonSchema } from './common.js';
 
 export const LISTING_STATUSES = ['active', 'suspended', 'withdrawn'] as const;

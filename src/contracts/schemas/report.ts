@@ -1,4 +1,4 @@
-// JSON Schema of the report (DESIGN §6, src/model/report.ts). Reports are versioned 1.x and may grow new
+// JSON Schema of the report (docs/report.md, src/model/report.ts). Reports are versioned 1.x and may grow new
 // fields, so objects stay open; every stable field is required with its type. Finding ids are checked as
 // slugs here (a 1.1 report may add one) and against the known list by validateReport, on the writer's side.
 import { CHECK_IDS } from '../../model/report.js';
@@ -35,7 +35,7 @@ const FINDING: JsonSchema = {
     evidence: { type: 'object' },
   },
   required: ['id', 'status', 'title', 'message', 'evidence'],
-  // A judged lag finding always carries its six stable numbers (DESIGN §6).
+  // A judged lag finding always carries its six stable numbers (docs/report.md).
   if: {
     properties: { id: { enum: ['ehr-to-vendor-lag', 'vendor-to-ehr-lag'] }, status: { enum: ['pass', 'warn', 'fail'] } },
     required: ['id', 'status'],

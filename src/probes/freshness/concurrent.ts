@@ -7,9 +7,8 @@
 // KEY), so another trial's change can never be mistaken for its own. No two trials of a direction make their
 // change at the same moment (each has its own place in the stagger and its own seeded offset), and each
 // trial's start and slot are kept in its sample, so anyone can line the trials up against each other.
-import { monotonicNow } from '../../freshness/poll.js';
-import type { ConnectionContext } from '../context.js';
-import { sleep } from '../outcome.js';
+import { monotonicNow, sleep } from '../../timing.js';
+import type { ConnectionContext } from '../../context.js';
 import type { SlotPool, SlotSource, TakenSlot } from './slots.js';
 
 /** The moment every direction's trials are timed from (ms on the monotonic clock). */

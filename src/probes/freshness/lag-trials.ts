@@ -7,12 +7,15 @@ import { watchForChange, type WatchResult } from '../../freshness/poll.js';
 import { offsetWindowMs, startOffsets, trialSpacingMs } from '../../freshness/schedule.js';
 import { ProbeError, type ProbeErrorKind } from '../../http/types.js';
 import type { LagSample } from '../../model/report.js';
-import { BOOKING_IDENTIFIER_SYSTEM } from '../../safety/types.js';
-import type { ConnectionContext } from '../context.js';
-import { bookViaVendor, canRemoveAppointments, ehrAppointmentsByKey, ehrBookingsOnSlot, removeAppointment, runKey, type BookingHint, type Slot } from '../ehr-ops.js';
-import { sleep } from '../outcome.js';
-import { ehrSlotState, type Premise } from '../premise.js';
-import { blockSlot, freeSlot, type SlotChange } from '../slot-changes.js';
+import type { ConnectionContext } from '../../context.js';
+import type { Slot } from '../../model/fhir.js';
+import { bookViaVendor } from '../../vendor/requests.js';
+import { runKey } from '../../safety/run-records.js';
+import { sleep } from '../../timing.js';
+import { accepted, vendorOutcome } from '../../vendor/outcome.js';
+import type { Premise } from '../../ehr/premise.js';
+import { blockSlot, freeSlot, type SlotChange } from '../../ehr/slot-changes.js';
+import { removeBookings } from '../../ehr/take-back.js';
 import { onSlot, runTrials, type TrialClock } from './concurrent.js';
 import { ehrHoldsBooking, timed, vendorSees, type SlotPool, type SlotSource } from './slots.js';
 import type { FreshnessProbeSettings, LagData, ProbeErrorNote } from './types.js';
@@ -174,8 +177,6 @@ export async function measureEhrToVendor(ctx: ConnectionContext, run: TrialRun, 
   return rec.data();
 }
 
-const ACCEPTED = new Set([200, 201, 202]);
-
 /** Books through the vendor and waits for the booking in the EHR; a 202 queue shows here as its true delay. */
 export async function measureVendorToEhr(ctx: ConnectionContext, run: TrialRun, slots: SlotSource[]): Promise<LagData> {
   const rec = new LagRecorder(run, offsetsFor(run, 2));
@@ -191,15 +192,15 @@ export async function measureVendorToEhr(ctx: ConnectionContext, run: TrialRun, 
       await sleep(rec.offsetsMs[k]!, c.signal);
       if (c.signal.aborted) return void (rec.interrupted = true);
       rec.premise(k, premise);
-      const key = runKey(c.runId, 'lag');
+      const key = runKey(c, 'lag');
       keys.push(key);
       rec.touch(k, slot.id);
       const { result: answer, timing } = await timed(() => bookViaVendor(c, slot, run.patientId, key));
       statuses[k] = answer.status;
-      if (!ACCEPTED.has(answer.status)) return;
+      if (!accepted(answer.outcome)) return;
       const hint = { slot, patientId: run.patientId };
       const seen = await watchForChange(async () => ((await ehrHoldsBooking(c, key, hint)) ? 'new' : 'old'), { change: timing, timeoutMs, signal: c.signal });
-      const label = answer.status === 202 ? 'book-queued' : 'book';
+      const label = answer.outcome === 'queued' ? 'book-queued' : 'book';
       try {
         rec.add(seen, () => lagSample(timing, seen.observations, 'vendor-to-ehr', label), { trial: k, slot: slot.id, startMs: startOf(run, timing) });
       } finally {
@@ -216,36 +217,9 @@ export async function measureVendorToEhr(ctx: ConnectionContext, run: TrialRun, 
   }
   if (ctx.signal.aborted) rec.interrupted = true;
   const answered = statuses.filter((s) => s !== undefined);
-  const refused = answered.filter((s) => !ACCEPTED.has(s)).length;
+  const refused = answered.filter((s) => !accepted(vendorOutcome(s))).length;
   if (rec.samples.filter(Boolean).length === 0 && refused > 0) {
     throw new ProbeError('http', `the vendor refused every booking of a slot free in the EHR and in its own view (HTTP ${[...new Set(answered)].join(', ')})`);
   }
   return rec.data({ vendorStatuses: answered, refused });
-}
-
-/**
- * Removes the EHR Appointments of these booking KEYs and confirms the slot is free again (freeing it by Slot
- * update where a block of the run, not a booking, still closes it). An EHR whose API cannot take a booking back
- * keeps it until the run's cleanup, which asks the person at the EHR. Returns how the slot was confirmed free.
- */
-export async function removeBookings(ctx: ConnectionContext, keys: string[], slot?: Slot, hint?: BookingHint): Promise<Premise | undefined> {
-  if (!canRemoveAppointments(ctx)) return undefined;
-  const tried: Premise['tried'] = [];
-  for (const key of keys) {
-    for (const appointment of await ehrAppointmentsByKey(ctx, key, hint)) {
-      if (!appointment.id || appointment.status === 'cancelled') continue;
-      tried.push({ via: 'remove-booking', status: (await removeAppointment(ctx, appointment.id, `${BOOKING_IDENTIFIER_SYSTEM}|${key}`)).status, held: false });
-    }
-  }
-  if (slot === undefined) return undefined;
-  const state = await ehrSlotState(ctx, slot);
-  if (!state) return undefined;
-  if (state.free || (await ehrBookingsOnSlot(ctx, slot.id)).length > 0) {
-    // Still held by a booking that is not the run's: not the run's to free.
-    const last = tried[tried.length - 1];
-    if (last) last.held = state.free;
-    return { premise: 'free-slot', slot: slot.id, via: state.free ? 'remove-booking' : null, confirmed: state.free, readBy: state.readBy, tried };
-  }
-  const freed = await freeSlot(ctx, slot, undefined, { ways: ['slot-update', 'slot-patch'] });
-  return { ...freed.premise, tried: [...tried, ...freed.premise.tried] };
 }

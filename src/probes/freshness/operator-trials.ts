@@ -5,13 +5,14 @@
 // known only within the span between asking and confirming). Each trial is undone by the person again.
 import { lagSample } from '../../freshness/lag.js';
 import { watchForChange, type WatchResult } from '../../freshness/poll.js';
-import { personBookingsVisible, personChange, slotsNeedAPerson, type ChangeRequest, type PersonChange } from '../../operator/ehr-steps.js';
+import { personBookingsVisible, personChange, slotsNeedAPerson, type ChangeRequest, type PersonChange } from '../../ehr/person-steps.js';
 import { personChangeTiming } from '../../operator/timing.js';
 import type { OperatorStepRecord } from '../../operator/types.js';
-import type { ConnectionContext } from '../context.js';
-import { runKey, type Slot } from '../ehr-ops.js';
-import { sleep } from '../outcome.js';
-import { personPremise } from '../slot-changes.js';
+import type { ConnectionContext } from '../../context.js';
+import type { Slot } from '../../model/fhir.js';
+import { runKey } from '../../safety/run-records.js';
+import { sleep } from '../../timing.js';
+import { personPremise } from '../../ehr/slot-changes.js';
 import { LagRecorder, offsetsFor, type TrialRun } from './lag-trials.js';
 import { vendorSees } from './slots.js';
 import type { LagData } from './types.js';
@@ -68,7 +69,7 @@ export async function measureEhrToVendorByPerson(ctx: ConnectionContext, run: Tr
       rec.premises.push(premise);
       const label = byBooking ? 'operator-book-slot' : 'operator-block-slot';
       const request: ChangeRequest = byBooking
-        ? { kind: 'book-slot', slot, patientId: run.patientId, key: runKey(ctx.runId, 'person-booking') }
+        ? { kind: 'book-slot', slot, patientId: run.patientId, key: runKey(ctx, 'person-booking') }
         : { kind: 'block-slot', slot };
       rec.slots.push(slot.id);
       rec.methods.add(label);

@@ -4,15 +4,21 @@
 // believes they are booked. The verdict is read from the EHR, never from the vendor's answer. The EHR side's
 // change is read back too: an attempt whose EHR side the EHR did not take was no race, and is run again the
 // next way the EHR allows.
-import { monotonicNow, watchForChange } from '../../freshness/poll.js';
+import { watchForChange } from '../../freshness/poll.js';
+import { monotonicNow, sleep } from '../../timing.js';
 import { outcomeText } from '../../http/outcome.js';
 import { BOOKING_IDENTIFIER_SYSTEM } from '../../safety/types.js';
-import type { ConnectionContext } from '../context.js';
-import { bookingRequest, bookViaVendor, ehrBookingsOnSlot, ehrAppointmentsByKey, ACTIVE_APPOINTMENT, runKey, type Appointment, type BookingHint, type Slot } from '../ehr-ops.js';
-import { describeError, sleep } from '../outcome.js';
-import { describeTries, ehrSlotState, stateText, type Premise, type PremiseTry } from '../premise.js';
-import { CLOSED, writeSlotStatus } from '../slot-changes.js';
-import { removeBookings } from './lag-trials.js';
+import type { ConnectionContext } from '../../context.js';
+import { ehrBookingsOnSlot, ehrAppointmentsByKey, type BookingHint } from '../../ehr/ops.js';
+import { ACTIVE_APPOINTMENT } from '../../ehr/removal.js';
+import type { Appointment, Slot } from '../../model/fhir.js';
+import { bookingRequest, runKey } from '../../safety/run-records.js';
+import { bookViaVendor } from '../../vendor/requests.js';
+import { describeError } from '../../evidence.js';
+import { vendorOutcome } from '../../vendor/outcome.js';
+import { describeTries, ehrSlotState, stateText, type Premise, type PremiseTry } from '../../ehr/premise.js';
+import { CLOSED, writeSlotStatus } from '../../ehr/slot-changes.js';
+import { removeBookings } from '../../ehr/take-back.js';
 import { onSlot, runTrials, sinceStart, startClock, type TrialClock } from './concurrent.js';
 import { ehrHoldsBooking, type SlotPool, type SlotSource, type TakenSlot } from './slots.js';
 import type { RaceAttempt, RaceData, RaceOrder } from './types.js';
@@ -99,8 +105,8 @@ async function raceOnce(
   method: EhrTakeMethod,
   carried: PremiseTry[],
 ): Promise<RaceAttempt> {
-  const vendorKey = runKey(ctx.runId, 'race');
-  const ehrKey = runKey(ctx.runId, 'race-ehr');
+  const vendorKey = runKey(ctx, 'race');
+  const ehrKey = runKey(ctx, 'race-ehr');
   let attempt: RaceAttempt | undefined;
   try {
     const [vendor, ehr] = await Promise.all([
@@ -114,7 +120,7 @@ async function raceOnce(
       ),
     ]);
     let queuedWaitMs: number | undefined;
-    if (vendor.status === 202) {
+    if (vendor.status !== null && vendorOutcome(vendor.status) === 'queued') {
       // Queued for later entry: does it land later, as a second booking on a slot the EHR gave away?
       const t = monotonicNow();
       await watchForChange(async () => ((await ehrHoldsBooking(ctx, vendorKey, { slot, patientId: run.patientId })) ? 'new' : 'old'), {
@@ -148,7 +154,7 @@ async function raceOnce(
       ehrBlockHeld,
       doubleBooked,
       vendorBookedFirst,
-      confirmedNotHeld: (vendor.status === 200 || vendor.status === 201) && !vendorBookingHeld,
+      confirmedNotHeld: vendor.status !== null && vendorOutcome(vendor.status) === 'confirmed' && !vendorBookingHeld,
       premises: [...(run.patientPremise ? [run.patientPremise] : []), slotFree, rival],
     };
   } finally {

@@ -1,12 +1,15 @@
 // What the freshness trials share: a pool of slots free on both sides, the two "looks" a trial polls, and
 // timing a change by its request's start and answer.
-import { monotonicNow } from '../../freshness/poll.js';
+import { monotonicNow } from '../../timing.js';
 import { mulberry32 } from '../../freshness/schedule.js';
 import type { ChangeTiming } from '../../freshness/lag.js';
 import type { RequestRecord } from '../../model/report.js';
-import type { ConnectionContext } from '../context.js';
-import { ACTIVE_APPOINTMENT, canReadSlots, ehrAppointmentsByKey, readSlot, slotWindow, vendorFreeSlots, type BookingHint, type Slot } from '../ehr-ops.js';
-import { ehrSlotState, readPremise, type Premise } from '../premise.js';
+import type { ConnectionContext } from '../../context.js';
+import { canReadSlots, ehrAppointmentsByKey, readSlot, slotWindow, type BookingHint } from '../../ehr/ops.js';
+import { ACTIVE_APPOINTMENT } from '../../ehr/removal.js';
+import type { Slot } from '../../model/fhir.js';
+import { vendorFreeSlots } from '../../vendor/requests.js';
+import { ehrSlotState, readPremise, type Premise } from '../../ehr/premise.js';
 
 /** A trial's precondition could not be met: no slot is free both in the EHR and in the vendor's view. */
 export class NoSlotError extends Error {

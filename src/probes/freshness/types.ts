@@ -2,8 +2,8 @@
 import type { LagEvidence } from '../../model/report.js';
 import type { FreshnessSettings } from '../../model/plan.js';
 import type { OperatorStepRecord } from '../../operator/types.js';
-import type { ProbeOutcome } from '../outcome.js';
-import type { Premise } from '../premise.js';
+import type { ProbeOutcome } from '../../evidence.js';
+import type { Premise } from '../../ehr/premise.js';
 
 export type FreshnessProbeSettings = Pick<FreshnessSettings, 'trials' | 'timeoutSeconds' | 'realTimeSeconds' | 'nearRealTimeSeconds'> & {
   /** Double-booking race attempts (default 3: simultaneous, vendor first, EHR first). */

@@ -1,8 +1,9 @@
 // The free slots the bidirectional write probes book from: the EHR's own reading (read-through's, or one of
 // their own where read-through did not run), each slot confirmed free again when taken. When there is none, the
 // message says what happened: the EHR was read and showed none free, or what stopped the reading.
-import type { ConnectionContext } from './context.js';
-import { ehrFreeSlots, probeWindow, type Slot } from './ehr-ops.js';
+import type { ConnectionContext } from '../context.js';
+import { ehrFreeSlots, probeWindow } from './ops.js';
+import type { Slot } from '../model/fhir.js';
 import { ehrSlotState, readPremise, type Premise } from './premise.js';
 
 export class FreeSlotSupply {

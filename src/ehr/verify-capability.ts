@@ -8,7 +8,8 @@ import type { CapabilityCheck, CheckState, Verification } from '../capability/ve
 import type { FhirClient } from '../http/fhir-client.js';
 import { outcomeText } from '../http/fhir-client.js';
 import { PATIENT_IDENTIFIER_SYSTEM, BOOKING_IDENTIFIER_SYSTEM } from '../safety/types.js';
-import { probeWindow, type Window } from './ehr-ops.js';
+import { probeWindow } from './ops.js';
+import type { Window } from '../model/fhir.js';
 import { PARAM_TESTS, type ParamTest, type SearchedResource } from './search-match.js';
 
 export interface VerifyOptions {

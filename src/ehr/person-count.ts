@@ -1,15 +1,16 @@
 // Where the EHR's API cannot find a booking (no Appointment search by identifier, patient and date, or slot), a
 // person at the EHR's schedule screen counts the bookings on the slot: the test patient's, and all. write-lands,
 // write-idempotent and conflict-refused are judged on that count as they would be on the API's answer.
-import type { ConnectionContext } from '../probes/context.js';
-import { bookViaVendor, type Slot } from '../probes/ehr-ops.js';
-import type { FhirResponse } from '../http/types.js';
-import { sleep } from '../probes/outcome.js';
+import type { ConnectionContext } from '../context.js';
+import type { Slot } from '../model/fhir.js';
+import { bookViaVendor } from '../vendor/requests.js';
+import type { VendorAnswer } from '../vendor/outcome.js';
+import { sleep } from '../timing.js';
 import { readBookingCount, type BookingCount } from './booking-count.js';
-import { expectDone } from './ehr-steps.js';
-import { makeStep } from './instructions.js';
-import { ReadingError } from './reading.js';
-import { StepFailed, stepRecord, type OperatorStepRecord } from './types.js';
+import { expectDone } from './person-steps.js';
+import { makeStep } from '../operator/instructions.js';
+import { ReadingError } from '../operator/reading.js';
+import { StepFailed, stepRecord, type OperatorStepRecord } from '../operator/types.js';
 
 export interface PersonCount extends BookingCount {
   record: OperatorStepRecord;
@@ -39,7 +40,7 @@ export async function personCountsBookings(ctx: ConnectionContext, slot: Slot, p
 }
 
 export interface CountedBooking {
-  answer: FhirResponse;
+  answer: VendorAnswer;
   /** The test patient's bookings on the slot, as counted (beyond `ours`, the EHR-side ones the run made itself). */
   bookings: Array<{ status: string; slot: string; patient: string }>;
   slotBookings: number;
@@ -67,7 +68,7 @@ export async function bookAndCount(
   let count = await personCountsBookings(ctx, slot, patientId);
   const steps = [count.record];
   let queuedLandedAfterMs: number | null | undefined;
-  if (answer.status === 202) {
+  if (answer.outcome === 'queued') {
     if (count.forPatient - (options.ours ?? 0) <= held) {
       await sleep(Math.max(0, options.queueWaitMs - (Date.now() - started)), ctx.signal);
       count = await personCountsBookings(ctx, slot, patientId);

@@ -2,19 +2,21 @@
 // EHR's staff would (`busy-unavailable`: `busy` means a booking holds it, and EHRs that derive status from
 // bookings put a bare `busy` back to free). Ways are tried in order, as the EHR's capabilities allow: the Slot
 // by update, then by patch, then an EHR-side Appointment on it, then a person at the EHR. The first way the EHR
-// shows is the premise's way; none → PremiseError. Every write goes through the ledger first (DESIGN §8).
+// shows is the premise's way; none → PremiseError. Every write goes through the ledger first (docs/safety.md).
 import { supports } from '../capability/reader.js';
 import type { ChangeTiming, Observation } from '../freshness/lag.js';
-import { monotonicNow } from '../freshness/poll.js';
+import { monotonicNow } from '../timing.js';
 import { outcomeText } from '../http/outcome.js';
 import type { FhirResponse } from '../http/types.js';
-import { personChange } from '../operator/ehr-steps.js';
+import { personChange } from './person-steps.js';
 import type { Look } from '../operator/observe.js';
 import { personChangeTiming } from '../operator/timing.js';
 import { NO_OPERATOR_REASON, StepSkipped, type OperatorStepRecord } from '../operator/types.js';
 import { BOOKING_IDENTIFIER_SYSTEM } from '../safety/types.js';
-import type { ConnectionContext } from './context.js';
-import { bookingRequest, canReadSlots, readSlot, removeAppointment, runKey, type Slot } from './ehr-ops.js';
+import type { ConnectionContext } from '../context.js';
+import { canReadSlots, readSlot, removeAppointment } from './ops.js';
+import type { Slot } from '../model/fhir.js';
+import { bookingRequest, runKey } from '../safety/run-records.js';
 import { describeTries, ehrSlotState, PremiseError, stateText, type ChangeWay, type Premise, type PremiseTry, type ReadWay } from './premise.js';
 
 /** FHIR's status for a slot closed by staff: what a block writes. */
@@ -141,7 +143,7 @@ async function bySlotWrite(ctx: ConnectionContext, kind: Kind, slot: Slot, way: 
 
 async function byEhrBooking(ctx: ConnectionContext, slot: Slot, patientId: string | undefined): Promise<Attempt> {
   if (!patientId) return { tried: { via: 'ehr-appointment', status: null, held: false, note: 'no test patient to book for' } };
-  const key = runKey(ctx.runId, 'ehr-block');
+  const key = runKey(ctx, 'ehr-block');
   const identifier = `${BOOKING_IDENTIFIER_SYSTEM}|${key}`;
   const seq = await ctx.ledger.intend({ connection: ctx.key, target: 'ehr', action: 'book', resourceType: 'Appointment', identifier, slot: { id: slot.id, previousStatus: slot.status }, patient: `Patient/${patientId}` });
   const sentAt = monotonicNow();
@@ -197,4 +199,13 @@ export function personPremise(kind: 'block-slot' | 'free-slot' | 'book-slot' | '
   const api: ReadWay = kind === 'block-slot' || kind === 'free-slot' ? 'slot-search' : 'appointment-search';
   const readBy = ehr.some((o) => o.shows === 'new') ? api : 'person';
   return { premise, slot: slot.id, via: 'operator', confirmed: true, readBy, tried: [{ via: 'operator', status: null, held: true }] };
+}
+
+/** A free that no way confirmed: its premise (every way tried), and a person's failed step as evidence. */
+export function notFreed(ctx: ConnectionContext, slot: Slot, blocked: SlotChange, error: unknown): Pick<SlotChange, 'premise' | 'steps'> {
+  const message = error instanceof Error ? error.message : String(error);
+  const premise: Premise = error instanceof PremiseError ? error.premise : { premise: 'free-slot', slot: slot.id, via: null, confirmed: false, tried: [{ via: blocked.way, status: null, held: false, note: message }] };
+  if (blocked.way !== 'operator') return { premise, steps: [] };
+  const at = new Date().toISOString();
+  return { premise, steps: [{ kind: 'free-slot', by: ctx.operator?.kind ?? 'none', outcome: 'failed', askedAt: at, slot: slot.id, message }] };
 }

@@ -1,14 +1,16 @@
-// The part of a run's cleanup (DESIGN §8) that an EHR's API cannot do: on an EHR that cannot delete or cancel an
+// The part of a run's cleanup (docs/safety.md) that an EHR's API cannot do: on an EHR that cannot delete or cancel an
 // Appointment by API, the person at the EHR (or the script) cancels what the run booked (by slot and patient
 // where the API cannot even find the bookings); on one that cannot read a Slot, they unblock what they blocked,
 // and the API cleanup is not asked to restore slots it cannot read.
 // Runs before src/safety/cleanup.ts, which then finds the bookings cancelled and counts them removed.
-import type { ConnectionContext } from '../probes/context.js';
-import { ACTIVE_APPOINTMENT, canReadSlots, canRemoveAppointments, ehrAppointmentsByKey, type Appointment, type Slot } from '../probes/ehr-ops.js';
+import type { ConnectionContext } from '../context.js';
+import { canReadSlots, canRemoveAppointments, ehrAppointmentsByKey } from './ops.js';
+import { ACTIVE_APPOINTMENT } from './removal.js';
+import type { Appointment, Slot } from '../model/fhir.js';
 import { BOOKING_IDENTIFIER_SYSTEM, type LedgerEntry } from '../safety/types.js';
-import { bookingsNeedAPerson } from '../probes/ehr-capability.js';
-import { personChange } from './ehr-steps.js';
-import { NO_OPERATOR_REASON } from './types.js';
+import { bookingsNeedAPerson } from './capability.js';
+import { personChange } from './person-steps.js';
+import { NO_OPERATOR_REASON } from '../operator/types.js';
 
 export interface OperatorCleanup {
   /** The ledger entries to hand on to the API cleanup. */

@@ -3,21 +3,16 @@
 // watched through whatever the EHR's API can show of it.
 import { supports } from '../capability/reader.js';
 import type { FindingId } from '../model/report.js';
-import type { ConnectionContext } from '../probes/context.js';
-import {
-  ACTIVE_APPOINTMENT,
-  ehrFreeSlots,
-  slotWindow,
-  type Appointment,
-  type Slot,
-  type Window,
-} from '../probes/ehr-ops.js';
-import { probe, type ProbeOutcome } from '../probes/outcome.js';
+import type { ConnectionContext } from '../context.js';
+import { ehrFreeSlots, slotWindow } from './ops.js';
+import { ACTIVE_APPOINTMENT } from './removal.js';
+import type { Appointment, Slot, Window } from '../model/fhir.js';
+import { probe, type ProbeOutcome } from '../evidence.js';
 import { BOOKING_IDENTIFIER_SYSTEM } from '../safety/types.js';
-import { makeStep } from './instructions.js';
-import { performObserved, type Look, type ObservedStep } from './observe.js';
-import { readFreeSlots, ReadingError, type ReadSlot } from './reading.js';
-import { NO_OPERATOR_REASON, StepFailed, StepSkipped, stepRecord, type OperatorResult, type OperatorStepRecord, type StepKind } from './types.js';
+import { makeStep } from '../operator/instructions.js';
+import { performObserved, type Look, type ObservedStep } from '../operator/observe.js';
+import { readFreeSlots, ReadingError, type ReadSlot } from '../operator/reading.js';
+import { NO_OPERATOR_REASON, StepFailed, StepSkipped, stepRecord, type OperatorResult, type OperatorStepRecord, type StepKind } from '../operator/types.js';
 
 /** A person reads a few days of the schedule, not two weeks: enough free slots for every probe of a run. */
 export const READING_DAYS = 4;

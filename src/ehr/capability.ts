@@ -2,7 +2,7 @@
 // can take one back, whether it reads a Slot. Absent or unreadable capability: the full FHIR surface is assumed,
 // as it was before capabilities were read.
 import { searchable, supports } from '../capability/reader.js';
-import type { ConnectionContext } from './context.js';
+import type { ConnectionContext } from '../context.js';
 
 export type BookingRoute = 'identifier' | 'patient-date' | 'slot';
 

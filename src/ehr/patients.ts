@@ -2,8 +2,8 @@
 // one of the EHR's own (it is a sandbox), and how the EHR is searched for a patient's records.
 import { searchable, supports } from '../capability/reader.js';
 import { PATIENT_IDENTIFIER_SYSTEM } from '../safety/types.js';
-import type { ConnectionContext } from './context.js';
-import { runKey, runMeta } from './ehr-ops.js';
+import type { ConnectionContext } from '../context.js';
+import { runKey, runMeta } from '../safety/run-records.js';
 import { PremiseError, readPremise, type Premise, type PremiseTry } from './premise.js';
 import { keepMatching } from './search-match.js';
 
@@ -16,7 +16,7 @@ export interface TestPatient {
 
 /** A plainly synthetic Patient in the EHR, tagged to the run. */
 export async function createTestPatient(ctx: ConnectionContext, label: string): Promise<TestPatient> {
-  const value = runKey(ctx.runId, label);
+  const value = runKey(ctx, label);
   const identifier = `${PATIENT_IDENTIFIER_SYSTEM}|${value}`;
   const patient = {
     resourceType: 'Patient',
@@ -55,7 +55,7 @@ export async function ehrPatientsByIdentifier(ctx: ConnectionContext, identifier
  */
 export async function testPatient(ctx: ConnectionContext, label: string): Promise<TestPatient> {
   const cap = ctx.capability;
-  // Create only where the run can also remove what it created (DESIGN §8): a test patient the EHR's API cannot
+  // Create only where the run can also remove what it created (docs/safety.md): a test patient the EHR's API cannot
   // delete would outlive the run, so such an EHR lends one of its own.
   if (!cap?.ok || (supports(cap, 'Patient', 'create') && supports(cap, 'Patient', 'delete'))) return createTestPatient(ctx, label);
   const found = await ctx.ehr.searchAll<{ id?: string; identifier?: Array<{ system?: string; value?: string }> }>('Patient', { _count: '20' }, { maxPages: 1 });

@@ -4,47 +4,14 @@
 // from its bookings answers a write of `busy` with 200 and keeps the slot free. A premise that no way confirms
 // is a PremiseError: the finding is `error` with the reason, never a verdict about the vendor.
 import { searchable, supports } from '../capability/reader.js';
-import type { ConnectionContext } from './context.js';
-import { canReadSlots } from './ehr-capability.js';
-import { ehrBookingsOnSlot, ehrFreeSlots, readSlot, slotWindow, type Slot } from './ehr-ops.js';
+import type { ConnectionContext } from '../context.js';
+import type { Premise, PremiseKind, PremiseTry, ReadWay } from '../evidence.js';
+import { canReadSlots } from './capability.js';
+import { ehrBookingsOnSlot, ehrFreeSlots, readSlot, slotWindow } from './ops.js';
+import type { Slot } from '../model/fhir.js';
 
-/** What a verdict rests on: a change made in the EHR, or a state read there. */
-export type PremiseKind = 'block-slot' | 'free-slot' | 'rival-booking' | 'ehr-booking' | 'slot-free' | 'free-slots' | 'patient';
-/** Ways of making a change in the EHR, in the order they are tried. */
-export type ChangeWay = 'slot-update' | 'slot-patch' | 'ehr-appointment' | 'remove-booking' | 'operator';
-/** Ways of reading the EHR back. */
-export type ReadWay = 'slot-read' | 'slot-search' | 'appointment-search' | 'patient-read' | 'patient-search' | 'person';
-
-export interface PremiseTry {
-  via: ChangeWay | ReadWay;
-  /** The EHR's answer to the change (null: a person's step, a read, or no answer). */
-  status: number | null;
-  held: boolean;
-  /** What the EHR showed when read back, or why this way did not hold. */
-  note?: string;
-}
-
-export interface Premise {
-  premise: PremiseKind;
-  slot?: string;
-  /** The way that held; null when none did. */
-  via: ChangeWay | ReadWay | null;
-  confirmed: boolean;
-  /** How the EHR was read to confirm it. */
-  readBy?: ReadWay;
-  /** Every way tried, in order. */
-  tried: PremiseTry[];
-}
-
-export class PremiseError extends Error {
-  override readonly name = 'PremiseError';
-  constructor(
-    readonly premise: Premise,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+// The premise's shape and PremiseError are evidence, kept in src/evidence.ts; they are re-exported for the EHR side.
+export { PremiseError, type ChangeWay, type Premise, type PremiseKind, type PremiseTry, type ReadWay } from '../evidence.js';
 
 /** A premise confirmed by reading alone (no change made). */
 export function readPremise(premise: PremiseKind, readBy: ReadWay, slot?: string): Premise {
@@ -58,7 +25,7 @@ export function describeTries(tried: readonly PremiseTry[]): string {
 
 export interface SlotState {
   /** The Slot's status, where the EHR's API reads it. */
-  status?: string;
+  status?: Slot['status'];
   free: boolean;
   readBy: ReadWay;
 }

@@ -1,12 +1,14 @@
 // What every probe gets for one connection. Probes gather evidence only; checks judge it.
-import type { FindingMethod } from '../capability/methods.js';
-import type { CapabilitySummary } from '../capability/reader.js';
-import type { Verification } from '../capability/verified.js';
-import type { FhirClient } from '../http/fhir-client.js';
-import type { Connection } from '../model/plan.js';
-import type { FindingId } from '../model/report.js';
-import type { Operator } from '../operator/types.js';
-import type { Ledger } from '../safety/types.js';
+import type { FindingMethod } from './capability/methods.js';
+import type { CapabilitySummary } from './capability/reader.js';
+import type { Verification } from './capability/verified.js';
+import type { FhirClient } from './http/fhir-client.js';
+import type { VendorChannel } from './vendor/channel.js';
+import type { Connection } from './model/plan.js';
+import type { FindingId } from './model/report.js';
+import type { Operator } from './operator/types.js';
+import type { RunKeys } from './safety/run-records.js';
+import type { Ledger } from './safety/types.js';
 
 export interface ConnectionContext {
   /** The connection's report id: its system, `epic#2` for a second connection to the same system. */
@@ -14,10 +16,12 @@ export interface ConnectionContext {
   connection: Connection;
   /** Client for the EHR sandbox (the record of truth). */
   ehr: FhirClient;
-  /** Client for the vendor's FHIR facade (DESIGN §5). */
-  vendor: FhirClient;
+  /** The vendor, through the channel its plan `vendor.kind` names (src/vendor/). */
+  vendor: VendorChannel;
   runId: string;
-  /** Write probes run only when the connection says sandbox: true and the run allows writes (DESIGN §8). */
+  /** Issues the run's booking and patient keys; one per run, shared by its connections. */
+  keys: RunKeys;
+  /** Write probes run only when the connection says sandbox: true and the run allows writes (docs/safety.md). */
   writesAllowed: boolean;
   /** Why writes are not allowed, for the `skip` message. */
   writesBlockedReason?: string;

@@ -2,8 +2,8 @@
 // and all active bookings. Accepts what people and consoles give: one number (the patient's, and then all),
 // two numbers ("1 1"), `{forPatient, onSlot}`, or the bookings themselves (a list of appointments, or a FHIR
 // searchset of Appointments), which are counted here. Pure.
-import { sameReference } from '../probes/search-match.js';
-import { ReadingError } from './reading.js';
+import { sameReference } from './search-match.js';
+import { ReadingError } from '../operator/reading.js';
 
 export interface BookingCount {
   /** Active bookings on the slot for the run's test patient. */

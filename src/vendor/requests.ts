@@ -1,0 +1,42 @@
+// What the probes ask of the vendor for one connection, through its channel: its free slots, a booking and a
+// patient registration. Every write goes through the ledger first and carries the run tag and the HTEST label.
+import type { Patient } from '@medplum/fhirtypes';
+import type { ConnectionContext } from '../context.js';
+import type { Slot, Window } from '../model/fhir.js';
+import { bookingRequest } from '../safety/run-records.js';
+import { BOOKING_IDENTIFIER_SYSTEM } from '../safety/types.js';
+import type { VendorAnswer } from './outcome.js';
+
+export interface VendorSlotsAnswer {
+  status: number;
+  slotIds: string[];
+  /** The vendor's free slots themselves (start, end, schedule), for booking one the EHR's API cannot describe. */
+  slots: Slot[];
+  durationMs: number;
+}
+
+/** The vendor's free slots, as the vendor believes them to be. */
+export async function vendorFreeSlots(ctx: ConnectionContext, window: Window): Promise<VendorSlotsAnswer> {
+  if (!ctx.schedule) throw new Error('no schedule to probe: give `schedule` in the plan, or the EHR must list one');
+  const started = Date.now();
+  const slots = await ctx.vendor.freeSlots(ctx.schedule, window);
+  const free = slots.filter((s) => s.resourceType === 'Slot' && (s.status ?? 'free') === 'free');
+  return { status: 200, slotIds: free.map((s) => s.id), slots: free, durationMs: Date.now() - started };
+}
+
+/** Books through the vendor. The ledger records the KEY first: whatever the vendor writes, cleanup finds it. */
+export async function bookViaVendor(ctx: ConnectionContext, slot: Slot, patientId: string, key: string): Promise<VendorAnswer> {
+  const identifier = `${BOOKING_IDENTIFIER_SYSTEM}|${key}`;
+  const seq = await ctx.ledger.intend({ connection: ctx.key, target: 'vendor', action: 'book', resourceType: 'Appointment', identifier, slot: { id: slot.id, previousStatus: slot.status }, patient: `Patient/${patientId}` });
+  const answer = await ctx.vendor.book(bookingRequest(ctx, slot, patientId, key), identifier);
+  await ctx.ledger.done(seq, { status: answer.status });
+  return answer;
+}
+
+/** Registers a patient through the vendor; `ledgered` is the run identifier cleanup finds its record by. */
+export async function registerViaVendor(ctx: ConnectionContext, patient: Patient, matchIdentifier: string, ledgered: string): Promise<VendorAnswer> {
+  const seq = await ctx.ledger.intend({ connection: ctx.key, target: 'vendor', action: 'register-patient', resourceType: 'Patient', identifier: ledgered });
+  const answer = await ctx.vendor.registerPatient(patient, matchIdentifier);
+  await ctx.ledger.done(seq, { status: answer.status, id: answer.id });
+  return answer;
+}
