@@ -5,7 +5,8 @@ import type { RunningSandbox, SandboxOptions } from '../../fixtures/sandbox/inde
 import type { VendorOptions } from '../../fixtures/vendors/index.js';
 import type { CertificationRegistry, Manifest } from '../../src/model/plan.js';
 import type { Finding } from '../../src/model/report.js';
-import { dropSlotWrites, startEhrProxy, type ProxyOptions } from '../vendors/ehr-proxy.js';
+import { dropSlotWrites, type ProxyOptions } from '../helpers/ehr-proxy.js';
+import { startWorld } from '../helpers/world.js';
 import {
   closedPortUrl,
   earlyFreeSlot,
@@ -16,7 +17,6 @@ import {
   runBookings,
   slotStatuses,
   staff,
-  startWorld,
   taggedWithRun,
   type Evaluation,
   type PlanOptions,
@@ -51,13 +51,11 @@ function scenario(
   let started: Promise<Scenario> | undefined;
   return () =>
     (started ??= (async () => {
-      const world = await startWorld(vendor, sandbox, setup.beforeVendor);
+      const world = await startWorld({ vendor, sandbox, ...(setup.beforeVendor && { beforeVendor: setup.beforeVendor }), ...(setup.ehrProxy && { probeProxy: setup.ehrProxy }) });
       worlds.push(world);
       await setup.afterVendor?.(world);
-      const proxy = setup.ehrProxy ? await startEhrProxy(world.sandbox.fhirBaseUrl, setup.ehrProxy) : undefined;
-      if (proxy) worlds.push({ ...world, close: () => proxy.close() });
       const slotsBefore = await slotStatuses(world.sandbox.fhirBaseUrl);
-      const run = await evaluateOnce(planFor(world, { ...setup.plan, ...(proxy && { ehrBaseUrl: proxy.fhirBaseUrl }) }));
+      const run = await evaluateOnce(planFor(world, setup.plan));
       return { world, run, slotsBefore };
     })());
 }

@@ -1,8 +1,8 @@
 // "The EHR shows none free" only when the EHR was read and showed none: otherwise the message says what stopped
 // the reading. Two EHRs behind a proxy: one whose Slot search answers an error, one whose schedule is full.
 import { afterAll, describe, expect, it } from 'vitest';
-import { startEhrProxy, type EhrProxy } from '../vendors/ehr-proxy.js';
-import { evaluateOnce, planFor, startWorld, type Evaluation, type World } from './world.js';
+import { startWorld } from '../helpers/world.js';
+import { evaluateOnce, planFor, type Evaluation, type World } from './world.js';
 
 const opened: Array<{ close(): Promise<void> }> = [];
 afterAll(() => Promise.allSettled(opened.map((o) => o.close())));
@@ -11,11 +11,9 @@ afterAll(() => Promise.allSettled(opened.map((o) => o.close())));
 const slotSearch = (method: string, path: string, query: URLSearchParams) => method === 'GET' && /\/Slot$/.test(path) && query.has('start');
 
 async function evaluateBehind(answer: (method: string, path: string, body: Buffer, query: URLSearchParams) => { status: number; body?: unknown } | undefined): Promise<Evaluation> {
-  const world: World = await startWorld({ behavior: 'deep' });
+  const world: World = await startWorld({ vendor: { behavior: 'deep' }, probeProxy: { answer } });
   opened.push(world);
-  const proxy: EhrProxy = await startEhrProxy(world.sandbox.fhirBaseUrl, { answer });
-  opened.push(proxy);
-  return evaluateOnce(planFor(world, { ehrBaseUrl: proxy.fhirBaseUrl }), { checks: ['bidirectional'] });
+  return evaluateOnce(planFor(world), { checks: ['bidirectional'] });
 }
 
 describe('when there is no slot to book', () => {

@@ -3,17 +3,15 @@
 // where no booking could be tried (untested); the buyer runs three systems. What could not be judged (a site
 // nobody could reach, a booking never tried) never fails the vendor by itself: it leaves the finding skipped. First judged on hand-built evidence, then end to end through
 // evaluate() with embedded EHR sandboxes and deep reference vendors.
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { coverage, coverageMatrix, judgeClaimIntegrity, judgeRequiredSystems, type CoverageConnection, type CoverageInput } from '../../checks/coverage.js';
-import { startSandbox, type RunningSandbox } from '../../fixtures/sandbox/index.js';
-import { startVendor, type RunningVendor } from '../../fixtures/vendors/index.js';
 import type { Connection, LoadedPlan, Manifest } from '../../src/model/plan.js';
 import type { Report, Status } from '../../src/model/report.js';
 import type { LiveEvidence } from '../../src/probes/connection-live.js';
-import { evaluate } from '../../src/run/runner.js';
 import { systemCatalog } from '../../src/run/systems.js';
 import { MemoryLedger } from '../../src/safety/ledger.js';
+import { evaluatePlan } from '../helpers/run.js';
+import { closedPort, startWorld, type World } from '../helpers/world.js';
 import { loadedPlan } from './world.js';
 
 const MANIFEST: Manifest = {
@@ -252,17 +250,8 @@ describe('required-systems and claim-integrity on hand-built evidence', () => {
 
 // ---- end to end through evaluate() ----
 
-async function deadPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
 describe('the issue scenario end to end through evaluate()', () => {
-  const sandboxes: RunningSandbox[] = [];
-  const vendors: RunningVendor[] = [];
+  const worlds: World[] = [];
   let report: Report;
   let ledger: MemoryLedger;
   const progress: string[] = [];
@@ -273,7 +262,7 @@ describe('the issue scenario end to end through evaluate()', () => {
     // athenahealth: the same, but the plan does not mark the EHR as a sandbox → nothing is written → untested.
     for (const [system, sandbox] of [['epic', true], ['athenahealth', false], ['eclinicalworks', true], ['meditech', true]] as const) {
       if (system === 'eclinicalworks') {
-        const port = await deadPort();
+        const port = await closedPort();
         connections.push({
           system,
           ehr: { fhirBaseUrl: `http://127.0.0.1:${port}/fhir/R4`, sandbox: true, auth: { type: 'none' } },
@@ -281,36 +270,27 @@ describe('the issue scenario end to end through evaluate()', () => {
         });
         continue;
       }
-      const ehr = await startSandbox({ flavor: 'generic' });
-      sandboxes.push(ehr);
-      const vendor = await startVendor({ behavior: 'deep', ehrBaseUrl: ehr.fhirBaseUrl });
-      vendors.push(vendor);
+      const world = await startWorld({ vendor: { behavior: 'deep' } });
+      worlds.push(world);
       connections.push({
         system,
-        ehr: { fhirBaseUrl: ehr.fhirBaseUrl, sandbox, auth: { type: 'none' } },
-        vendor: { kind: 'fhir', baseUrl: vendor.baseUrl, auth: { type: 'none' } },
+        ehr: { fhirBaseUrl: world.sandbox.fhirBaseUrl, sandbox, auth: { type: 'none' } },
+        vendor: { kind: 'fhir', baseUrl: world.vendor.baseUrl, auth: { type: 'none' } },
       });
     }
     const loaded: LoadedPlan = { ...loadedPlan(connections, { buyer: { name: 'Riverside Health', sites: SITES }, vendor: { name: 'Claimwell Voice AI' } }), manifest: MANIFEST };
     ledger = new MemoryLedger('claims-e2e');
-    report = await evaluate({
-      loaded,
+    ({ report } = await evaluatePlan(loaded, {
       runId: 'claims-e2e',
       ledger,
       checks: ['bidirectional', 'coverage'],
-      allowWrites: true,
-      gate: {},
-      env: {},
-      signal: new AbortController().signal,
       progress: (m) => progress.push(m),
-      toolVersion: '0.0.0-test',
       client: { connectTimeoutMs: 2_000, totalTimeoutMs: 10_000 },
-    });
+    }));
   }, 120_000);
 
   afterAll(async () => {
-    await Promise.allSettled(vendors.map((v) => v.close()));
-    await Promise.allSettled(sandboxes.map((s) => s.close()));
+    await Promise.allSettled(worlds.map((w) => w.close()));
   });
 
   const coverageFinding = (id: string, connection?: string) =>

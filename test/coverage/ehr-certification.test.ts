@@ -2,16 +2,15 @@
 // real CHPL documents in test/fixtures/real-world/chpl) or from an export file, into the coverage matrix and the
 // connection-live evidence. The API key never reaches the report.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startSandbox, type RunningSandbox } from '../../fixtures/sandbox/index.js';
-import { startVendor, type RunningVendor } from '../../fixtures/vendors/index.js';
 import { validateReport } from '../../src/contracts/index.js';
 import { InputError } from '../../src/errors.js';
 import type { Connection, Plan } from '../../src/model/plan.js';
 import type { Report } from '../../src/model/report.js';
 import { certifyEhrSystems, ehrCertifiedColumn } from '../../src/run/ehr-certification.js';
-import { evaluate } from '../../src/run/runner.js';
 import { MemoryLedger } from '../../src/safety/ledger.js';
 import { LANTERN_FILE, startChplReplay, type ReplayServer } from '../chpl/replay-server.js';
+import { evaluatePlan } from '../helpers/run.js';
+import { startWorld, type World } from '../helpers/world.js';
 import { loadedPlan } from './world.js';
 
 const KEY = 'chpl-key-for-coverage-4be1d9';
@@ -74,36 +73,20 @@ describe('certifyEhrSystems', () => {
 });
 
 describe('CHPL in evaluate()', () => {
-  let sandbox: RunningSandbox;
-  let vendor: RunningVendor;
+  let world: World;
   beforeAll(async () => {
-    sandbox = await startSandbox({ flavor: 'generic' });
-    vendor = await startVendor({ behavior: 'deep', ehrBaseUrl: sandbox.fhirBaseUrl });
+    world = await startWorld({ vendor: { behavior: 'deep' } });
   }, 60_000);
-  afterAll(async () => {
-    await vendor?.close();
-    await sandbox?.close();
-  });
+  afterAll(() => world?.close());
 
   async function run(chpl: Plan['chpl'], env: NodeJS.ProcessEnv = {}, ledger = new MemoryLedger('chpl-run')): Promise<Report> {
     const connections: Connection[] = ['epic', 'epic', 'careevolution'].map((system) => ({
       system,
-      ehr: { fhirBaseUrl: sandbox.fhirBaseUrl, sandbox: true, auth: { type: 'none' } },
-      vendor: { kind: 'fhir', baseUrl: vendor.baseUrl, auth: { type: 'none' } },
+      ehr: { fhirBaseUrl: world.sandbox.fhirBaseUrl, sandbox: true, auth: { type: 'none' } },
+      vendor: { kind: 'fhir', baseUrl: world.vendor.baseUrl, auth: { type: 'none' } },
     }));
     const loaded = loadedPlan(connections, { buyer: { name: 'Riverside Health', sites: [{ name: 'Main Hospital', system: 'epic' }] }, ...(chpl && { chpl }) });
-    return evaluate({
-      loaded,
-      runId: 'chpl-run',
-      ledger,
-      checks: ['coverage'],
-      allowWrites: false,
-      gate: {},
-      env,
-      signal: new AbortController().signal,
-      progress: () => {},
-      toolVersion: '0.0.0-test',
-    });
+    return (await evaluatePlan(loaded, { runId: 'chpl-run', ledger, checks: ['coverage'], allowWrites: false, env, client: {} })).report;
   }
 
   const liveFinding = (report: Report, key: string) => report.checks.find((c) => c.id === 'coverage')!.findings.find((f) => f.id === 'connection-live' && f.connection === key)!;

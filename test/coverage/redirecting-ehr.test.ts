@@ -5,11 +5,10 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startSandbox, type RunningSandbox } from '../../fixtures/sandbox/index.js';
-import { startVendor } from '../../fixtures/vendors/index.js';
-import type { Finding, FindingId, Report } from '../../src/model/report.js';
-import { evaluate } from '../../src/run/runner.js';
-import { MemoryLedger } from '../../src/safety/ledger.js';
+import type { FindingId } from '../../src/model/report.js';
 import { planFor, runBookings, taggedWithRun } from '../bidirectional/world.js';
+import { evaluatePlan, newRunId, type Evaluation } from '../helpers/run.js';
+import { startVendorOn } from '../helpers/world.js';
 import { closeServers, searchset, sendJson, serve, type TestServer } from './world.js';
 
 const closers: Array<() => Promise<void>> = [];
@@ -46,22 +45,8 @@ function passThrough(target: RunningSandbox): Promise<TestServer> {
   });
 }
 
-async function run(loaded: ReturnType<typeof planFor>, env: NodeJS.ProcessEnv = {}): Promise<{ report: Report; runId: string; finding(id: FindingId): Finding }> {
-  const runId = `redirect-${process.pid}-${Date.now()}`;
-  const report = await evaluate({
-    loaded,
-    runId,
-    ledger: new MemoryLedger(runId),
-    allowWrites: true,
-    gate: {},
-    env,
-    signal: new AbortController().signal,
-    progress: () => {},
-    toolVersion: '0.0.0-test',
-    client: { connectTimeoutMs: 2_000, totalTimeoutMs: 10_000, retry: { maxRetries: 0 } },
-  });
-  const all = report.checks.flatMap((c) => c.findings);
-  return { report, runId, finding: (id) => all.find((f) => f.id === id && f.connection === 'epic')! };
+function run(loaded: ReturnType<typeof planFor>, env: NodeJS.ProcessEnv = {}): Promise<Evaluation> {
+  return evaluatePlan(loaded, { runId: newRunId('redirect'), env });
 }
 
 describe('a full run against an EHR base that redirects everything to another origin', () => {
@@ -70,7 +55,7 @@ describe('a full run against an EHR base that redirects everything to another or
     const other = await passThrough(real);
     // The base in the plan: a sandbox that requires a token and answers every FHIR request with a 302 to the other origin.
     const front = await sandbox({ requireAuth: true, redirect: { to: `${other.origin}${new URL(real.fhirBaseUrl).pathname}` } });
-    const vendor = await startVendor({ behavior: 'deep', ehrBaseUrl: real.fhirBaseUrl });
+    const vendor = await startVendorOn(real, { behavior: 'deep' });
     closers.push(() => vendor.close());
     const loaded = planFor({ sandbox: real, vendor, close: async () => {} }, { ehrBaseUrl: front.fhirBaseUrl });
     loaded.plan.connections[0]!.ehr.auth = { type: 'bearer', tokenEnv: 'EHR_TOKEN' };
@@ -154,7 +139,7 @@ describe('a full run where only some answers come from another origin', () => {
     const other = await serve((_req, res) => sendJson(res, 200, searchset()));
     const gateway = await gatewayWithAppointmentsElsewhere(real, other.origin);
     closers.push(() => gateway.close());
-    const vendor = await startVendor({ behavior: 'deep', ehrBaseUrl: real.fhirBaseUrl });
+    const vendor = await startVendorOn(real, { behavior: 'deep' });
     closers.push(() => vendor.close());
     const loaded = planFor({ sandbox: real, vendor, close: async () => {} }, { ehrBaseUrl: gateway.fhirBaseUrl });
 

@@ -1,54 +1,40 @@
 // Loopback EHRs and vendor facades for the coverage tests, and the probe context ehr-check builds for them
-// (through the runner's own buildContexts, with real FhirClients and a MemoryLedger).
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+// (through the runner's own buildContexts, via test/helpers/run.ts, with real FhirClients and a MemoryLedger).
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { coverage } from '../../checks/coverage.js';
 import type { ClientOptions } from '../../src/http/types.js';
 import type { AuthConfig, Connection, LoadedPlan, Plan } from '../../src/model/plan.js';
 import type { Finding } from '../../src/model/report.js';
 import { gatherConnectionLive, type LiveEvidence } from '../../src/probes/connection-live.js';
 import type { ConnectionContext } from '../../src/context.js';
-import { buildContexts } from '../../src/run/connections.js';
-import { MemoryLedger } from '../../src/safety/ledger.js';
-import { CHECK_DEFAULTS } from '../../checks/index.js';
+import { loopback } from '../helpers/loopback.js';
+import { contextsFor, testPlan } from '../helpers/run.js';
 
 export const FHIR_PATH = '/fhir/R4';
 
 export interface TestServer {
   origin: string;
   /** Request lines as they arrived (`GET /fhir/R4/metadata`), with the Authorization header if any. */
-  seen: Array<{ line: string; authorization?: string }>;
+  readonly seen: Array<{ line: string; authorization?: string }>;
   close(): Promise<void>;
 }
 
-const open: TestServer[] = [];
-
-/** A node:http server on 127.0.0.1, port 0; `handle` returning nothing leaves the request hanging. */
+/** A loopback server (test/helpers/loopback.ts); `handle` returning nothing leaves the request hanging. */
 export async function serve(handle: (req: IncomingMessage, res: ServerResponse, url: URL) => void): Promise<TestServer> {
-  const seen: TestServer['seen'] = [];
-  const server: Server = createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    seen.push({ line: `${req.method} ${url.pathname}${url.search}`, ...(req.headers.authorization && { authorization: req.headers.authorization }) });
-    req.resume();
-    req.on('end', () => handle(req, res, url));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const box: TestServer = {
-    origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    seen,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+  const box = await loopback((req, res) => handle(req, res, new URL(req.url ?? '/', 'http://127.0.0.1')));
+  return {
+    origin: box.origin,
+    get seen() {
+      return box.seen.map(({ method, url, headers }) => {
+        const parsed = new URL(url || '/', 'http://127.0.0.1');
+        return { line: `${method} ${parsed.pathname}${parsed.search}`, ...(headers.authorization && { authorization: headers.authorization }) };
+      });
+    },
+    close: () => box.close(),
   };
-  open.push(box);
-  return box;
 }
 
-export async function closeServers(): Promise<void> {
-  await Promise.all(open.splice(0).map((s) => s.close()));
-}
+export { closeAll as closeServers } from '../helpers/loopback.js';
 
 export function sendJson(res: ServerResponse, status: number, body: unknown, type = 'application/fhir+json'): void {
   res.writeHead(status, { 'content-type': type });
@@ -156,19 +142,13 @@ export const QUICK_CLIENT: Partial<ClientOptions> = { connectTimeoutMs: 1_000, t
 
 /** A hand-made plan around these connections, loaded as if from `dir/plan.yaml`. */
 export function loadedPlan(connections: Connection[], extra: Partial<Plan> = {}, dir = '/tmp/ehr-check-coverage'): LoadedPlan {
-  const plan: Plan = {
-    version: 1,
+  return testPlan(connections, {
     buyer: { name: 'Coverage test buyer', sites: [] },
-    vendor: { name: 'Coverage test vendor' },
-    connections,
-    checks: {
-      ...CHECK_DEFAULTS,
-      freshness: { ...CHECK_DEFAULTS.freshness, trials: 1, timeoutSeconds: 5, realTimeSeconds: 1, nearRealTimeSeconds: 3 },
-    },
-    gate: {},
-    ...extra,
-  };
-  return { file: `${dir}/plan.yaml`, plan };
+    vendorName: 'Coverage test vendor',
+    freshness: { trials: 1, timeoutSeconds: 5, realTimeSeconds: 1, nearRealTimeSeconds: 3 },
+    file: `${dir}/plan.yaml`,
+    extra,
+  });
 }
 
 export function connection(system: string, ehrBaseUrl: string, vendorBaseUrl: string, ehrAuth: AuthConfig = { type: 'none' }): Connection {
@@ -188,29 +168,25 @@ export interface LiveRun {
 
 /** connection-live for one connection, as the runner gathers and judges it. */
 export async function probeOne(conn: Connection, options: { client?: Partial<ClientOptions>; env?: NodeJS.ProcessEnv; dir?: string } = {}): Promise<LiveRun> {
-  const [ctx] = buildContexts({
-    loaded: loadedPlan([conn], {}, options.dir),
+  const { ctx, close } = contextsFor(loadedPlan([conn], {}, options.dir), {
     runId: 'coverage-test',
-    ledger: new MemoryLedger('coverage-test'),
     allowWrites: false,
     env: options.env ?? {},
-    signal: new AbortController().signal,
-    progress: () => {},
     client: options.client ?? QUICK_CLIENT,
   });
   try {
-    const live = await gatherConnectionLive(ctx!);
+    const live = await gatherConnectionLive(ctx);
     const findings = coverage.judge({
       sites: [],
-      connections: [{ key: ctx!.key, system: conn.system, live }],
+      connections: [{ key: ctx.key, system: conn.system, live }],
       claimedSystems: [],
       claimedSystemCount: null,
       unknownClaimedNames: [],
       certified: {},
       displayName: (id) => id,
     });
-    return { live, finding: findings.find((f) => f.id === 'connection-live')!, ctx: ctx! };
+    return { live, finding: findings.find((f) => f.id === 'connection-live')!, ctx };
   } finally {
-    await Promise.all([ctx!.ehr.close(), ctx!.vendor.close()]);
+    await close();
   }
 }

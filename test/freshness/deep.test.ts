@@ -2,7 +2,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshness } from '../../checks/freshness.js';
 import { gatherFreshness, type FreshnessEvidence, type LagData, type RaceData } from '../../src/probes/freshness.js';
-import { activeRunAppointments, slotStatuses, startFreshnessWorld, type FreshnessWorld } from './world.js';
+import { statusesOf } from '../helpers/ehr-truth.js';
+import { activeRunAppointments, startFreshnessWorld, type FreshnessWorld } from './world.js';
 
 const settings = { trials: 4, timeoutSeconds: 3, realTimeSeconds: 1, nearRealTimeSeconds: 10, seed: 7 };
 
@@ -61,7 +62,7 @@ describe('deep vendor, no lag', () => {
   it('puts back every slot it touched and leaves no booking behind', async () => {
     const touched = [...ok<LagData>(evidence.ehrToVendor).slots, ...ok<LagData>(evidence.vendorToEhr).slots, ...ok<RaceData>(evidence.race).attempts.map((a) => a.slot)];
     expect(new Set(touched).size).toBe(touched.length);
-    expect(await slotStatuses(world, touched)).toEqual(touched.map(() => 'free'));
+    expect(await statusesOf(world.sandbox.fhirBaseUrl, touched)).toEqual(touched.map(() => 'free'));
     expect(await activeRunAppointments(world)).toBe(0);
   });
 

@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshness } from '../../checks/freshness.js';
 import { monotonicNow } from '../../src/timing.js';
 import { gatherFreshness, type FreshnessEvidence, type LagData, type RaceData } from '../../src/probes/freshness.js';
-import { activeRunAppointments, slotStatuses, startFreshnessWorld, type FreshnessWorld } from './world.js';
+import { statusesOf } from '../helpers/ehr-truth.js';
+import { activeRunAppointments, startFreshnessWorld, type FreshnessWorld } from './world.js';
 
 const base = { trials: 3, timeoutSeconds: 2, realTimeSeconds: 1, nearRealTimeSeconds: 10, seed: 11 };
 
@@ -34,7 +35,7 @@ describe('a frozen vendor (availability never refreshes)', () => {
     expect(lag).toMatchObject({ status: 'fail', evidence: { class: 'stale', censored: 3 } });
     expect(lag!.message).toMatch(/never seen within 2 s in 3 of 3 trials: stale/);
     // every slot it blocked was freed again, even though the vendor never noticed
-    expect(await slotStatuses(world, e2v.slots)).toEqual(e2v.slots.map(() => 'free'));
+    expect(await statusesOf(world.sandbox.fhirBaseUrl, e2v.slots)).toEqual(e2v.slots.map(() => 'free'));
   }, 60_000);
 });
 
@@ -76,7 +77,7 @@ describe('the double-booking race, decided by what the EHR holds', () => {
       const finding = judge(evidence).find((f) => f.id === 'double-booking-race')!;
       expect(finding.status).toBe('fail');
       expect(finding.message).toMatch(/double-booked: the EHR holds 2 bookings on slot/);
-      expect(await slotStatuses(world, race.attempts.map((a) => a.slot))).toEqual(['free', 'free', 'free']);
+      expect(await statusesOf(world.sandbox.fhirBaseUrl, race.attempts.map((a) => a.slot))).toEqual(['free', 'free', 'free']);
       expect(await activeRunAppointments(world)).toBe(0);
     } finally {
       await world.close();
@@ -160,7 +161,7 @@ describe('interrupted', () => {
       const e2v = data<LagData>(evidence.ehrToVendor);
       expect(e2v.interrupted).toBe(true);
       expect(e2v.lag.trials).toBe(0);
-      expect(await slotStatuses(world, e2v.slots)).toEqual(e2v.slots.map(() => 'free'));
+      expect(await statusesOf(world.sandbox.fhirBaseUrl, e2v.slots)).toEqual(e2v.slots.map(() => 'free'));
       const findings = judge(evidence, { ...base, timeoutSeconds: 30 });
       // The vendor → EHR trials ran alongside: those finished before the interruption are kept, and say so.
       const v2e = data<LagData>(evidence.vendorToEhr);

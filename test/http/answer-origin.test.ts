@@ -2,7 +2,7 @@
 // Every helper is covered: no probe can come to rest on what another origin said.
 import { afterEach, describe, expect, it } from 'vitest';
 import { FhirClient } from '../../src/http/fhir-client.js';
-import { closeAll, loopback, rejection, sendJson, type Loopback } from './loopback.js';
+import { closeAll, loopback, rejection, sendJson, type Loopback } from '../helpers/loopback.js';
 
 afterEach(closeAll);
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { exportJWK, exportPKCS8, generateKeyPair } from 'jose';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { FhirClient } from '../../src/http/fhir-client.js';
-import { closeAll, rejection } from './loopback.js';
+import { closeAll, rejection } from '../helpers/loopback.js';
 import { tokenServer } from './token-server.js';
 
 afterEach(closeAll);

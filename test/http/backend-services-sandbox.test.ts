@@ -7,7 +7,7 @@ import { exportJWK, exportPKCS8, generateKeyPair, type JWK } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FLAVORS, startSandbox } from '../../fixtures/sandbox/index.js';
 import { FhirClient } from '../../src/http/fhir-client.js';
-import { rejection } from './loopback.js';
+import { rejection } from '../helpers/loopback.js';
 
 let keyDir: string;
 beforeAll(async () => {

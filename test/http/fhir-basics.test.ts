@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { FhirClient, outcomeText } from '../../src/http/fhir-client.js';
-import { closeAll, loopback, outcome, rejection, sendJson } from './loopback.js';
+import { closeAll, loopback, outcome, rejection, sendJson } from '../helpers/loopback.js';
 
 afterEach(closeAll);
 

@@ -6,12 +6,9 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FhirClient, createRequestLog } from '../../src/http/fhir-client.js';
 import { HostLimiter } from '../../src/http/host-limit.js';
-import type { LoadedPlan } from '../../src/model/plan.js';
-import { evaluate } from '../../src/run/runner.js';
-import { MemoryLedger } from '../../src/safety/ledger.js';
 import { startWorld, type World } from '../bidirectional/world.js';
-import { closeAll, loopback, sendJson } from './loopback.js';
-import { CHECK_DEFAULTS } from '../../checks/index.js';
+import { evaluatePlan, testPlan, worldConnection } from '../helpers/run.js';
+import { closeAll, loopback, sendJson } from '../helpers/loopback.js';
 
 /** Counts requests in flight (arrived, not yet answered) and remembers the highest count. */
 function inFlightCounter() {
@@ -142,37 +139,13 @@ describe('a freshness run, every trial at once', () => {
     const [ehr, vendor] = await Promise.all([countingProxy(world.sandbox.fhirBaseUrl, 40), countingProxy(world.vendor.baseUrl, 40)]);
     try {
       const bound = 2;
-      const loaded: LoadedPlan = {
+      const loaded = testPlan([worldConnection(world, 'epic', { ehrBaseUrl: ehr.url, vendorBaseUrl: vendor.url })], {
+        buyer: { name: 'Test Buyer', sites: [{ name: 'Main', system: 'epic' }] },
+        freshness: { trials: 4, timeoutSeconds: 3, realTimeSeconds: 1, nearRealTimeSeconds: 3 },
         file: '/nonexistent/limits.plan.yaml',
-        plan: {
-          version: 1,
-          buyer: { name: 'Test Buyer', sites: [{ name: 'Main', system: 'epic' }] },
-          vendor: { name: 'Test Vendor' },
-          connections: [
-            {
-              system: 'epic',
-              ehr: { fhirBaseUrl: ehr.url, sandbox: true, auth: { type: 'none' } },
-              vendor: { kind: 'fhir', baseUrl: vendor.url, auth: { type: 'none' } },
-              schedule: `Schedule/${world.sandbox.seeded.scheduleIds[0]}`,
-            },
-          ],
-          checks: { ...CHECK_DEFAULTS, freshness: { ...CHECK_DEFAULTS.freshness, trials: 4, timeoutSeconds: 3, realTimeSeconds: 1, nearRealTimeSeconds: 3 } },
-          gate: {},
-          limits: { requestsPerHost: bound },
-        },
-      };
-      const report = await evaluate({
-        loaded,
-        runId: `limits-${process.pid}`,
-        ledger: new MemoryLedger(`limits-${process.pid}`),
-        checks: ['freshness'],
-        allowWrites: true,
-        gate: {},
-        env: {},
-        signal: new AbortController().signal,
-        progress: () => {},
-        toolVersion: '0.0.0-test',
+        extra: { limits: { requestsPerHost: bound } },
       });
+      const { report } = await evaluatePlan(loaded, { runId: `limits-${process.pid}`, checks: ['freshness'], client: {} });
       const statuses = report.checks[0]!.findings.map((f) => [f.id, f.status]);
       // The trials were judged (no error from the bound), and the bound held on both hosts.
       expect(statuses.every(([, s]) => s !== 'error'), JSON.stringify(statuses)).toBe(true);

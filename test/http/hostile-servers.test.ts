@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FhirClient } from '../../src/http/fhir-client.js';
-import { closeAll, loopback, rejection, sendJson } from './loopback.js';
+import { closeAll, loopback, rejection, sendJson } from '../helpers/loopback.js';
 
 afterEach(closeAll);
 

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { redactUrl, SecretScrubber } from '../../src/http/redact.js';
 import { createRequestLog, FhirClient } from '../../src/http/fhir-client.js';
-import { closeAll, loopback, rejection, sendJson } from './loopback.js';
+import { closeAll, loopback, rejection, sendJson } from '../helpers/loopback.js';
 
 afterEach(closeAll);
 

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { FhirClient } from '../../src/http/fhir-client.js';
 import { parseRetryAfter, nextWait } from '../../src/http/retry-after.js';
-import { closeAll, loopback, rejection, sendJson } from './loopback.js';
+import { closeAll, loopback, rejection, sendJson } from '../helpers/loopback.js';
 
 afterEach(closeAll);
 

@@ -7,7 +7,7 @@ import type { AuthHttp } from '../../src/http/auth/credentials.js';
 import { ProbeError } from '../../src/http/types.js';
 import { FhirClient } from '../../src/http/fhir-client.js';
 import { REAL_WORLD } from '../helpers/paths.js';
-import { closeAll } from './loopback.js';
+import { closeAll } from '../helpers/loopback.js';
 import { tokenServer } from './token-server.js';
 import { exportJWK, exportPKCS8, generateKeyPair } from 'jose';
 import { mkdtemp, writeFile } from 'node:fs/promises';

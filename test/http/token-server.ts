@@ -2,7 +2,7 @@
 // authorization server checks: Basic client secrets, or client assertions verified with jose.
 import { importJWK, jwtVerify, decodeProtectedHeader, type JWK } from 'jose';
 import type { ServerResponse } from 'node:http';
-import { loopback, sendJson, type Loopback } from './loopback.js';
+import { loopback, sendJson, type Loopback } from '../helpers/loopback.js';
 
 export interface TokenServerOptions {
   clientId: string;

@@ -6,8 +6,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { SandboxOptions } from '../../fixtures/sandbox/index.js';
 import type { VendorOptions } from '../../fixtures/vendors/index.js';
 import type { CheckId, Finding, FindingId } from '../../src/model/report.js';
-import { earlyFreeSlot, evaluateOnce, planFor, runBookings, slotStatuses, staff, startWorld, taggedWithRun, type Evaluation, type World } from '../bidirectional/world.js';
-import { dropSlotWrites, startEhrProxy, type EhrProxy } from '../vendors/ehr-proxy.js';
+import { earlyFreeSlot, evaluateOnce, planFor, runBookings, slotStatuses, staff, taggedWithRun, type Evaluation, type World } from '../bidirectional/world.js';
+import { dropSlotWrites, startEhrProxy, type EhrProxy } from '../helpers/ehr-proxy.js';
+import { startWorld } from '../helpers/world.js';
 import { evaluateWith, planFor as realPlanFor, staffScriptOperator, startRealWorld } from './world.js';
 
 type Behaviour = 'plain' | 'derived' | 'slot-writes-dropped';
@@ -45,19 +46,17 @@ function runOn(
       key,
       (async () => {
         const sandbox: SandboxOptions = behaviour === 'derived' ? { deriveSlotStatus: true } : {};
-        const world = await startWorld(vendor, sandbox);
+        // Only ehr-check goes through the proxy: the vendor reaches the EHR as before.
+        const answer =
+          behaviour === 'plain' || behaviour === 'derived'
+            ? undefined
+            : { 'slot-writes-dropped': dropSlotWrites, 'no-way-left': dropSlotWritesRefuseBookings, 'bookings-refused': refuseBookings }[behaviour];
+        const world = await startWorld({ vendor, sandbox, ...(answer && { probeProxy: { answer } }) });
         opened.push(world);
         await afterVendor?.(world);
-        let proxy: EhrProxy | undefined;
-        if (behaviour !== 'plain' && behaviour !== 'derived') {
-          // Only ehr-check goes through the proxy: the vendor reaches the EHR as before.
-          const answer = { 'slot-writes-dropped': dropSlotWrites, 'no-way-left': dropSlotWritesRefuseBookings, 'bookings-refused': refuseBookings }[behaviour];
-          proxy = await startEhrProxy(world.sandbox.fhirBaseUrl, { answer });
-          opened.push(proxy);
-        }
         const slotsBefore = await slotStatuses(world.sandbox.fhirBaseUrl);
-        const run = await evaluateOnce(planFor(world, { timeoutSeconds: 3, ...(proxy && { ehrBaseUrl: proxy.fhirBaseUrl }) }), { checks });
-        return { world, proxy, run, slotsBefore };
+        const run = await evaluateOnce(planFor(world, { timeoutSeconds: 3 }), { checks });
+        return { world, proxy: world.probeProxy, run, slotsBefore };
       })(),
     );
   }

@@ -2,8 +2,11 @@
 // availability and books through the EHR's own console, while its facade (DESIGN §5) stays the same and the
 // EHR's FHIR API, the record of truth, shows what it booked.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSandbox, type RunningSandbox } from '../../fixtures/sandbox/index.js';
-import { startVendor, type RunningVendor } from '../../fixtures/vendors/index.js';
+import type { RunningSandbox } from '../../fixtures/sandbox/index.js';
+import type { RunningVendor } from '../../fixtures/vendors/index.js';
+import { BOOKING_SYSTEM } from '../helpers/ehr-truth.js';
+import { startVendorOn } from '../helpers/world.js';
+import { startRealWorld, type RealWorld } from './world.js';
 
 async function call(method: string, url: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: any }> {
   const res = await fetch(url, {
@@ -23,23 +26,21 @@ const booking = (slot: { id: string; start: string; end: string }, key: string) 
   start: slot.start,
   end: slot.end,
   participant: [{ actor: { reference: 'Patient/pt-1-01' }, status: 'accepted' }],
-  identifier: [{ system: 'urn:ehr-check:booking', value: key }],
+  identifier: [{ system: BOOKING_SYSTEM, value: key }],
 });
 
 describe('the deep vendor on the epic flavor', () => {
+  let world: RealWorld;
   let sandbox: RunningSandbox;
   let vendor: RunningVendor;
   let schedule: string;
 
   beforeAll(async () => {
-    sandbox = await startSandbox({ flavor: 'epic' });
-    vendor = await startVendor({ behavior: 'deep', ehrBaseUrl: sandbox.fhirBaseUrl, ehrStaffUrl: sandbox.staffUrl });
+    world = await startRealWorld('epic');
+    ({ sandbox, vendor } = world);
     schedule = sandbox.seeded.scheduleIds[0]!;
   }, 30_000);
-  afterAll(async () => {
-    await vendor?.close();
-    await sandbox?.close();
-  });
+  afterAll(() => world?.close());
 
   it('shows the free slots the EHR’s own screens show, though its FHIR API has no Slot', async () => {
     expect((await call('GET', `${sandbox.fhirBaseUrl}/Slot?schedule=Schedule/${schedule}`)).status).toBe(404);
@@ -70,7 +71,7 @@ describe('the deep vendor on the epic flavor', () => {
   });
 
   it('without the console, the vendor cannot see availability on this EHR at all', async () => {
-    const fhirOnly = await startVendor({ behavior: 'deep', ehrBaseUrl: sandbox.fhirBaseUrl });
+    const fhirOnly = await startVendorOn(sandbox, { behavior: 'deep' });
     try {
       expect((await call('GET', `${fhirOnly.baseUrl}/Slot?schedule=Schedule/${schedule}&status=free`)).status).toBe(502);
     } finally {

@@ -5,12 +5,11 @@
 //                     and the plan's gate requires the bidirectional check: grade A, gate failed;
 // - min-score-zero:   a vendor that fails much, under a gate of `minScore: 0` and nothing required: F, gate passed;
 // - nothing-reachable: no connection answers: not evaluated (no grade), gate failed.
-import { createServer } from 'node:net';
 import { startDemoWorld } from '../../fixtures/demo/scenario.js';
 import type { LoadedPlan } from '../../src/model/plan.js';
 import type { Report } from '../../src/model/report.js';
-import { evaluate } from '../../src/run/runner.js';
-import { MemoryLedger } from '../../src/safety/ledger.js';
+import { evaluatePlan } from '../helpers/run.js';
+import { closedPort } from '../helpers/world.js';
 
 export const HEADLINE_CASES = ['all-pass', 'certification', 'min-score-zero', 'nothing-reachable'] as const;
 export type HeadlineCase = (typeof HEADLINE_CASES)[number];
@@ -19,26 +18,7 @@ export type HeadlineCase = (typeof HEADLINE_CASES)[number];
 const QUICK_FRESHNESS = { trials: 1, timeoutSeconds: 2, realTimeSeconds: 1, nearRealTimeSeconds: 1.5 };
 
 async function run(loaded: LoadedPlan, runId: string): Promise<Report> {
-  return evaluate({
-    loaded,
-    runId,
-    ledger: new MemoryLedger(runId),
-    allowWrites: true,
-    gate: {},
-    env: {},
-    signal: new AbortController().signal,
-    progress: () => {},
-    toolVersion: '0.0.0-test',
-    client: { connectTimeoutMs: 2_000, totalTimeoutMs: 10_000 },
-  });
-}
-
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
+  return (await evaluatePlan(loaded, { runId, client: { connectTimeoutMs: 2_000, totalTimeoutMs: 10_000 } })).report;
 }
 
 export async function headlineReports(): Promise<Record<HeadlineCase, Report>> {

@@ -10,9 +10,8 @@ import { validateReport } from '../../src/contracts/validate.js';
 import type { Report } from '../../src/model/report.js';
 import { formatHtml } from '../../src/report/html.js';
 import { formatTerminal } from '../../src/report/terminal.js';
-import { evaluate } from '../../src/run/runner.js';
-import { MemoryLedger } from '../../src/safety/ledger.js';
 import { REPO } from '../helpers/paths.js';
+import { evaluatePlan } from '../helpers/run.js';
 
 describe('the deep demo vendor without writes', () => {
   let world: DemoWorld;
@@ -20,17 +19,7 @@ describe('the deep demo vendor without writes', () => {
 
   beforeAll(async () => {
     world = await startDemoWorld({ only: ['deep'] });
-    report = await evaluate({
-      loaded: world.plans[0]!.loaded,
-      runId: 'unjudged',
-      ledger: new MemoryLedger('unjudged'),
-      allowWrites: false,
-      gate: {},
-      env: {},
-      signal: new AbortController().signal,
-      progress: () => {},
-      toolVersion: '0.0.0-test',
-    });
+    ({ report } = await evaluatePlan(world.plans[0]!.loaded, { runId: 'unjudged', allowWrites: false, client: {} }));
   }, 60_000);
 
   afterAll(async () => {

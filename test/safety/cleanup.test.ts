@@ -4,8 +4,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSandbox } from '../../fixtures/sandbox/index.js';
-import { startVendor } from '../../fixtures/vendors/index.js';
 import { evaluateOnce, planFor, readEhr, runBookings, searchEhr, slotStatuses, startWorld, taggedWithRun, type World } from '../bidirectional/world.js';
 import { runCli } from '../helpers/cli.js';
 import { startCli, waitUntil } from '../run/cli-process.js';
@@ -68,9 +66,7 @@ describe('after a normal run', () => {
 describe('an EHR that offers no Patient create (athenahealth-like)', () => {
   let world: World;
   beforeAll(async () => {
-    const sandbox = await startSandbox({ flavor: 'athena' });
-    const vendor = await startVendor({ behavior: 'deep', faults: ['duplicate-patients'], ehrBaseUrl: sandbox.fhirBaseUrl, ehrStaffUrl: sandbox.staffUrl });
-    world = { sandbox, vendor, close: async () => (await vendor.close(), await sandbox.close()) };
+    world = await startWorld((sandbox) => ({ behavior: 'deep', faults: ['duplicate-patients'], ehrStaffUrl: sandbox.staffUrl }), { flavor: 'athena' });
   });
   afterAll(() => world?.close());
 

@@ -6,11 +6,12 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { exportJWK, exportPKCS8, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSandbox, type RunningSandbox } from '../../fixtures/sandbox/index.js';
-import { startVendor, type RunningVendor } from '../../fixtures/vendors/index.js';
+import type { RunningSandbox } from '../../fixtures/sandbox/index.js';
+import type { RunningVendor } from '../../fixtures/vendors/index.js';
 import type { Report } from '../../src/model/report.js';
 import { searchEhr } from '../bidirectional/world.js';
 import { runCli, type CliResult } from '../helpers/cli.js';
+import { startWorld, type World } from '../helpers/world.js';
 import { readJson, tempDir, writePlanFile } from '../run/plan-file.js';
 import { startRecordingProxy, type RecordingProxy } from './recording-proxy.js';
 
@@ -51,6 +52,7 @@ async function accessToken(sandbox: RunningSandbox, clientId: string, privateKey
 }
 
 describe('a run against an EHR and a vendor that both require tokens', () => {
+  let world: World;
   let sandbox: RunningSandbox;
   let vendor: RunningVendor;
   let proxy: RecordingProxy;
@@ -64,9 +66,12 @@ describe('a run against an EHR and a vendor that both require tokens', () => {
   beforeAll(async () => {
     const ehrCheck = await backendClient(EHR_CLIENT);
     const vendorBackend = await backendClient(VENDOR_CLIENT);
-    sandbox = await startSandbox({ flavor: 'generic', requireAuth: true, clients: [ehrCheck.registration, vendorBackend.registration] });
-    vendorEhrToken = await accessToken(sandbox, VENDOR_CLIENT, vendorBackend.privateKey);
-    vendor = await startVendor({ behavior: 'deep', ehrBaseUrl: sandbox.fhirBaseUrl, ehrToken: vendorEhrToken, token: vendorToken });
+    world = await startWorld({
+      sandbox: { requireAuth: true, clients: [ehrCheck.registration, vendorBackend.registration] },
+      beforeVendor: async (ehr) => void (vendorEhrToken = await accessToken(ehr, VENDOR_CLIENT, vendorBackend.privateKey)),
+      vendor: () => ({ behavior: 'deep', ehrToken: vendorEhrToken, token: vendorToken }),
+    });
+    ({ sandbox, vendor } = world);
     proxy = await startRecordingProxy(sandbox.origin);
 
     dir = await tempDir('secrets');
@@ -87,8 +92,7 @@ describe('a run against an EHR and a vendor that both require tokens', () => {
 
   afterAll(async () => {
     await proxy?.close();
-    await vendor?.close();
-    await sandbox?.close();
+    await world?.close();
   });
 
   /** Every secret and name that must never be printed or written. */

@@ -1,22 +1,17 @@
 // The deep vendor on an EHR that accepts overbooking: when the EHR gives the slot away between the vendor's
 // check and its write, the vendor withdraws its booking and refuses, so the EHR never holds two.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSandbox, type RunningSandbox } from '../../fixtures/sandbox/index.js';
-import { startVendor, type RunningVendor } from '../../fixtures/vendors/index.js';
-import { startEhrProxy, type EhrProxy } from './ehr-proxy.js';
-import { book, ehrBookings, ehrPatient, entries, fhir, someFreeSlots, type World } from './world.js';
+import type { RunningSandbox } from '../../fixtures/sandbox/index.js';
+import type { ProxyOptions } from '../helpers/ehr-proxy.js';
+import { book, ehrBookings, ehrPatient, entries, fhir, someFreeSlots, startWorld, type World } from './world.js';
 
 describe('deep vendor, slot taken in the EHR mid-booking (overbooking EHR)', () => {
-  let sandbox: RunningSandbox;
-  let proxy: EhrProxy;
-  let vendor: RunningVendor;
   let world: World;
   let takeSlot: string | undefined;
 
   beforeAll(async () => {
-    sandbox = await startSandbox({ flavor: 'generic', seed: 3, allowOverbooking: true });
     // Just before the vendor's write reaches the EHR, a staff member books the same slot at the EHR's desk.
-    proxy = await startEhrProxy(sandbox.fhirBaseUrl, {
+    const takenAtTheDesk = (sandbox: RunningSandbox): ProxyOptions => ({
       beforeForward: async (method, path) => {
         if (method !== 'POST' || !path.endsWith('/Appointment') || !takeSlot) return;
         const slot = takeSlot;
@@ -31,15 +26,10 @@ describe('deep vendor, slot taken in the EHR mid-booking (overbooking EHR)', () 
         if (res.status !== 201) throw new Error(`staff booking answered ${res.status}`);
       },
     });
-    vendor = await startVendor({ behavior: 'deep', ehrBaseUrl: proxy.fhirBaseUrl });
-    world = { sandbox, vendor, ehrUrl: sandbox.fhirBaseUrl, vendorUrl: vendor.baseUrl, close: async () => {} };
+    world = await startWorld({ behavior: 'deep' }, { seed: 3, allowOverbooking: true }, takenAtTheDesk);
   });
 
-  afterAll(async () => {
-    await vendor.close();
-    await proxy.close();
-    await sandbox.close();
-  });
+  afterAll(() => world?.close());
 
   it('withdraws its booking and answers 409; the EHR holds only the staff booking', async () => {
     const patientId = await ehrPatient(world, 'race-verify');
@@ -48,7 +38,7 @@ describe('deep vendor, slot taken in the EHR mid-booking (overbooking EHR)', () 
     const answer = await book(world, slot!, patientId, 'race-verify');
     expect(answer.status).toBe(409);
     expect((await ehrBookings(world, 'race-verify')).filter((a) => a.status !== 'cancelled')).toHaveLength(0);
-    const onSlot = entries((await fhir(`${sandbox.fhirBaseUrl}/Appointment?slot=Slot/${slot!.id}`)).body).filter((a: any) => a.status === 'booked');
+    const onSlot = entries((await fhir(`${world.ehrUrl}/Appointment?slot=Slot/${slot!.id}`)).body).filter((a: any) => a.status === 'booked');
     expect(onSlot).toHaveLength(1);
   });
 

@@ -2,9 +2,9 @@
 // will not take a Subscription.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type RunningSandbox } from '../../fixtures/sandbox/index.js';
-import { startVendor, type RunningVendor } from '../../fixtures/vendors/index.js';
-import { startEhrProxy, type EhrProxy } from './ehr-proxy.js';
-import { book, ehrPatient, freeSlots, ids, sleep, someFreeSlots, staff, waitFor, type Slot, type World } from './world.js';
+import type { RunningVendor } from '../../fixtures/vendors/index.js';
+import { startEhrProxy, type EhrProxy } from '../helpers/ehr-proxy.js';
+import { book, ehrPatient, freeSlots, ids, sleep, someFreeSlots, staff, startVendorOn, waitFor, type Slot, type World } from './world.js';
 
 describe('deep vendor with push', () => {
   let sandbox: RunningSandbox;
@@ -15,8 +15,8 @@ describe('deep vendor with push', () => {
 
   async function pushWorld(proxy: EhrProxy, fallbackMs: number): Promise<World & { running: RunningVendor }> {
     // syncIntervalMs is the fallback poll: set long, so anything seen sooner came by push.
-    const running = await startVendor({ behavior: 'deep', push: true, syncIntervalMs: fallbackMs, ehrBaseUrl: proxy.fhirBaseUrl });
-    return { sandbox, vendor: running, running, ehrUrl: sandbox.fhirBaseUrl, vendorUrl: running.baseUrl, close: () => running.close() };
+    const world = await startVendorOn(sandbox, { behavior: 'deep', push: true, syncIntervalMs: fallbackMs }, proxy.fhirBaseUrl);
+    return { ...world, running: world.vendor };
   }
 
   const shows = (world: World, slot: Slot) => async () =>

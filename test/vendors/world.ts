@@ -1,12 +1,14 @@
 // A small world for vendor tests: one EHR sandbox (generic flavor), one reference vendor in front of it,
 // and plain FHIR JSON helpers to ask either of them. The EHR is always the record of truth.
-import { startSandbox, type RunningSandbox, type SandboxOptions } from '../../fixtures/sandbox/index.js';
-import { startVendor, type RunningVendor, type VendorOptions } from '../../fixtures/vendors/index.js';
+import type { RunningSandbox, SandboxOptions } from '../../fixtures/sandbox/index.js';
+import type { RunningVendor } from '../../fixtures/vendors/index.js';
+import { BOOKING_SYSTEM, RUN_TAG, staff as staffAt } from '../helpers/ehr-truth.js';
+import { startWorld as startTestWorld, startVendorOn as startVendorOnSandbox, type VendorSpec, type WorldOptions } from '../helpers/world.js';
 
-export const BOOKING_SYSTEM = 'urn:ehr-check:booking';
+export { BOOKING_SYSTEM } from '../helpers/ehr-truth.js';
 export const PATIENT_SYSTEM = 'urn:ehr-check:test-patient';
 export const RUN_META = {
-  tag: [{ system: 'urn:ehr-check:run', code: 'vendor-test' }],
+  tag: [{ system: RUN_TAG, code: 'vendor-test' }],
   security: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-ActReason', code: 'HTEST' }],
 };
 
@@ -46,31 +48,20 @@ export interface World {
   close(): Promise<void>;
 }
 
-export async function startWorld(vendor: Omit<VendorOptions, 'ehrBaseUrl'>, sandboxOptions: SandboxOptions = {}): Promise<World> {
-  const sandbox = await startSandbox({ flavor: 'generic', ...sandboxOptions });
-  let running: RunningVendor;
-  try {
-    running = await startVendor({ ...vendor, ehrBaseUrl: sandbox.fhirBaseUrl });
-  } catch (err) {
-    await sandbox.close();
-    throw err;
-  }
-  return {
-    sandbox,
-    vendor: running,
-    ehrUrl: sandbox.fhirBaseUrl,
-    vendorUrl: running.baseUrl,
-    close: async () => {
-      await running.close();
-      await sandbox.close();
-    },
-  };
+/** A world of the shared test kind, with the two base URLs these tests ask at. */
+function withUrls(world: Omit<World, 'ehrUrl' | 'vendorUrl'>): World {
+  return Object.assign(world, { ehrUrl: world.sandbox.fhirBaseUrl, vendorUrl: world.vendor.baseUrl });
+}
+
+/** `vendorProxy`: the vendor reaches the EHR through a proxy with these options. */
+export async function startWorld(vendor: VendorSpec, sandbox: SandboxOptions = {}, vendorProxy?: WorldOptions['vendorProxy']): Promise<World> {
+  return withUrls(await startTestWorld({ vendor, sandbox, ...(vendorProxy && { vendorProxy }) }));
 }
 
 /** Another vendor on a running sandbox, as a world of its own (closing it closes only the vendor). */
-export async function startVendorOn(sandbox: RunningSandbox, vendor: Omit<VendorOptions, 'ehrBaseUrl'>): Promise<World> {
-  const running = await startVendor({ ...vendor, ehrBaseUrl: sandbox.fhirBaseUrl });
-  return { sandbox, vendor: running, ehrUrl: sandbox.fhirBaseUrl, vendorUrl: running.baseUrl, close: () => running.close() };
+export async function startVendorOn(sandbox: RunningSandbox, vendor: VendorSpec, ehrBaseUrl?: string): Promise<World> {
+  const running = await startVendorOnSandbox(sandbox, vendor, ehrBaseUrl);
+  return withUrls({ sandbox, vendor: running, close: () => running.close() });
 }
 
 export function entries<T = any>(bundle: { entry?: Array<{ resource?: T }> } | undefined): T[] {
@@ -164,10 +155,8 @@ export async function ehrPatient(world: World, value: string): Promise<string> {
   return res.body.id as string;
 }
 
-export async function staff(world: World, action: 'block' | 'free', slotId: string): Promise<void> {
-  const res = await fetch(`${world.sandbox.staffUrl}/slots/${slotId}/${action}`, { method: 'POST', signal: AbortSignal.timeout(10_000) });
-  await res.text();
-  if (res.status !== 200) throw new Error(`staff ${action} answered ${res.status}`);
+export function staff(world: World, action: 'block' | 'free', slotId: string): Promise<void> {
+  return staffAt(world.sandbox, action, slotId);
 }
 
 /** Re-asks `read` every `everyMs` until `done` holds or `timeoutMs` passes; returns the last value and when. */
