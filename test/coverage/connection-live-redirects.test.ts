@@ -2,19 +2,9 @@
 // credentials never go), and searches answered 200 with something other than a searchset Bundle.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AuthConfig } from '../../src/model/plan.js';
-import { closeServers, connection, FHIR_PATH, probeOne, serve, sendJson, serveEhr, serveVendor, type TestServer } from './world.js';
+import { closeServers, connection, FHIR_PATH, probeOne, R4_MINIMAL, serve, sendJson, serveEhr, serveVendor, type TestServer } from './world.js';
 
 afterEach(closeServers);
-
-const R4_MINIMAL = {
-  resourceType: 'CapabilityStatement',
-  status: 'active',
-  kind: 'instance',
-  fhirVersion: '4.0.1',
-  format: ['json'],
-  software: { name: 'Loopback EHR' },
-  rest: [{ mode: 'server', resource: [{ type: 'Slot', interaction: [{ code: 'read' }, { code: 'search-type' }] }] }],
-};
 
 const BEARER: AuthConfig = { type: 'bearer', tokenEnv: 'EHR_TOKEN' };
 const TOKEN = 'home-only-token-6502';

@@ -10,19 +10,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { coverage } from '../../checks/coverage.js';
 import type { LiveEvidence } from '../../src/probes/connection-live.js';
 import { CAPABILITY_FILES, loadCapability, type CapabilityFile } from '../capability/real-world.js';
-import { closeServers, connection, FHIR_PATH, probeOne, sendJson, serveEhr, serveVendor } from './world.js';
+import { closeServers, connection, FHIR_PATH, probeOne, R4_MINIMAL, sendJson, serveEhr, serveVendor } from './world.js';
 
 afterEach(closeServers);
-
-const R4_MINIMAL = {
-  resourceType: 'CapabilityStatement',
-  status: 'active',
-  kind: 'instance',
-  fhirVersion: '4.0.1',
-  format: ['json'],
-  software: { name: 'Loopback EHR' },
-  rest: [{ mode: 'server', resource: [{ type: 'Slot', interaction: [{ code: 'read' }, { code: 'search-type' }] }] }],
-};
 
 interface Expected {
   status: 'pass' | 'fail';

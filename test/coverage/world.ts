@@ -12,6 +12,17 @@ import { contextsFor, testPlan } from '../helpers/run.js';
 
 export const FHIR_PATH = '/fhir/R4';
 
+/** The smallest R4 CapabilityStatement a loopback EHR answers `/metadata` with: Slot read and search. */
+export const R4_MINIMAL = {
+  resourceType: 'CapabilityStatement',
+  status: 'active',
+  kind: 'instance',
+  fhirVersion: '4.0.1',
+  format: ['json'],
+  software: { name: 'Loopback EHR' },
+  rest: [{ mode: 'server', resource: [{ type: 'Slot', interaction: [{ code: 'read' }, { code: 'search-type' }] }] }],
+};
+
 export interface TestServer {
   origin: string;
   /** Request lines as they arrived (`GET /fhir/R4/metadata`), with the Authorization header if any. */
