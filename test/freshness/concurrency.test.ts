@@ -114,6 +114,16 @@ describe('the slot pool, taken by trials at once', () => {
       first.pool.giveBack((await world.ctx.ehr.read('Slot', first.ids[1]!)) as never);
       await waiting;
       expect(fourth).toBe(first.ids[1]);
+      // A person's trials keep their slots: once every lent slot is retired, a waiting take stops waiting and says so.
+      const dry = new SlotPool(slots.slice(0, 1) as never, 5);
+      await dry.take(world.ctx);
+      const stuck = dry.take(world.ctx).then(
+        () => 'handed out',
+        (error: Error) => error.message,
+      );
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      dry.retire();
+      expect(await stuck).toMatch(/no slot left/);
     } finally {
       await world.close();
     }

@@ -52,20 +52,30 @@ export async function measureEhrToVendorByPerson(ctx: ConnectionContext, run: Tr
   };
 
   let held: Held | undefined;
+  // Slots this trial took from the pool: each is retired when the trial lets go of it, the rest at the end.
+  let taken = 0;
+  const letGo = (): undefined => {
+    if (taken > 0) {
+      taken -= 1;
+      run.pool.retire();
+    }
+    return undefined;
+  };
   try {
     for (let i = 0; i < run.settings.trials && !ctx.signal.aborted; i++) {
       run.progress('EHR → vendor (by a person at the EHR)', i);
       await sleep(rec.offsetsMs[i]!, ctx.signal);
       if (held && (await vendorSees(ctx, held.slot)) === 'not-free') {
         const undo = undoOf(held);
-        held = undefined;
+        held = letGo();
         const { kept } = await measure(undo, 'free', byBooking ? 'operator-cancel' : 'operator-free-slot');
         if (!kept) break;
         continue;
       }
       if (held) steps.push((await personChange(ctx, undoOf(held))).record);
-      held = undefined;
+      if (held) held = letGo();
       const { slot, premise } = await run.pool.takeConfirmed(ctx);
+      taken += 1;
       rec.premises.push(premise);
       const label = byBooking ? 'operator-book-slot' : 'operator-block-slot';
       const request: ChangeRequest = byBooking
@@ -79,13 +89,15 @@ export async function measureEhrToVendorByPerson(ctx: ConnectionContext, run: Tr
       if (!kept) break;
       if (!seen) {
         const undo = undoOf(held);
-        held = undefined;
+        held = letGo();
         steps.push((await personChange(ctx, undo)).record);
       }
     }
   } finally {
     // Best effort; whatever stays is asked for again by the run's cleanup.
     if (held) await personChange(ctx, undoOf(held)).then((c) => steps.push(c.record), () => undefined);
+    // A person's changed slots are not lent out again; the concurrent trials waiting on the pool must not wait for them.
+    for (; taken > 0; taken--) run.pool.retire();
   }
   if (ctx.signal.aborted) rec.interrupted = true;
   return rec.data({ operatorSteps: steps });

@@ -73,6 +73,12 @@ export class SlotPool implements SlotSource {
     this.wake?.();
   }
 
+  /** A trial is done with its slot and keeps it out of the pool (a person's trials): nobody waits for it any more. */
+  retire(): void {
+    this.lent = Math.max(0, this.lent - 1);
+    this.wake?.();
+  }
+
   private async next(ctx: ConnectionContext): Promise<TakenSlot> {
     for (;;) {
       while (this.queue.length > 0) {
