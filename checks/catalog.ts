@@ -1,6 +1,6 @@
-// Every check's id and findings as plain data: the one list of finding ids and titles. Each check's definition
-// takes its findings from here, and the report model reads its id types from here, not from the registry: the
-// registry imports the checks, which read the probes' evidence types, and the ids must not drag those along.
+// What every check is, as plain data: id, title, description, default weight, findings and plan settings. Each
+// check's definition spreads its entry, and the report model and the plan schema read from here, not from the
+// registry: the registry imports the checks, which read the probes' evidence types, and these must not drag them along.
 // A new check adds its entry here (in report order) as well as its file and its line in checks/index.ts.
 
 /** One finding a check can produce. */

@@ -10,7 +10,7 @@ import { CHECK_IDS } from './catalog.js';
 export const CHECKS = [bidirectional, coverage, freshness] as const;
 
 export type Check = (typeof CHECKS)[number];
-// The ids and their types live with the findings' data (checks/findings.ts); the registry re-exports them.
+// The ids and their types live with the checks' data (checks/catalog.ts); the registry re-exports them.
 export {
   ALL_FINDING_IDS,
   CHECK_DEFAULTS,
@@ -24,9 +24,6 @@ export {
   type PlanCheckSettings,
 } from './catalog.js';
 
-// The registry and the findings' data must list the same checks in the same order.
-if (CHECKS.map((c) => c.id).join() !== CHECK_IDS.join()) throw new Error('checks/index.ts and checks/findings.ts list different checks');
+// The registry and the catalog must list the same checks in the same order.
+if (CHECKS.map((c) => c.id).join() !== CHECK_IDS.join()) throw new Error('checks/index.ts and checks/catalog.ts list different checks');
 
-export function checkById(id: string): Check | undefined {
-  return CHECKS.find((c) => c.id === id);
-}

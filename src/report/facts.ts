@@ -12,8 +12,6 @@ export function worstStatus(statuses: Status[]): Status | null {
   return statuses.reduce<Status | null>((worst, s) => (worst === null || severity(s) > severity(worst) ? s : worst), null);
 }
 
-export const verdictWord = (report: Report): 'PASS' | 'FAIL' => (report.gate.passed ? 'PASS' : 'FAIL');
-
 /** 46.3/100: one decimal, as scoring rounds it. */
 export const scoreText = (report: Report): string =>
   report.score === null ? 'no score' : `${Math.round(report.score * 10) / 10}/100`;
