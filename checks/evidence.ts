@@ -27,6 +27,10 @@ export interface ConnectionEvidence {
   probes: Partial<ProbeEvidence>;
   /** How each finding could be judged on this EHR, and the undeclared searches tried (absent: not read). */
   methods?: Record<FindingId, FindingMethod>;
+  /** The vendor's side: how each finding that asks something of the vendor could be done with its kind. */
+  vendorMethods?: Partial<Record<FindingId, FindingMethod>>;
+  /** The plan's `vendor.kind` for this connection. */
+  vendorKind?: string;
   verification?: Verification;
 }
 

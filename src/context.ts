@@ -38,6 +38,8 @@ export interface ConnectionContext {
   verification?: Verification;
   /** How each finding can be judged on this EHR (api, operator, impossible); absent: everything by API. */
   methods?: Record<FindingId, FindingMethod>;
+  /** How each finding that asks something of the vendor can be done on the vendor's side (src/vendor/methods.ts). */
+  vendorMethods?: Partial<Record<FindingId, FindingMethod>>;
   /** Who makes the EHR-side changes its API cannot make: a person at a terminal, a script, or nobody. */
   operator?: Operator;
   /** The last reading of free slots a person made (or why they did not), reused by later probes of the run. */

@@ -10,9 +10,9 @@ const NOISE = new Set(['oneOf', 'anyOf', 'allOf', 'if', 'not', 'then', 'else']);
 
 type Translation = { field: string; message: string } | undefined;
 
-function branchTypes(union: JsonSchema): string[] {
+function branchTypes(union: JsonSchema, tag: string): string[] {
   const branches = (union.oneOf ?? []) as JsonSchema[];
-  return branches.map((b) => String(((b.properties as Record<string, JsonSchema>)?.type ?? {}).const));
+  return branches.map((b) => String(((b.properties as Record<string, JsonSchema>)?.[tag] ?? {}).const));
 }
 
 function describeRequired(parent: JsonSchema, missing: string): string {
@@ -44,8 +44,8 @@ function translate(e: ErrorObject): Translation {
       return { field: at + pointer(key), message: describeUnknown(parent, key) };
     }
     case 'discriminator': {
-      const options = branchTypes(parent).join(', ');
       const tag = String(e.params.tag);
+      const options = branchTypes(parent, tag).join(', ');
       const value = (e.data as Record<string, unknown> | undefined)?.[tag];
       if (value === undefined) return { field: at, message: `needs ${tag}: one of ${options}` };
       return { field: at + pointer(tag), message: `must be one of: ${options}${got(at, value)}` };

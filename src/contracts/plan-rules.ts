@@ -3,7 +3,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import type { InputProblem } from '../errors.js';
 import { CHECK_IDS, type CheckId } from '../../checks/catalog.js';
-import type { AuthConfig, Connection, Plan } from '../model/plan.js';
+import type { AuthConfig, Connection, Plan, VendorEndpoint } from '../model/plan.js';
 import { CHECK_DEFAULTS, LIMIT_DEFAULTS } from './defaults.js';
 import { unknownSystemProblems } from './system-rules.js';
 
@@ -54,6 +54,12 @@ export function planRuleProblems(input: PlanInput, plan: Plan, file: string): In
   return problems;
 }
 
+function vendorWithAbsolutePaths(vendor: VendorEndpoint, dir: string): VendorEndpoint {
+  if (vendor.kind === 'fhir') return { ...vendor, auth: resolveAuth(vendor.auth, dir) };
+  if (vendor.kind === 'http') return { ...vendor, auth: resolveAuth(vendor.auth, dir), mapping: isAbsolute(vendor.mapping) ? vendor.mapping : resolve(dir, vendor.mapping) };
+  return { ...vendor };
+}
+
 function resolveAuth(auth: AuthConfig, dir: string): AuthConfig {
   return auth.type === 'backend-services' ? { ...auth, privateKeyFile: resolve(dir, auth.privateKeyFile) } : auth;
 }
@@ -64,7 +70,7 @@ export function withAbsolutePaths(plan: Plan, dir: string): Plan {
   const connections: Connection[] = plan.connections.map((c) => ({
     ...c,
     ehr: { ...c.ehr, auth: resolveAuth(c.ehr.auth, dir) },
-    vendor: { ...c.vendor, auth: resolveAuth(c.vendor.auth, dir) },
+    vendor: vendorWithAbsolutePaths(c.vendor, dir),
   }));
   const resolved: Plan = { ...plan, vendor: { ...plan.vendor }, connections };
   if (plan.vendor.manifest !== undefined) resolved.vendor.manifest = at(plan.vendor.manifest);

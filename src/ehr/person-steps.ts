@@ -28,6 +28,12 @@ export function plannedSkip(ctx: ConnectionContext, id: FindingId, what: 'checke
   if (planned?.method === 'operator' && !ctx.operator?.available) {
     return { kind: 'skipped', reason: `${ctx.operator?.unavailableReason ?? NO_OPERATOR_REASON} (${planned.reason})` };
   }
+  // The vendor's side: what its kind cannot be asked, or a person using its product when nobody can be asked.
+  const vendor = ctx.vendorMethods?.[id];
+  if (vendor?.method === 'impossible') return { kind: 'skipped', reason: `cannot be ${what} with this vendor: ${vendor.reason}` };
+  if (vendor?.method === 'operator' && !ctx.operator?.available) {
+    return { kind: 'skipped', reason: `needs a person to use the vendor's product: run in a terminal, or give --operator-script (${vendor.reason})` };
+  }
   return undefined;
 }
 

@@ -1,5 +1,6 @@
 // A plan as YAML a person will keep editing: short comments on the keys that need one, compact one-line maps
 // where they read better. Pure: plan in, text out.
+import { vendorAuth } from '../vendor/endpoint.js';
 import { Document, isMap, isScalar, isSeq, type Pair, type YAMLMap } from 'yaml';
 import type { AuthConfig, Plan } from '../model/plan.js';
 
@@ -62,7 +63,7 @@ function visit(node: unknown, path: string[]): void {
 
 /** The files a plan names, as written in it (relative to the plan): the manifest, the registry, key files. */
 export function namedFiles(plan: Plan): string[] {
-  const auths: AuthConfig[] = plan.connections.flatMap((c) => [c.ehr.auth, c.vendor.auth]);
+  const auths: AuthConfig[] = plan.connections.flatMap((c) => [c.ehr.auth, ...(vendorAuth(c.vendor) ? [vendorAuth(c.vendor)!] : [])]);
   const keys = auths.flatMap((a) => (a.type === 'backend-services' ? [a.privateKeyFile] : []));
   return [...new Set([plan.vendor.manifest, plan.certifications, ...keys].filter((f): f is string => Boolean(f)))];
 }
@@ -73,7 +74,7 @@ export function namedFiles(plan: Plan): string[] {
  * has already done is not asked of them again.
  */
 export function nextSteps(plan: Plan, planPath: string, exists: (file: string) => boolean = () => false): string[] {
-  const auths: AuthConfig[] = plan.connections.flatMap((c) => [c.ehr.auth, c.vendor.auth]);
+  const auths: AuthConfig[] = plan.connections.flatMap((c) => [c.ehr.auth, ...(vendorAuth(c.vendor) ? [vendorAuth(c.vendor)!] : [])]);
   const envs = [
     ...new Set(auths.flatMap((a) => (a.type === 'bearer' ? [a.tokenEnv] : a.type === 'client-credentials' ? [a.secretEnv] : []))),
   ];

@@ -34,8 +34,41 @@ export interface Connection {
   system: string;
   custom?: boolean;
   ehr: { fhirBaseUrl: string; sandbox?: boolean; auth: AuthConfig };
-  vendor: { kind: 'fhir'; baseUrl: string; auth: AuthConfig };
+  vendor: VendorEndpoint;
   schedule?: string;
+}
+
+/** How the vendor is reached, by `kind` (src/contracts/schemas/vendor-endpoint.ts; docs/vendor-contract.md). */
+export type VendorEndpoint = FhirVendorEndpoint | HttpVendorEndpoint | PersonVendorEndpoint | SchedulingLinksVendorEndpoint;
+
+export interface FhirVendorEndpoint {
+  kind: 'fhir';
+  baseUrl: string;
+  auth: AuthConfig;
+}
+
+export interface HttpVendorEndpoint {
+  kind: 'http';
+  baseUrl: string;
+  auth: AuthConfig;
+  /** The mapping file; absolute once the plan is loaded. */
+  mapping: string;
+  params?: Record<string, string | number>;
+}
+
+export interface PersonVendorEndpoint {
+  kind: 'person';
+  channel: { type: 'phone' | 'chat' | 'sms' | 'web'; address: string };
+  /** How to name the schedule to the product ("Dr. Lee"). */
+  practitioner?: string;
+}
+
+export interface SchedulingLinksVendorEndpoint {
+  kind: 'scheduling-links';
+  manifestUrl: string;
+  /** The feed's Schedule standing for the EHR's schedule (id or `Schedule/{id}`). */
+  schedule?: string;
+  minPollSeconds?: number;
 }
 
 export interface CheckSettings {

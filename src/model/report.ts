@@ -1,6 +1,6 @@
 // The report's types: docs/report.md. Stable fields are marked; add fields freely, never rename these within 1.x.
 
-export const REPORT_SCHEMA_VERSION = '1.1';
+export const REPORT_SCHEMA_VERSION = '1.2';
 
 export type Status = 'pass' | 'warn' | 'fail' | 'error' | 'skip';
 
@@ -52,6 +52,9 @@ export interface Gate {
 export interface ConnectionSummary {
   system: string;
   ehrBaseUrl: string;
+  /** Since 1.2: how the vendor was reached (`fhir`, `http`, `person`, `scheduling-links`); a 1.0 or 1.1 report lacks it: `fhir`. */
+  vendorKind?: string;
+  /** Where the vendor was reached: its API's base URL, its feed's manifest URL, or the person's channel address. */
   vendorBaseUrl: string;
   live: boolean;
   [extra: string]: unknown;

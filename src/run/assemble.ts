@@ -1,5 +1,6 @@
 // The run's last step: the judged checks scored and gated, the cleanup's account, and the report around them.
 // Pure: it reads what the earlier steps produced and the clock's two timestamps it is given.
+import { vendorAddress } from '../vendor/endpoint.js';
 import { coverageMatrix, type CoverageInput } from '../../checks/coverage.js';
 import type { RunEvidence } from '../../checks/evidence.js';
 import type { LoadedPlan } from '../model/plan.js';
@@ -48,7 +49,8 @@ export function assembleReport(a: AssembleInput): Report {
       return {
         system: ctx.key,
         ehrBaseUrl: ctx.connection.ehr.fhirBaseUrl,
-        vendorBaseUrl: ctx.connection.vendor.baseUrl,
+        vendorKind: ctx.connection.vendor.kind,
+        vendorBaseUrl: vendorAddress(ctx.connection.vendor),
         live: l.live,
         schedule: ctx.schedule ?? null,
         sandbox: Boolean(ctx.connection.ehr.sandbox),

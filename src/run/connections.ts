@@ -56,7 +56,7 @@ export function buildContexts(options: ContextOptions): ConnectionContext[] {
       key,
       connection,
       ehr: new FhirClient({ ...common, name: 'EHR', baseUrl: connection.ehr.fhirBaseUrl, auth: connection.ehr.auth }),
-      vendor: openVendorChannel(connection.vendor, common),
+      vendor: openVendorChannel(connection.vendor, { ...common, runId: options.runId, connection: key, ...(options.operator && { operator: options.operator }) }),
       runId: options.runId,
       keys: runKeys,
       writesAllowed: blocked === undefined,

@@ -5,6 +5,7 @@ import type { ConnectionEvidence, ProbeEvidence, RunEvidence } from '../../check
 import { CHECKS, type CheckId } from '../../checks/index.js';
 import type { EvidenceNeed } from '../../checks/types.js';
 import { planFindingMethods } from '../capability/methods.js';
+import { vendorFindingMethods } from '../vendor/methods.js';
 import { verifiedCapability } from '../capability/verified.js';
 import { gatherConnectionLive } from '../probes/connection-live.js';
 import type { ConnectionContext } from '../context.js';
@@ -73,7 +74,7 @@ async function gatherConnection(ctx: ConnectionContext, signal: AbortSignal, set
   const gathered: Partial<ProbeEvidence> = {};
   const evidence = (crash?: string): ConnectionEvidence => {
     const reason = crash ?? notLiveReason(live);
-    return { key: ctx.key, system: ctx.connection.system, live, ...(reason !== undefined && { notProbedReason: reason }), probes: gathered, methods: ctx.methods, verification: ctx.verification };
+    return { key: ctx.key, system: ctx.connection.system, live, ...(reason !== undefined && { notProbedReason: reason }), probes: gathered, methods: ctx.methods, vendorMethods: ctx.vendorMethods, vendorKind: ctx.vendor.kind, verification: ctx.verification };
   };
   if (!live.live) return evidence();
   if (signal.aborted) return evidence(INTERRUPTED);
@@ -86,6 +87,7 @@ async function gatherConnection(ctx: ConnectionContext, signal: AbortSignal, set
       ctx.capability = verifiedCapability(live.capability, ctx.verification);
       ctx.methods = planFindingMethods(ctx.capability, ctx.verification);
     }
+    ctx.vendorMethods = vendorFindingMethods(ctx.vendor.can, ctx.vendor.kind);
     for (const kind of probes) {
       if (signal.aborted) return evidence(INTERRUPTED);
       ctx.progress(GATHERERS[kind].progress(settings));

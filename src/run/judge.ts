@@ -41,9 +41,13 @@ function withMethods(findings: Finding[], evidence: RunEvidence): Finding[] {
   return findings.map((f) => {
     const connection = f.connection === undefined ? undefined : connections.get(f.connection);
     const planned = connection?.methods?.[f.id];
-    if (!planned || !EHR_PROBED_FINDINGS.has(f.id)) return f;
+    const vendor = connection?.vendorMethods?.[f.id as FindingId];
+    if (!EHR_PROBED_FINDINGS.has(f.id) || (!planned && !vendor)) return f;
     // Declared vs verified, where a search the finding needed was not declared and was tried.
     const basis = capabilityBasis(f.id as FindingId, connection?.verification);
-    return { ...f, evidence: { method: planned.method, methodReason: planned.reason, via: planned.via, ...(basis && { capabilityBasis: basis }), ...f.evidence } };
+    const ehrSide = planned && { method: planned.method, methodReason: planned.reason, via: planned.via, ...(basis && { capabilityBasis: basis }) };
+    // The vendor's side of how it was judged: by its API, by a person using its product, or not at all.
+    const vendorSide = vendor && { vendorKind: connection?.vendorKind, vendorMethod: vendor.method, vendorMethodReason: vendor.reason };
+    return { ...f, evidence: { ...ehrSide, ...vendorSide, ...f.evidence } };
   });
 }

@@ -2,6 +2,7 @@
 // key the plan names can be read and fits its algorithm, and the CHPL export file (if any) is there. A key that
 // cannot sign would otherwise surface only as a connection error after minutes of probing, and the fix is on
 // this machine, not at the EHR.
+import { vendorAuth } from '../vendor/endpoint.js';
 import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
@@ -17,7 +18,7 @@ export async function keyFileProblems(loaded: LoadedPlan, cwd: string): Promise<
   const problems: InputProblem[] = [];
   const sides: Array<['ehr' | 'vendor', (i: number) => AuthConfig]> = [
     ['ehr', (i) => loaded.plan.connections[i]!.ehr.auth],
-    ['vendor', (i) => loaded.plan.connections[i]!.vendor.auth],
+    ['vendor', (i) => vendorAuth(loaded.plan.connections[i]!.vendor) ?? { type: 'none' }],
   ];
   for (let i = 0; i < loaded.plan.connections.length; i++) {
     for (const [side, authOf] of sides) {

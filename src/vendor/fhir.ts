@@ -5,12 +5,14 @@ import type { FhirClient } from '../http/fhir-client.js';
 import { searchsetProblem } from '../http/searchset.js';
 import type { FhirResponse } from '../http/types.js';
 import type { Slot } from '../model/fhir.js';
-import type { SlotWindow, VendorChannel, VendorLiveness } from './channel.js';
+import type { SlotWindow, VendorAbilities, VendorChannel, VendorLiveness } from './channel.js';
 import { vendorOutcome, type VendorAnswer } from './outcome.js';
+
+const API = { by: 'api' } as const;
 
 export class FhirVendorChannel implements VendorChannel {
   readonly kind = 'fhir';
-  readonly can = { freeSlots: true, book: true, findBooking: true, registerPatient: true };
+  readonly can: VendorAbilities = { freeSlots: API, book: API, bookingKey: true, findBooking: API, registerPatient: API };
 
   constructor(private readonly client: FhirClient) {}
 

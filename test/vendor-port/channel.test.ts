@@ -30,8 +30,9 @@ describe('vendor outcomes', () => {
 
 describe('one adapter per vendor kind', () => {
   it('the adapters are exactly the plan schema\'s vendor.kind enum', () => {
-    const kinds = (PLAN_SCHEMA as { properties: { connections: { items: { properties: { vendor: { properties: { kind: { enum: string[] } } } } } } } })
-      .properties.connections.items.properties.vendor.properties.kind.enum;
+    const branches = (PLAN_SCHEMA as { properties: { connections: { items: { properties: { vendor: { oneOf: Array<{ properties: { kind: { const: string } } }> } } } } } })
+      .properties.connections.items.properties.vendor.oneOf;
+    const kinds = branches.map((b) => b.properties.kind.const);
     expect(kinds.length).toBeGreaterThan(0);
     expect(Object.keys(VENDOR_ADAPTERS).sort()).toEqual([...kinds].sort());
   });

@@ -3,6 +3,7 @@
 import { CHECK_CATALOG, CHECK_IDS, type CheckCatalogEntry, type CheckId } from '../../../checks/catalog.js';
 import { LIMIT_DEFAULTS, VOLUME_DEFAULTS } from '../defaults.js';
 import { AUTH, CUSTOM_SYSTEM, EDITOR_SCHEMA_REF, FILE_PATH, HTTP_URL, SYSTEM_ID, envVar, text, type JsonSchema } from './common.js';
+import { VENDOR_ENDPOINT } from './vendor-endpoint.js';
 
 const nonNegative = (description: string): JsonSchema => ({ type: 'number', minimum: 0, description });
 
@@ -46,17 +47,7 @@ const connection: JsonSchema = {
       required: ['fhirBaseUrl', 'auth'],
       additionalProperties: false,
     },
-    vendor: {
-      type: 'object',
-      title: 'vendor endpoint',
-      properties: {
-        kind: { enum: ['fhir'], description: 'the vendor sandbox contract: fhir' },
-        baseUrl: { ...HTTP_URL, description: "an http or https URL of the vendor's FHIR facade" },
-        auth: AUTH,
-      },
-      required: ['kind', 'baseUrl', 'auth'],
-      additionalProperties: false,
-    },
+    vendor: VENDOR_ENDPOINT,
     schedule: {
       type: 'string',
       pattern: '^Schedule/[A-Za-z0-9\\-.]{1,64}$',

@@ -1,6 +1,7 @@
 // JSON Schema of the report (docs/report.md, src/model/report.ts). Reports are versioned 1.x and may grow new
 // fields, so objects stay open; every stable field is required with its type. Finding ids are checked as
 // slugs here (a 1.1 report may add one) and against the known list by validateReport, on the writer's side.
+import { VENDOR_KINDS } from './vendor-endpoint.js';
 import { CHECK_IDS } from '../../model/report.js';
 import type { JsonSchema } from './common.js';
 
@@ -106,7 +107,7 @@ export const REPORT_SCHEMA: JsonSchema = {
       type: 'array',
       items: {
         type: 'object',
-        properties: { system: STRING, ehrBaseUrl: STRING, vendorBaseUrl: STRING, live: { type: 'boolean' } },
+        properties: { system: STRING, ehrBaseUrl: STRING, vendorKind: { enum: [...VENDOR_KINDS] }, vendorBaseUrl: STRING, live: { type: 'boolean' } },
         required: ['system', 'ehrBaseUrl', 'vendorBaseUrl', 'live'],
       },
     },
