@@ -150,7 +150,7 @@ export async function gatherBidirectional(ctx: ConnectionContext, settings: Bidi
       const view = await ehrFreeSlotView(ctx, readingWindow(ctx, probeWindow()));
       // The EHR was read: the writes can book from it even if the vendor's side fails next.
       supply.readFrom(view.resources ?? bookableSlots(view.slots, [], ctx.schedule));
-      const vendor = await vendorFreeSlots(ctx, view.window);
+      const vendor = await vendorFreeSlots(ctx, view.window, view.resources ?? bookableSlots(view.slots, [], ctx.schedule));
       supply.readFrom(view.resources ?? bookableSlots(view.slots, vendor.slots, ctx.schedule), new Set(vendor.slotIds));
       const byPerson = view.by === 'operator' ? { readBy: 'operator' as const, operatorSteps: view.steps } : {};
       const premises = [readPremise('free-slots', view.by === 'api' ? 'slot-search' : 'person')];

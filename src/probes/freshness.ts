@@ -10,6 +10,7 @@ import { bookableSlots, ehrFreeSlotView, plannedSkip, probeWithOperator, reading
 import type { ConnectionContext } from '../context.js';
 import { probeWindow } from '../ehr/ops.js';
 import { vendorFreeSlots } from '../vendor/requests.js';
+import { matchToEhr } from '../vendor/slot-match.js';
 import { measureEhrToVendor, measureVendorToEhr, type TrialRun } from './freshness/lag-trials.js';
 import { measureEhrToVendorByPerson } from './freshness/operator-trials.js';
 import { raceForSlots, type EhrTakeMethod } from './freshness/race.js';
@@ -102,7 +103,8 @@ async function prepare(ctx: ConnectionContext, seed: number): Promise<{ pool: Sl
   const window = readingWindow(ctx, probeWindow());
   const [view, vendor] = await Promise.all([ehrFreeSlotView(ctx, window, { reuse: true }), vendorFreeSlots(ctx, window)]);
   const ehrFree = view.resources ?? bookableSlots(view.slots, vendor.slots, ctx.schedule);
-  const vendorFree = new Set(vendor.slotIds);
+  // Read at once, so the vendor's slots are matched to the EHR's (by start and end, where its ids differ) after.
+  const vendorFree = new Set(matchToEhr(vendor.slots, ehrFree).map((s) => s.id));
   const candidates = ehrFree.filter((slot) => vendorFree.has(slot.id));
   if (candidates.length === 0) {
     throw new Error(`no slot in ${window.start} .. ${window.end} is free both in the EHR (${ehrFree.length} free) and in the vendor's view (${vendorFree.size} free)`);

@@ -6,6 +6,7 @@ import type { Slot, Window } from '../model/fhir.js';
 import { bookingRequest } from '../safety/run-records.js';
 import { BOOKING_IDENTIFIER_SYSTEM } from '../safety/types.js';
 import type { VendorAnswer } from './outcome.js';
+import { matchToEhr } from './slot-match.js';
 
 export interface VendorSlotsAnswer {
   status: number;
@@ -15,11 +16,14 @@ export interface VendorSlotsAnswer {
   durationMs: number;
 }
 
-/** The vendor's free slots, as the vendor believes them to be. */
-export async function vendorFreeSlots(ctx: ConnectionContext, window: Window): Promise<VendorSlotsAnswer> {
+/**
+ * The vendor's free slots, as the vendor believes them to be, named by the EHR's ids where they stand for one of
+ * `ehrSlots` (slot-match.ts): a vendor that does not know the EHR's ids is matched by start and end.
+ */
+export async function vendorFreeSlots(ctx: ConnectionContext, window: Window, ehrSlots: readonly Slot[] = []): Promise<VendorSlotsAnswer> {
   if (!ctx.schedule) throw new Error('no schedule to probe: give `schedule` in the plan, or the EHR must list one');
   const started = Date.now();
-  const slots = await ctx.vendor.freeSlots(ctx.schedule, window);
+  const slots = matchToEhr(await ctx.vendor.freeSlots(ctx.schedule, window), ehrSlots);
   const free = slots.filter((s) => s.resourceType === 'Slot' && (s.status ?? 'free') === 'free');
   return { status: 200, slotIds: free.map((s) => s.id), slots: free, durationMs: Date.now() - started };
 }

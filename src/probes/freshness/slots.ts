@@ -113,7 +113,7 @@ export class SlotPool implements SlotSource {
 
 /** Whether the vendor currently offers this slot as free (its answer for a narrow window around the slot). */
 export async function vendorSees(ctx: ConnectionContext, slot: Slot): Promise<'free' | 'not-free'> {
-  const answer = await vendorFreeSlots(ctx, slotWindow(slot));
+  const answer = await vendorFreeSlots(ctx, slotWindow(slot), [slot]);
   return answer.slotIds.includes(slot.id) ? 'free' : 'not-free';
 }
 
