@@ -9,10 +9,11 @@ import type { SlotWindow, VendorAbilities, VendorChannel, VendorLiveness } from 
 import { vendorOutcome, type VendorAnswer } from './outcome.js';
 
 const API = { by: 'api' } as const;
+export const FHIR_ABILITIES: VendorAbilities = { freeSlots: API, book: API, bookingKey: true, findBooking: API, registerPatient: API };
 
 export class FhirVendorChannel implements VendorChannel {
   readonly kind = 'fhir';
-  readonly can: VendorAbilities = { freeSlots: API, book: API, bookingKey: true, findBooking: API, registerPatient: API };
+  readonly can = FHIR_ABILITIES;
 
   constructor(private readonly client: FhirClient) {}
 

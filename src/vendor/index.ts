@@ -1,11 +1,12 @@
-// Opens the channel the plan's `vendor.kind` names. One adapter per kind of the plan schema's enum: the record
-// below must name every kind the plan type allows (a compile error otherwise), and a test holds it to the schema.
+// Opens the channel the plan's `vendor.kind` names, and says what it can do before it is opened (for
+// `inspect --plan`). One adapter per kind of the plan schema's enum: the record below must name every kind the plan
+// type allows (a compile error otherwise), and a test holds it to the schema.
 import { FhirClient } from '../http/fhir-client.js';
 import type { ClientOptions } from '../http/types.js';
 import type { VendorEndpoint } from '../model/plan.js';
 import type { Operator } from '../operator/types.js';
-import type { VendorChannel } from './channel.js';
-import { FhirVendorChannel } from './fhir.js';
+import type { VendorAbilities, VendorChannel } from './channel.js';
+import { FHIR_ABILITIES, FhirVendorChannel } from './fhir.js';
 
 export type VendorKind = VendorEndpoint['kind'];
 /** What every adapter may use: the HTTP client's settings, and who can be asked to use the product. */
@@ -17,23 +18,58 @@ export interface ChannelOptions extends Omit<ClientOptions, 'baseUrl' | 'auth' |
   connection?: string;
 }
 
-type Open<K extends VendorKind> = (vendor: Extract<VendorEndpoint, { kind: K }>, common: ChannelOptions) => VendorChannel;
+type Endpoint<K extends VendorKind> = Extract<VendorEndpoint, { kind: K }>;
 
-const notYet = (kind: string) => (): VendorChannel => {
-  throw new Error(`vendor.kind "${kind}" has no adapter in this build`);
+export interface VendorAdapter<K extends VendorKind> {
+  /** What a channel of this kind can do for this endpoint; no network I/O (a mapping file may be read). */
+  abilities(vendor: Endpoint<K>): VendorAbilities;
+  open(vendor: Endpoint<K>, common: ChannelOptions): VendorChannel;
+}
+
+const NONE = (reason: string) => ({ by: 'none', reason }) as const;
+const notYet = <K extends VendorKind>(kind: K, can: VendorAbilities): VendorAdapter<K> => ({
+  abilities: () => can,
+  open: () => {
+    throw new Error(`vendor.kind "${kind}" has no adapter in this build`);
+  },
+});
+
+export const VENDOR_ADAPTERS: { [K in VendorKind]: VendorAdapter<K> } = {
+  fhir: {
+    abilities: () => FHIR_ABILITIES,
+    open: (vendor, common) => new FhirVendorChannel(new FhirClient({ ...common, name: 'vendor', baseUrl: vendor.baseUrl, auth: vendor.auth })),
+  },
+  http: notYet('http', { freeSlots: { by: 'api' }, book: { by: 'api' }, bookingKey: false, findBooking: { by: 'api' }, registerPatient: { by: 'api' } }),
+  person: notYet('person', {
+    freeSlots: { by: 'person' },
+    book: { by: 'person' },
+    bookingKey: false,
+    findBooking: NONE("a person's product keeps no record the tool can read"),
+    registerPatient: { by: 'person' },
+  }),
+  'scheduling-links': notYet('scheduling-links', {
+    freeSlots: { by: 'api' },
+    book: { by: 'person' },
+    bookingKey: false,
+    findBooking: NONE('a feed publishes availability; it keeps no bookings'),
+    registerPatient: NONE('a feed publishes availability; it registers no one'),
+    readIntervalMs: 60_000,
+  }),
 };
 
-export const VENDOR_ADAPTERS: { [K in VendorKind]: Open<K> } = {
-  fhir: (vendor, common) => new FhirVendorChannel(new FhirClient({ ...common, name: 'vendor', baseUrl: vendor.baseUrl, auth: vendor.auth })),
-  http: notYet('http'),
-  person: notYet('person'),
-  'scheduling-links': notYet('scheduling-links'),
-};
+function adapterOf(vendor: VendorEndpoint): VendorAdapter<VendorKind> {
+  const adapter = VENDOR_ADAPTERS[vendor.kind] as VendorAdapter<VendorKind> | undefined;
+  if (!adapter) throw new Error(`vendor.kind "${String(vendor.kind)}" has no adapter (known: ${Object.keys(VENDOR_ADAPTERS).join(', ')})`);
+  return adapter;
+}
 
 export function openVendorChannel(vendor: VendorEndpoint, common: ChannelOptions): VendorChannel {
-  const open = VENDOR_ADAPTERS[vendor.kind] as Open<VendorKind> | undefined;
-  if (!open) throw new Error(`vendor.kind "${String(vendor.kind)}" has no adapter (known: ${Object.keys(VENDOR_ADAPTERS).join(', ')})`);
-  return open(vendor as never, common);
+  return adapterOf(vendor).open(vendor as never, common);
+}
+
+/** What the vendor's channel can do, without opening it. */
+export function vendorAbilities(vendor: VendorEndpoint): VendorAbilities {
+  return adapterOf(vendor).abilities(vendor as never);
 }
 
 export type { VendorChannel } from './channel.js';
