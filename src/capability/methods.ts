@@ -30,8 +30,10 @@
 // - double-booking-race: a person cannot act "at the same moment" as the vendor, so it needs API injection (a
 //   rival EHR-side Appointment where the API creates one, else a Slot update) and booking search; else impossible.
 // - writes-at-volume: dozens of bookings are counted by their keys (`Appointment?identifier=`, many keys per
-//   search) and their slots found free by Slot search; a person cannot count dozens of bookings by key, so
-//   without both it is impossible. `Appointment?slot=`, where offered, also catches bookings that carry no key.
+//   search, else the test patient's over the burst's days, else `Appointment?slot=` on their slots) and their
+//   slots found free by Slot search; a person cannot
+//   count dozens of bookings by key, so without both it is impossible. `Appointment?slot=` also catches bookings
+//   that carry no key.
 // - patient-matched: a second Patient is looked for by identifier (api), seeding the existing patient by
 //   Patient create when offered, else using one found by search; by name and birth date as a fallback.
 // - certification, required-systems, claim-integrity: judged from the plan, manifest and registry files.
@@ -214,14 +216,16 @@ function personBookingSearch(cap: CapabilitySummary): Route | undefined {
 }
 
 function writesAtVolume(cap: CapabilitySummary, slots: Route | undefined): FindingMethod {
-  if (!searchable(cap, 'Appointment', 'identifier')) {
-    return impossible("Appointment cannot be searched by identifier: dozens of bookings cannot be counted by their keys, and a person cannot count them at the EHR's screens");
+  const bookings = bookingSearch(cap);
+  const bySlot = searchable(cap, 'Appointment', 'slot');
+  if (!bookings) {
+    return impossible(`${whyBookingsUnseen(cap)}; dozens of bookings cannot be counted by a person at the EHR's screens`);
   }
   if (!slots) return impossible("the EHR offers no Slot search: the burst's free slots cannot be found, and a person cannot read dozens off its screen");
-  const bySlot = searchable(cap, 'Appointment', 'slot');
-  const via = [slots.via, 'Appointment:search-type(identifier)', ...(bySlot ? ['Appointment:search-type(slot)'] : [])];
+  const via = [slots.via, bookings.via, ...(bySlot && !bookings.via.includes('(slot)') ? ['Appointment:search-type(slot)'] : [])];
+  const counted = `each booking key is counted by ${bookings.says}${bookings.via.includes('identifier') ? ', many keys per search' : ', reading the keys the bookings carry'}`;
   const unkeyed = bySlot ? '; Appointment?slot= finds bookings on those slots that carry no key' : '; bookings that carry no key go unseen (no Appointment?slot= search)';
-  return api(`free slots are found by ${slots.says}; each booking key is counted by Appointment?identifier=, many keys per search${unkeyed}`, via);
+  return api(`free slots are found by ${slots.says}; ${counted}${unkeyed}`, via);
 }
 
 function patientMatched(cap: CapabilitySummary): FindingMethod {

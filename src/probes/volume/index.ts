@@ -75,7 +75,8 @@ async function burstAndCount(ctx: ConnectionContext, settings: VolumeProbeSettin
   const { bookings: wanted, concurrency, retryShare } = settings;
   const { plan } = prepared;
   const clock = monotonicNow();
-  const watch = new LandingWatch(ctx, clock, LOOK_INTERVAL_MS);
+  const keyed = (b: BurstBooking) => ({ key: b.key, slot: b.slot.id, start: b.slot.start, patientId: prepared.patientId });
+  const watch = new LandingWatch(ctx, plan.map(keyed), clock, LOOK_INTERVAL_MS);
   // While the burst runs, the EHR is watched for every booking the vendor accepted, so lags are measured under load.
   let acceptedKeys: string[] = [];
   const following = watch.follow(() => acceptedKeys);
@@ -86,7 +87,7 @@ async function burstAndCount(ctx: ConnectionContext, settings: VolumeProbeSettin
 
   const started = plan.filter((b) => burst.requests.has(b.key));
   const searchSlots = canSearchBookingsOnSlot(ctx);
-  const census = await countInEhr(ctx, started.map((b) => b.key), started.map((b) => b.slot.id), searchSlots);
+  const census = await countInEhr(ctx, started.map(keyed), searchSlots);
   const bookings = started.map((b): VolumeBooking => {
     const requests = burst.requests.get(b.key)!;
     const held = census.byKey.get(b.key) ?? [];

@@ -1,7 +1,7 @@
 // The EHR's side of the burst: looking, while it runs and after, for each booking key in the EHR (many keys per
 // search), and the final count: per key, how many active Appointments; per booked slot, any that carry no key.
 import type { ConnectionContext } from '../../context.js';
-import { ehrAppointmentsByIdentifiers, ehrBookingsOnSlots } from '../../ehr/bookings-at-volume.js';
+import { ehrAppointmentsForBookings, ehrBookingsOnSlots, type KeyedBooking } from '../../ehr/bookings-at-volume.js';
 import { ACTIVE_APPOINTMENT } from '../../ehr/removal.js';
 import type { Appointment } from '../../model/fhir.js';
 import { BOOKING_IDENTIFIER_SYSTEM } from '../../safety/types.js';
@@ -25,12 +25,18 @@ export class LandingWatch {
   private readonly firstSight = new Map<string, Look>();
   readonly errors: string[] = [];
 
+  /** Each key's booking: an EHR without identifier search is searched by its slot, or its patient and day. */
+  private readonly bookingOf = new Map<string, KeyedBooking>();
+
   constructor(
     private readonly ctx: ConnectionContext,
+    bookings: readonly KeyedBooking[],
     /** The burst's clock: monotonic ms when it began. */
     private readonly clock: number,
     readonly intervalMs: number,
-  ) {}
+  ) {
+    for (const b of bookings) this.bookingOf.set(b.key, b);
+  }
 
   seen(key: string): boolean {
     return this.firstSight.has(key);
@@ -53,7 +59,7 @@ export class LandingWatch {
     const sentMs = monotonicNow() - this.clock;
     let found: Appointment[];
     try {
-      found = await ehrAppointmentsByIdentifiers(this.ctx, keys);
+      found = await ehrAppointmentsForBookings(this.ctx, keys.flatMap((key) => this.bookingOf.get(key) ?? []));
     } catch (error) {
       if (this.errors.length < 5) this.errors.push(error instanceof Error ? error.message : String(error));
       return;
@@ -109,8 +115,10 @@ export interface Census {
  * What the EHR holds at the end: the Appointments of every key, and, where the EHR lists a slot's bookings, the
  * active ones on each booked slot that carry none of the run's keys (a vendor that drops the key still books).
  */
-export async function countInEhr(ctx: ConnectionContext, keys: readonly string[], slots: readonly string[], searchSlots: boolean): Promise<Census> {
-  const found = await ehrAppointmentsByIdentifiers(ctx, keys);
+export async function countInEhr(ctx: ConnectionContext, bookings: readonly KeyedBooking[], searchSlots: boolean): Promise<Census> {
+  const keys = bookings.map((b) => b.key);
+  const slots = bookings.map((b) => b.slot);
+  const found = await ehrAppointmentsForBookings(ctx, bookings);
   const byKey = new Map<string, Appointment[]>(keys.map((k) => [k, []]));
   for (const a of found) byKey.get(keyOf(a) ?? '')?.push(a);
   if (!searchSlots) return { byKey, unkeyed: [] };
