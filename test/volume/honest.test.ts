@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evaluatePlan } from '../helpers/run.js';
 import type { World } from '../helpers/world.js';
 import { runBookings, slotStatuses } from '../helpers/ehr-truth.js';
-import { startVolumeWorld, volumePlan } from './world.js';
+import { activeTagged, startVolumeWorld, volumePlan } from './world.js';
 
 for (const overbooking of [false, true]) {
   describe(`the honest vendor on ${overbooking ? 'an overbooking' : 'a strict'} EHR`, () => {
@@ -27,6 +27,30 @@ for (const overbooking of [false, true]) {
       expect(run.report.cleanup.leftover).toEqual([]);
       expect((await runBookings(world.sandbox.fhirBaseUrl, run.runId)).filter((a) => a.status !== 'cancelled')).toEqual([]);
       expect(await slotStatuses(world.sandbox.fhirBaseUrl)).toEqual(before);
+    });
+  });
+}
+
+// An EHR that cannot search Appointments by identifier: the burst's bookings are found by the test patient and
+// their days (all of them are the one test patient's), or by their slots, reading the keys they carry.
+for (const withheld of [['identifier'], ['identifier', 'patient']]) {
+  describe(`an EHR without Appointment search by ${withheld.join(' or ')}`, () => {
+    let world: World;
+    beforeAll(async () => {
+      world = await startVolumeWorld({ behavior: 'deep', faults: ['racy-dedup'] }, { allowOverbooking: true, withhold: { Appointment: { searchParams: withheld } } });
+    });
+    afterAll(() => world?.close());
+
+    it('still counts every key in the EHR, and still finds the racy vendor’s duplicates', async () => {
+      const run = await evaluatePlan(volumePlan(world), { checks: ['volume'] });
+      const f = run.finding('writes-at-volume', 'epic');
+      expect(f.status, f.message).toBe('fail');
+      expect((f.evidence.duplicateKeys as string[]).length).toBeGreaterThan(0);
+      expect(f.evidence.landed).toBe(12);
+      expect(f.evidence.via).toContain(withheld.length === 1 ? 'Appointment:search-type(patient,date)' : 'Appointment:search-type(slot)');
+      // Cleanup finds every booking by the run tag; its searches by identifier, which this EHR refuses, are listed.
+      expect(run.report.cleanup.leftover.every((l) => /^search Appointment urn:ehr-check:booking\|.*400/.test(l))).toBe(true);
+      expect(await activeTagged(world, run.runId)).toEqual([]);
     });
   });
 }
