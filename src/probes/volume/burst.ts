@@ -2,6 +2,7 @@
 // second time with the same key while the first request is still in flight, as a client retrying on a timeout
 // would. A booking the vendor throttles (429/503) is sent again once its Retry-After has passed, a bounded number
 // of times. Every request goes through the ledger first (bookViaVendor). Interrupted: no new booking starts.
+import { setMaxListeners } from 'node:events';
 import type { ConnectionContext } from '../../context.js';
 import { ProbeError } from '../../http/types.js';
 import type { Slot } from '../../model/fhir.js';
@@ -52,6 +53,7 @@ export async function runBurst(
   let peakInFlight = 0;
   let lastAnswer = clock;
   const acceptedKeys = new Set<string>();
+  const stop = burstSignal(ctx.signal);
   const at = () => Math.round(monotonicNow() - clock);
 
   const send = async (b: BurstBooking, kind: VolumeRequest['kind'], firstInFlight?: boolean): Promise<VolumeRequest> => {
@@ -83,7 +85,7 @@ export async function runBurst(
     const retry = b.retried ? sleep(RETRY_DELAY_MS).then(() => send(b, 'retry', !firstAnswered)) : undefined;
     let last = await first;
     for (let n = 0; last.outcome === 'throttled' && n < MAX_RESENDS && !ctx.signal.aborted; n++) {
-      await sleep(Math.min(MAX_RETRY_AFTER_MS, last.retryAfterMs ?? 1000 * 2 ** n), ctx.signal);
+      await sleep(Math.min(MAX_RETRY_AFTER_MS, last.retryAfterMs ?? 1000 * 2 ** n), stop);
       if (ctx.signal.aborted) break;
       last = await send(b, 'resend');
     }
@@ -97,6 +99,18 @@ export async function runBurst(
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, bookings.length)) }, worker));
   return { requests, notStarted: bookings.length - next, peakInFlight, burstMs: Math.round(lastAnswer - clock) };
+}
+
+/**
+ * The run's interruption, for the burst's many waits at once: one listener on the run's signal, and no cap on
+ * this one's (each throttled booking waits on it).
+ */
+function burstSignal(run: AbortSignal): AbortSignal {
+  const controller = new AbortController();
+  setMaxListeners(0, controller.signal);
+  if (run.aborted) controller.abort();
+  else run.addEventListener('abort', () => controller.abort(), { once: true });
+  return controller.signal;
 }
 
 /** A request that got no usable answer: throttled past the client's retries, or no answer at all. */
