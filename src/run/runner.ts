@@ -64,11 +64,11 @@ export async function evaluate(options: RunOptions): Promise<Report> {
  * The checks to run: those `--check` names, else every check but the opt-in ones the plan does not list. An
  * opt-in check (volume books dozens of slots at once) runs only when the plan lists it, `--check` or not.
  */
-export function wantedChecks(loaded: LoadedPlan, asked: readonly CheckId[] | undefined): CheckId[] {
+export function wantedChecks(loaded: LoadedPlan, asked: readonly CheckId[] | undefined, cwd = process.cwd()): CheckId[] {
   const listed = (id: CheckId) => !OPT_IN_CHECKS.includes(id) || loaded.plan.checks[id] !== undefined;
   const unlisted = (asked ?? []).filter((id) => !listed(id));
   if (unlisted.length > 0) {
-    const file = displayPath(loaded.file, process.cwd());
+    const file = displayPath(loaded.file, cwd);
     throw new InputError(unlisted.map((id) => ({ file, field: `/checks/${id}`, message: `--check ${id} asks for a check that runs only when the plan lists it: add \`${id}: {}\` under \`checks\` (its defaults apply)` })));
   }
   return asked?.length ? CHECK_IDS.filter((id) => asked.includes(id)) : CHECK_IDS.filter(listed);
