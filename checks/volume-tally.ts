@@ -19,8 +19,10 @@ export interface VolumeTally {
   refused: number;
   throttledBookings: number;
   noAnswer: number;
-  /** Bookings the EHR holds exactly once / at all. */
+  /** Bookings the EHR holds at all (by key, or as the one keyless booking on their slot). */
   landed: number;
+  /** Of those, held only as a booking on their slot that carries no key: there once, but untraceable by key. */
+  landedWithoutKeyKeys: string[];
   /** Extra active Appointments: a key held more than once, and bookings on the burst's slots carrying no key. */
   duplicates: number;
   duplicateKeys: string[];
@@ -43,13 +45,17 @@ export interface VolumeTally {
 }
 
 export function tallyVolume(d: VolumeData): VolumeTally {
+  // A booking the vendor wrote without its key is the one keyless booking on its slot; any more are duplicates.
+  const keyless = new Map(d.unkeyed.map((u) => [u.slot, u.appointmentIds.length]));
+  const withoutKey = new Set(d.bookings.filter((b) => b.landed === 0 && (keyless.get(b.slot) ?? 0) > 0).map((b) => b.key));
+  const held = (b: VolumeBooking) => b.landed + (withoutKey.has(b.key) ? 1 : 0);
   const by = (test: (b: VolumeBooking) => boolean) => d.bookings.filter(test);
   const took = (b: VolumeBooking) => b.requests.some(tookIt);
   const all = d.bookings.flatMap((b) => b.requests);
   const refused = by((b) => !took(b));
   const retries = all.filter((r) => r.kind === 'retry');
   const duplicated = by((b) => b.landed > 1);
-  const unkeyedAppointments = d.unkeyed.reduce((n, u) => n + u.appointmentIds.length, 0);
+  const unkeyedAppointments = d.unkeyed.reduce((n, u) => n + u.appointmentIds.length, 0) - withoutKey.size;
   const lags: LagSample[] = d.bookings.flatMap((b) =>
     b.lag ? [{ lagMs: b.lag.lagMs, lowMs: b.lag.lowMs, highMs: b.lag.highMs, censored: false, direction: 'vendor-to-ehr' as const }] : [],
   );
@@ -60,12 +66,13 @@ export function tallyVolume(d: VolumeData): VolumeTally {
     refused: refused.length,
     throttledBookings: refused.filter((b) => b.requests.every((r) => r.kind === 'retry' || r.outcome === 'throttled')).length,
     noAnswer: refused.filter((b) => b.requests.every((r) => r.outcome === 'no-answer')).length,
-    landed: by((b) => b.landed > 0).length,
+    landed: by((b) => held(b) > 0).length,
+    landedWithoutKeyKeys: [...withoutKey],
     duplicates: duplicated.reduce((n, b) => n + b.landed - 1, 0) + unkeyedAppointments,
     duplicateKeys: duplicated.map((b) => b.key),
     unkeyedAppointments,
-    lostKeys: by((b) => took(b) && b.landed === 0).map((b) => b.key),
-    refusedButWrittenKeys: by((b) => !took(b) && b.landed > 0 && b.requests.some(saidNo)).map((b) => b.key),
+    lostKeys: by((b) => took(b) && held(b) === 0).map((b) => b.key),
+    refusedButWrittenKeys: by((b) => !took(b) && held(b) > 0 && b.requests.some(saidNo)).map((b) => b.key),
     retries: retries.length,
     retriesInFlight: retries.filter((r) => r.firstInFlight).length,
     throttledAnswers: Math.max(d.throttledAnswers, all.filter((r) => r.outcome === 'throttled').length),

@@ -34,7 +34,7 @@ const lagText = (t: VolumeTally) => (t.lagP50Ms === null ? '' : `; vendor → EH
 /** The burst judged by what the EHR holds: exactly once per accepted booking, and nothing for one refused. */
 export function judgeVolume(key: string, d: VolumeData, requests: unknown[] = []): Finding {
   const t = tallyVolume(d);
-  const evidence = { ...t, settings: d.settings, slotsFree: d.slotsFree, burstMs: d.burstMs, waitedMs: d.waitedMs, peakInFlight: d.peakInFlight, lagBoundMs: d.lookIntervalMs, notStarted: d.notStarted, interrupted: d.interrupted, unkeyed: d.unkeyed, slotsSearched: d.slotsSearched, bookings: d.bookings, premises: d.premises, requests };
+  const evidence = { ...t, settings: d.settings, slotsFree: d.slotsFree, burstMs: d.burstMs, waitedMs: d.waitedMs, peakInFlight: d.peakInFlight, lagBoundMs: d.lookIntervalMs, notStarted: d.notStarted, interrupted: d.interrupted, unkeyed: d.unkeyed, slotsSearched: d.slotsSearched, ...(d.lookErrors && { lookErrors: d.lookErrors }), bookings: d.bookings, premises: d.premises, requests };
   const burst = `${t.attempted} booking(s), ${d.settings.concurrency} at once, ${t.retriesInFlight} retried while in flight`;
   if (d.interrupted || t.attempted < d.settings.bookings) {
     return finding(ID, key, 'error', TITLE, `the run was interrupted after ${t.attempted} of ${d.settings.bookings} booking(s): no verdict at the volume asked`, evidence);
@@ -51,6 +51,7 @@ export function judgeVolume(key: string, d: VolumeData, requests: unknown[] = []
   if (t.accepted === 0) return finding(ID, key, 'fail', TITLE, `the vendor accepted none of ${burst}: it cannot book at this rate`, evidence);
   const landedOnce = `every one of the ${t.accepted} accepted booking(s) landed exactly once`;
   const concerns: string[] = [];
+  if (t.landedWithoutKeyKeys.length) concerns.push(`${t.landedWithoutKeyKeys.length} of them reached the EHR without their key (found only on their slot), so a retry could not be recognised`);
   if (t.throttledAnswers) concerns.push(`the vendor throttled ${t.throttledAnswers} request(s) with 429/503, which ehr-check waited out as Retry-After asked`);
   if (t.refused) concerns.push(`${t.refused} booking(s) were turned down (${refusalWords(t)}) and nothing was written for them`);
   if (concerns.length) return finding(ID, key, 'warn', TITLE, `${landedOnce}, but ${concerns.join('; ')} (${burst})${lagText(t)}`, evidence);

@@ -40,6 +40,8 @@ const CASES: Array<{ name: string; data: VolumeData; status: string; message: Re
   { name: 'all landed once', data: burst([ok(1), retried(2, 1), ok(3)]), status: 'pass', message: /every one of the 3 accepted booking\(s\) landed exactly once \(3 booking\(s\), 2 at once, 1 retried while in flight\)/ },
   { name: 'a retry doubled', data: burst([ok(1), retried(2, 2)]), status: 'fail', message: /1 duplicate Appointment\(s\) in the EHR: 1 key\(s\) held more than once \(run-volume-2\)/ },
   { name: 'a booking without its key on a booked slot', data: burst([ok(1)], { unkeyed: [{ slot: 'slot-1', appointmentIds: ['x'] }] }), status: 'fail', message: /1 booking\(s\) on the burst's slots carrying no key/ },
+  { name: 'written once, but without its key', data: burst([ok(1), booking(2, [req(201, 'confirmed')], 0)], { unkeyed: [{ slot: 'slot-2', appointmentIds: ['x'] }] }), status: 'warn', message: /1 of them reached the EHR without their key/ },
+  { name: 'written twice without its key', data: burst([ok(1), booking(2, [req(201, 'confirmed')], 0)], { unkeyed: [{ slot: 'slot-2', appointmentIds: ['x', 'y'] }] }), status: 'fail', message: /1 duplicate Appointment\(s\)/ },
   { name: 'confirmed, never written', data: burst([ok(1), booking(2, [req(201, 'confirmed')], 0)]), status: 'fail', message: /1 accepted booking\(s\) never reached the EHR \(lost keys: run-volume-2\)/ },
   { name: 'queued, never entered', data: burst([booking(1, [req(202, 'queued')], 0)]), status: 'fail', message: /lost keys: run-volume-1/ },
   { name: 'refused, yet written', data: burst([ok(1), booking(2, [req(409, 'refused')], 1)]), status: 'fail', message: /refused to the caller yet written \(run-volume-2\)/ },

@@ -77,6 +77,8 @@ export interface VolumeData {
   /** The most requests in flight to the vendor at once (firsts, retries and resends). */
   peakInFlight: number;
   interrupted: boolean;
+  /** Looks at the EHR that got no usable answer while waiting (the first few); the final count is not among them. */
+  lookErrors?: string[];
   /** The test patient and the free slots, as the EHR confirmed them. */
   premises: Premise[];
 }
