@@ -112,6 +112,7 @@ describe('a vendor that throttles with Retry-After when busy', () => {
     expect(f.evidence).toMatchObject({ duplicates: 0, lostKeys: [] });
     expect(f.message).toMatch(/throttled \d+ request/);
     // Resends went out after the vendor's Retry-After (1 s), never before.
+    // (These tests' client does not retry itself: the probe's own resends are what is seen.)
     for (const b of f.evidence.bookings as Array<{ requests: Array<{ kind: string; sentMs: number; answeredMs: number | null; outcome: string }> }>) {
       b.requests.forEach((r, i) => {
         if (r.kind !== 'resend') return;
@@ -120,5 +121,13 @@ describe('a vendor that throttles with Retry-After when busy', () => {
         expect(r.sentMs - previous.answeredMs!).toBeGreaterThanOrEqual(900);
       });
     }
+  });
+
+  it('warns with the product’s own client too, which waits out Retry-After before the probe sees an answer', async () => {
+    const run = await evaluatePlan(volumePlan(world, { retryShare: 0 }), { checks: ['volume'], client: {} });
+    const f = run.finding('writes-at-volume', 'epic');
+    expect(f.status, f.message).toBe('warn');
+    expect(f.evidence).toMatchObject({ accepted: 12, landed: 12, duplicates: 0, lostKeys: [] });
+    expect(f.evidence.throttledAnswers).toBeGreaterThan(0);
   });
 });
