@@ -83,7 +83,7 @@ async function burstAndCount(ctx: ConnectionContext, settings: VolumeProbeSettin
   const burst = await runBurst(ctx, plan, concurrency, prepared.patientId, clock, (key) => (acceptedKeys = [...acceptedKeys, key]));
   await following.stop();
   // Accepted bookings not in the EHR yet are waited for up to the lag bound: a queue may enter them late.
-  const waitedMs = await watch.await(acceptedKeys, settings.queueWaitMs);
+  const waitedMs = await watch.waitFor(acceptedKeys, settings.queueWaitMs);
 
   const started = plan.filter((b) => burst.requests.has(b.key));
   const searchSlots = canSearchBookingsOnSlot(ctx);

@@ -92,7 +92,7 @@ export class LandingWatch {
   }
 
   /** Looks until every one of `keys` is seen or `timeoutMs` passes; returns how long it waited. */
-  async await(keys: readonly string[], timeoutMs: number): Promise<number> {
+  async waitFor(keys: readonly string[], timeoutMs: number): Promise<number> {
     const started = monotonicNow();
     for (;;) {
       const missing = keys.filter((k) => !this.seen(k));
