@@ -4,6 +4,7 @@ import { CHECK_CATALOG } from '../../checks/catalog.js';
 import { FINDINGS_BY_CHECK, type CheckResult, type Finding, type Report } from '../model/report.js';
 import { escapeHtml as h } from './escape.js';
 import { checkScoreText, cleanupSentence, lagViews, topProblems, unscoredNote, writeGroups } from './facts.js';
+import { volumeTableHtml } from './html-volume.js';
 import { GATE_LABEL, headline, unjudgedText } from './headline.js';
 import { evidenceHtml } from './html-evidence.js';
 import { lagFigure } from './html-lag-chart.js';
@@ -127,6 +128,7 @@ function checkSection(report: Report, check: CheckResult, anchors: Map<Finding, 
     if (views.length) extras.push(`<h3>Lag per connection</h3><div class="charts">${views.map(lagFigure).join('')}</div>`);
   }
   if (check.id === 'coverage' && report.coverage) extras.push(coverageMatrixHtml(report));
+  if (check.id === 'volume') extras.push(volumeTableHtml(report));
   const findings = check.findings.map((f) => findingHtml(f, anchors.get(f)!));
   return (
     `<section class="check" id="check-${h(check.id)}" data-testid="check-section" data-check="${h(check.id)}">${head}${desc}` +

@@ -12,6 +12,8 @@ import {
   lagPercentile,
   lagViews,
   unscoredNote,
+  volumeLine,
+  volumeViews,
 } from './facts.js';
 import { GATE_LABEL, headline, unjudgedText } from './headline.js';
 import { byPerson, connectionReach, mixedReach } from './vendor-reach.js';
@@ -66,6 +68,8 @@ export function formatMarkdown(report: Report): string {
     const parts = lags.map((v) => `${md(v.connection)} ${DIRECTION_LABEL[v.direction]} p50 ${lagPercentile(v.lag, 'p50Ms')} (${md(v.lag.class)})`);
     lines.push('', `**Lag:** ${parts.join(' · ')}`);
   }
+  const volume = volumeViews(report);
+  if (volume.length > 0) lines.push('', `**Volume:** ${volume.map((v) => `${ICON[v.status]} ${md(v.connection)} ${md(volumeLine(v))}`).join(' · ')}`);
   if (report.roi) {
     const roi = report.roi;
     lines.push(

@@ -97,7 +97,7 @@ describe('ehr-check inspect --json on every real CapabilityStatement', () => {
     expect(stdout).toContain('Interoperability Services: US Core STU6 FHIR R4 2.0.0');
     for (const id of ALL_FINDING_IDS) expect(stdout).toMatch(new RegExp(`│ ${id}\\s+│`));
     expect(stdout).toMatch(/│ double-booking-race\s+│ freshness\s+│ impossible/);
-    expect(stdout).toContain('12 findings: 8 by API, 3 with an operator, 1 impossible');
+    expect(stdout).toContain('13 findings: 8 by API, 3 with an operator, 2 impossible');
     expect(stdout).not.toContain('\u001b['); // NO_COLOR from runCli
   }, 30_000);
 
