@@ -4,10 +4,10 @@
 import { ProbeError } from '../../http/types.js';
 import type { JsonAnswer } from '../../http/json-client.js';
 
-type Jsonata = typeof import('jsonata').default;
-type Expression = ReturnType<Jsonata>;
+type Jsonata = typeof import('jsonata');
+type Expression = import('jsonata').Expression;
 let loading: Promise<Jsonata> | undefined;
-const load = (): Promise<Jsonata> => (loading ??= import('jsonata').then((m) => m.default));
+const load = (): Promise<Jsonata> => (loading ??= import('jsonata').then((m) => m.default as unknown as Jsonata));
 
 /** A hostile answer must not keep an expression busy for long. */
 const EVALUATION_BUDGET_MS = 2_000;
