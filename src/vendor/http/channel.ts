@@ -74,7 +74,8 @@ export class HttpVendorChannel implements VendorChannel {
     const values = { schedule: id, scheduleRef: `Schedule/${id}`, window: { ...window, startDate: dateOf(window.start), endDate: dateOf(window.end) } };
     const answer = await this.success('/operations/freeSlots', await this.caller.call('/operations/freeSlots/request', op.request, values));
     const items = asList(await this.readers.read('/operations/freeSlots/answer/slots', op.answer!.slots!, answer));
-    return items.map((item, i) => {
+    const [from, to] = [Date.parse(window.start), Date.parse(window.end)];
+    const slots = items.map((item, i): Slot => {
       const s = (item ?? {}) as Record<string, unknown>;
       const start = asText(s.start);
       const end = asText(s.end);
@@ -84,6 +85,8 @@ export class HttpVendorChannel implements VendorChannel {
       const slotId = asText(s.foreignId) ?? asText(s.id) ?? `vendor-${start}`;
       return { resourceType: 'Slot', id: slotId, schedule: { reference: `Schedule/${id}` }, status: 'free', start, end };
     });
+    // An API asked by the day answers whole days: the window is what was asked.
+    return slots.filter((s) => Date.parse(s.start!) >= from && Date.parse(s.start!) < to);
   }
 
   async book(appointment: Appointment, bookingIdentifier: string): Promise<VendorAnswer> {
