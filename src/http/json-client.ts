@@ -4,13 +4,13 @@
 // an error answer's body is kept when it is JSON.
 import { createAuthHttp } from './auth-http.js';
 import { createCredentials, type Credentials } from './auth/index.js';
-import { parseBody } from './body.js';
+import { mediaType, parseBody } from './body.js';
 import { crossOriginError } from './cross-origin.js';
 import { exchange, type ExchangeDeps } from './exchange.js';
 import { normalizeBase, resolveUrl, type Query } from './fhir-url.js';
 import { createRequestLog } from './request-log.js';
 import { redactUrl, SecretScrubber } from './redact.js';
-import { Transport } from './transport.js';
+import { Transport, type WireResponse } from './transport.js';
 import { ProbeError, type ClientOptions, type RequestLog } from './types.js';
 
 export interface JsonRequest {
@@ -103,10 +103,21 @@ export class JsonClient {
       throw crossOriginError({ name: this.name, baseUrl: this.baseUrl, method: req.method, url, change: result.leftOrigin, hadCredentials: Boolean(authorization) });
     }
     const { wire } = result;
-    const parsed = parseBody(wire, result.url, true);
+    const parsed = jsonOf(wire, result.url);
     if (wire.status === 401 || wire.status === 403) {
       throw new ProbeError('auth', `the ${this.name} refused the credentials (HTTP ${wire.status}) at ${redactUrl(url).split('?')[0]}`, { url: redactUrl(url), status: wire.status });
     }
     return { status: wire.status, headers: wire.headers, body: parsed, durationMs: result.durationMs };
   }
+}
+
+/** The JSON body under any JSON-ish content type; a 2xx answer that is an HTML page or not JSON is a ProbeError. */
+function jsonOf(wire: WireResponse, url: string): unknown {
+  const parsed = parseBody(wire, url, false);
+  const text = wire.bytes.toString('utf8').trim();
+  if (parsed !== undefined || text === '' || wire.status < 200 || wire.status >= 300) return parsed;
+  const where = redactUrl(url);
+  const html = mediaType(wire.headers['content-type'])?.includes('html') || /^<(!doctype|html|head|body)\b/i.test(text);
+  if (html) throw new ProbeError('login-page', `${where} answered ${wire.status} with an HTML page (a sign-in page?) where JSON was expected`, { url: where, status: wire.status });
+  throw new ProbeError('not-json', `${where} answered ${wire.status} with a body that is not JSON (${wire.headers['content-type'] ?? 'no content type'})`, { url: where, status: wire.status });
 }

@@ -52,9 +52,12 @@ describe('hostile REST vendors', () => {
   it.each(Object.keys(HANDLERS))('%s: the vendor is not live, the cause is named, nothing crashes', async (name) => {
     const run = await judge(HANDLERS[name]!);
     const live = run.finding('connection-live');
-    expect(live.status).toBe('fail');
+    // Reached and wrong: fail; not talked to at all (no answer in time): error.
+    expect(live.status).toBe(name === 'no answer at all' ? 'error' : 'fail');
     expect(run.report.connections[0]!.live).toBe(false);
     expect(JSON.stringify(live.evidence)).toMatch(/vendor/);
+    // Said in the words of a JSON API, not of FHIR.
+    expect(live.message).not.toMatch(/FHIR JSON|fhir\+json/);
     expect(run.findings.every((f) => ['skip', 'error', 'fail', 'warn', 'pass'].includes(f.status))).toBe(true);
     expect(unhandled).toEqual([]);
   }, 60_000);

@@ -57,15 +57,10 @@ export class HttpVendorChannel implements VendorChannel {
 
   async liveness(schedule?: string): Promise<VendorLiveness> {
     if (!this.mapping.operations.freeSlots) return { ok: true, detail: { read: 'nothing: the mapping gives no `freeSlots` operation' } };
+    // A failure is a ProbeError, which connection-live turns into its cause (auth, timeout, not JSON, …).
     const now = Date.now();
-    try {
-      const slots = await this.freeSlots(schedule ?? '', { start: new Date(now).toISOString(), end: new Date(now + 86_400_000).toISOString() });
-      return { ok: true, status: 200, detail: { slotsRead: slots.length } };
-    } catch (error) {
-      if (!(error instanceof ProbeError)) throw error;
-      const cause = error.kind === 'auth' ? 'auth' : 'http';
-      return { ok: false, cause, ...(error.details.status !== undefined && { status: error.details.status }), message: error.message };
-    }
+    const slots = await this.freeSlots(schedule ?? '', { start: new Date(now).toISOString(), end: new Date(now + 86_400_000).toISOString() });
+    return { ok: true, status: 200, detail: { slotsRead: slots.length } };
   }
 
   async freeSlots(schedule: string, window: SlotWindow): Promise<Slot[]> {
