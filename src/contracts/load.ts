@@ -184,6 +184,7 @@ export async function validateFile(file: string, options: LoadOptions = {}): Pro
       const also: ValidatedFile[] = [];
       if (plan.vendor.manifest) also.push({ file: displayPath(plan.vendor.manifest, cwd), kind: 'manifest' });
       if (plan.certifications) also.push({ file: displayPath(plan.certifications, cwd), kind: 'registry' });
+      for (const c of plan.connections) if (c.vendor.kind === 'http') also.push({ file: displayPath(c.vendor.mapping, cwd), kind: 'vendor-mapping' });
       return [{ file, kind }, ...also];
     }
     case 'manifest':
