@@ -16,6 +16,10 @@ describe('placeholders', () => {
     expect(render(template, values)).toBe(expected);
   });
 
+  it('escapes a path value, so a vendor id cannot add segments or a query', () => {
+    expect(render('/appointments/{{booking.id}}', { booking: { id: '../admin?x=1' } }, encodeURIComponent)).toBe('/appointments/..%2Fadmin%3Fx%3D1');
+  });
+
   it('keeps the type of a body value that is one placeholder alone', () => {
     expect(renderBody({ provider_id: '{{params.providerId}}', ids: '{{patient.identifiers}}', at: 'at {{slot.start}}', n: 3 }, values)).toEqual({
       provider_id: 7,

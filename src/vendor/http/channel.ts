@@ -190,7 +190,7 @@ export class HttpVendorChannel implements VendorChannel {
   private follow(key: string, vendorId: string, state: BookingState): void {
     const tracked = this.followUps.track(key, vendorId, state);
     const status = this.mapping.operations.bookingStatus;
-    if (state !== 'pending' || !status) return;
+    if (tracked.state !== 'pending' || !status) return;
     this.followUps.poll(tracked, (status.intervalSeconds ?? 0.5) * 1000, async () => {
       const answer = await this.success('/operations/bookingStatus', await this.caller.call('/operations/bookingStatus/request', status.request, { key, booking: { id: vendorId } }));
       const foreignId = status.answer?.foreignId ? asText(await this.readers.read('/operations/bookingStatus/answer/foreignId', status.answer.foreignId, answer)) : undefined;

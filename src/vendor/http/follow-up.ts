@@ -21,6 +21,8 @@ const MAX_BODY = 256 * 1024;
 
 export class FollowUps {
   private readonly byKey = new Map<string, TrackedBooking>();
+  /** Events about a booking id not tracked yet: a vendor may post its webhook before its answer to the booking arrives. */
+  private readonly early = new Map<string, { state: BookingState; foreignId?: string }>();
   private readonly stop = new AbortController();
 
   record(key: string): TrackedBooking | undefined {
@@ -32,15 +34,18 @@ export class FollowUps {
   }
 
   track(key: string, vendorId: string, state: BookingState): TrackedBooking {
-    const booking = { key, vendorId, state };
+    const told = this.early.get(vendorId);
+    this.early.delete(vendorId);
+    const booking: TrackedBooking = { key, vendorId, state: told?.state ?? state, ...(told?.foreignId && { foreignId: told.foreignId }) };
     this.byKey.set(key, booking);
     return booking;
   }
 
   /** What the vendor reported for one of its booking ids (a webhook event, a status read). */
   update(vendorId: string, state: BookingState, foreignId?: string): void {
-    for (const booking of this.byKey.values()) {
-      if (booking.vendorId !== vendorId) continue;
+    const matching = [...this.byKey.values()].filter((b) => b.vendorId === vendorId);
+    if (matching.length === 0 && this.early.size < 1_000) this.early.set(vendorId, { state, ...(foreignId && { foreignId }) });
+    for (const booking of matching) {
       booking.state = state;
       if (foreignId) booking.foreignId = foreignId;
     }

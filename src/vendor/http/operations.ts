@@ -21,7 +21,7 @@ export class OperationCaller {
     let headers: Record<string, string>;
     let body: unknown;
     try {
-      path = render(request.path, all);
+      path = render(request.path, all, encodeURIComponent);
       query = request.query && Object.fromEntries(Object.entries(request.query).map(([k, v]) => [k, render(v, all)]));
       headers = { ...extraHeaders, ...Object.fromEntries(Object.entries(request.headers ?? {}).map(([k, v]) => [k, render(v, all)])) };
       body = request.body === undefined ? undefined : renderBody(request.body, all);

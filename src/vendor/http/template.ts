@@ -42,11 +42,11 @@ function lookup(name: string, values: TemplateValues): unknown {
   return at;
 }
 
-/** A text with every placeholder filled in. */
-export function render(template: string, values: TemplateValues): string {
+/** A text with every placeholder filled in; `encode` escapes each value (a path's, so an id cannot add segments). */
+export function render(template: string, values: TemplateValues, encode: (text: string) => string = (t) => t): string {
   return template.replace(PLACEHOLDER, (_all, name: string) => {
     const value = lookup(name, values);
-    return typeof value === 'string' ? value : JSON.stringify(value);
+    return encode(typeof value === 'string' ? value : JSON.stringify(value));
   });
 }
 
