@@ -7,6 +7,7 @@ import type { VendorEndpoint } from '../model/plan.js';
 import type { Operator } from '../operator/types.js';
 import type { VendorAbilities, VendorChannel } from './channel.js';
 import { FHIR_ABILITIES, FhirVendorChannel } from './fhir.js';
+import { httpVendorAbilities, openHttpVendor } from './http/adapter.js';
 
 export type VendorKind = VendorEndpoint['kind'];
 /** What every adapter may use: the HTTP client's settings, and who can be asked to use the product. */
@@ -39,7 +40,7 @@ export const VENDOR_ADAPTERS: { [K in VendorKind]: VendorAdapter<K> } = {
     abilities: () => FHIR_ABILITIES,
     open: (vendor, common) => new FhirVendorChannel(new FhirClient({ ...common, name: 'vendor', baseUrl: vendor.baseUrl, auth: vendor.auth })),
   },
-  http: notYet('http', { freeSlots: { by: 'api' }, book: { by: 'api' }, bookingKey: false, findBooking: { by: 'api' }, registerPatient: { by: 'api' } }),
+  http: { abilities: httpVendorAbilities, open: (vendor, { operator: _o, runId: _r, connection: _c, ...common }) => openHttpVendor(vendor, common) },
   person: notYet('person', {
     freeSlots: { by: 'person' },
     book: { by: 'person' },
