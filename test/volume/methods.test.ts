@@ -3,7 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { readCapabilityStatement } from '../../src/capability/reader.js';
 import { planFindingMethods } from '../../src/capability/methods.js';
-import { VENDOR_ADAPTERS } from '../../src/vendor/index.js';
+import type { VendorAbilities, VendorAbility } from '../../src/vendor/channel.js';
+import { FHIR_ABILITIES } from '../../src/vendor/fhir.js';
 import { vendorFindingMethods } from '../../src/vendor/methods.js';
 
 const statement = (appointmentParams: string[], slotSearch = true) =>
@@ -22,12 +23,14 @@ const statement = (appointmentParams: string[], slotSearch = true) =>
   });
 
 describe('writes-at-volume, the vendor side', () => {
-  it('is by API where the vendor books by API, impossible through a person', () => {
-    const method = (kind: keyof typeof VENDOR_ADAPTERS) => vendorFindingMethods(VENDOR_ADAPTERS[kind].abilities({} as never), kind)['writes-at-volume']!;
-    expect(method('fhir')).toMatchObject({ method: 'api', via: ['vendor:book'] });
-    expect(method('http').method).toBe('api');
-    expect(method('person')).toMatchObject({ method: 'impossible', reason: expect.stringMatching(/cannot book dozens of slots at once/) });
-    expect(method('scheduling-links').method).toBe('impossible');
+  it('is by API where the vendor books by API, impossible through a person or without booking', () => {
+    const can = (book: VendorAbility, bookingKey: boolean): VendorAbilities => ({ freeSlots: { by: 'api' }, book, bookingKey, findBooking: { by: 'api' }, registerPatient: { by: 'api' } });
+    const method = (abilities: VendorAbilities, kind: string) => vendorFindingMethods(abilities, kind)['writes-at-volume']!;
+    expect(method(FHIR_ABILITIES, 'fhir')).toMatchObject({ method: 'api', via: ['vendor:book'] });
+    // A REST API without idempotency keys is still asked: its retries are then the same request sent twice.
+    expect(method(can({ by: 'api' }, false), 'http').method).toBe('api');
+    expect(method(can({ by: 'person' }, false), 'person')).toMatchObject({ method: 'impossible', reason: expect.stringMatching(/cannot book dozens of slots at once/) });
+    expect(method(can({ by: 'none', reason: 'a feed publishes availability' }, false), 'scheduling-links')).toMatchObject({ method: 'impossible', reason: expect.stringMatching(/a feed publishes availability/) });
   });
 });
 
