@@ -54,3 +54,22 @@ for (const withheld of [['identifier'], ['identifier', 'patient']]) {
     });
   });
 }
+
+describe('a vendor that queues its bookings (HTTP 202) for later entry', () => {
+  let world: World;
+  beforeAll(async () => {
+    world = await startVolumeWorld({ behavior: 'shallow', bookingQueueMs: 600, syncIntervalMs: 300 });
+  });
+  afterAll(() => world?.close());
+
+  it('is waited for up to the lag bound: each queued booking that lands once counts, its queue delay as lag', async () => {
+    const run = await evaluatePlan(volumePlan(world, { retryShare: 0 }), { checks: ['volume'] });
+    const f = run.finding('writes-at-volume', 'epic');
+    expect(f.status, f.message).toBe('pass');
+    const bookings = f.evidence.bookings as Array<{ requests: Array<{ status: number }> }>;
+    expect(bookings.every((b) => b.requests[0]!.status === 202)).toBe(true);
+    expect(f.evidence.lagP50Ms as number).toBeGreaterThanOrEqual(500);
+    expect(f.evidence.waitedMs as number).toBeGreaterThan(0);
+    expect(await activeTagged(world, run.runId)).toEqual([]);
+  });
+});
