@@ -6,7 +6,7 @@ import type { ConnectionContext } from '../context.js';
 import { ehrAppointmentsByKey, ehrBookingsOnSlot, probeWindow } from '../ehr/ops.js';
 import type { Appointment, Slot } from '../model/fhir.js';
 import { bookViaVendor, registerViaVendor, vendorFreeSlots } from '../vendor/requests.js';
-import { runKey, runMeta } from '../safety/run-records.js';
+import { runKey, runMeta, testPatientName } from '../safety/run-records.js';
 import type { FindingId } from '../model/report.js';
 import { PATIENT_IDENTIFIER_SYSTEM } from '../safety/types.js';
 import { bookableSlots, ehrFreeSlotView, plannedSkip, probeWithOperator, readingWindow, slotReadingSkip, slotsNeedAPerson } from '../ehr/person-steps.js';
@@ -15,9 +15,10 @@ import { FreeSlotSupply } from '../ehr/free-slots.js';
 import { bookAndCount } from '../ehr/person-count.js';
 import type { VendorAnswer } from '../vendor/outcome.js';
 import { bookingsNeedAPerson } from '../ehr/capability.js';
-import { probe, type ProbeOutcome } from '../evidence.js';
+import type { ProbeOutcome } from '../evidence.js';
 import { pollUntil } from '../timing.js';
-import { confirmedTestPatient, ehrPatientsByIdentifier, testPatient } from '../ehr/patients.js';
+import { confirmedTestPatient, ehrPatientsByIdentifier, ehrPatientsNamed, testPatient } from '../ehr/patients.js';
+import { monotonicNow } from '../timing.js';
 import { readPremise, type Premise } from '../ehr/premise.js';
 import { blockSlot, CLOSED, freeSlot, notFreed } from '../ehr/slot-changes.js';
 
@@ -35,6 +36,8 @@ export interface ReadThroughData {
   /** `operator`: a person read the EHR's free slots off its screen (the EHR offers no Slot search). */
   readBy?: 'operator';
   operatorSteps?: OperatorStepRecord[];
+  /** The steps a person took at the vendor's product (a vendor reached through a person). */
+  vendorSteps?: OperatorStepRecord[];
   /** How the EHR's side of the comparison was read. */
   premises: Premise[];
 }
@@ -54,6 +57,8 @@ export interface WriteData {
   /** `operator`: a person counted the bookings on the slot (the EHR's API cannot find a booking). */
   readBy?: 'operator';
   operatorSteps?: OperatorStepRecord[];
+  /** The steps a person took at the vendor's product (a vendor reached through a person). */
+  vendorSteps?: OperatorStepRecord[];
 }
 
 export interface IdempotencyData extends WriteData {
@@ -74,12 +79,18 @@ export interface ConflictData {
   premises: Premise[];
   /** `operator`: a person counted the bookings on the slot (the EHR's API cannot find a booking). */
   readBy?: 'operator';
+  /** The steps a person took at the vendor's product (a vendor reached through a person). */
+  vendorSteps?: OperatorStepRecord[];
 }
 
 export interface PatientMatchData {
   identifier: string;
   vendorStatus: number;
   ehrPatients: number;
+  /** How the EHR's patients were counted: by the identifier, and (a synthetic patient) by its name and birth date too. */
+  countedBy?: Array<'identifier' | 'name-and-birth-date'>;
+  /** The steps a person took at the vendor's product (a vendor reached through a person). */
+  vendorSteps?: OperatorStepRecord[];
 }
 
 export interface BidirectionalEvidence {
@@ -141,13 +152,23 @@ async function bookAndRead(ctx: ConnectionContext, slot: Slot, patientId: string
 
 const byPerson = (read: ReadBack) => (read.readBy ? { readBy: read.readBy, operatorSteps: read.operatorSteps } : {});
 
+/** Runs a probe and keeps the steps a person took at the vendor's product meanwhile, for its evidence. */
+async function withVendorSteps<T extends object>(ctx: ConnectionContext, body: () => Promise<T>): Promise<T & { vendorSteps?: OperatorStepRecord[] }> {
+  const mark = monotonicNow();
+  const data = await body();
+  const steps = ctx.vendor.personSteps?.(mark) ?? [];
+  return steps.length > 0 ? { ...data, vendorSteps: steps } : data;
+}
+
 export async function gatherBidirectional(ctx: ConnectionContext, settings: BidirectionalSettings): Promise<BidirectionalEvidence> {
   const supply = new FreeSlotSupply();
   const readThrough: ProbeOutcome<ReadThroughData> =
     plannedSkip(ctx, 'read-through', 'checked') ??
-    (await probeWithOperator(ctx, async (): Promise<ReadThroughData> => {
-      // Where a person reads the EHR's schedule, the vendor is asked right after, for the same few days.
-      const view = await ehrFreeSlotView(ctx, readingWindow(ctx, probeWindow()));
+    (await probeWithOperator(ctx, () => withVendorSteps(ctx, async (): Promise<ReadThroughData> => {
+      // Where a person reads the EHR's schedule, the vendor is asked right after, for the same few days; where a
+      // person asks the vendor, both sides are compared over the one half-day they ask about.
+      const window = probeWindow();
+      const view = await ehrFreeSlotView(ctx, readingWindow(ctx, ctx.vendor.askableWindow?.(window) ?? window));
       // The EHR was read: the writes can book from it even if the vendor's side fails next.
       supply.readFrom(view.resources ?? bookableSlots(view.slots, [], ctx.schedule));
       const vendor = await vendorFreeSlots(ctx, view.window, view.resources ?? bookableSlots(view.slots, [], ctx.schedule));
@@ -155,7 +176,7 @@ export async function gatherBidirectional(ctx: ConnectionContext, settings: Bidi
       const byPerson = view.by === 'operator' ? { readBy: 'operator' as const, operatorSteps: view.steps } : {};
       const premises = [readPremise('free-slots', view.by === 'api' ? 'slot-search' : 'person')];
       return { window: view.window, ehrFree: view.slots.map((s) => s.id), vendorFree: vendor.slotIds, ...byPerson, premises };
-    }));
+    })));
   if (readThrough.kind === 'skipped') supply.notReadBecause(`read-through was skipped: ${readThrough.reason}`);
   if (readThrough.kind === 'error') supply.notReadBecause(`reading them failed: ${readThrough.error.message}`);
 
@@ -178,7 +199,7 @@ export async function gatherBidirectional(ctx: ConnectionContext, settings: Bidi
   let booked: { slot: Slot; premises: Premise[] } | undefined;
   /** The first booking as a person counted it (the EHR's API cannot find it). */
   let countedFirst: number | undefined;
-  const writeLands = skipOf('write-lands', true) ?? (await probe(ctx, async (): Promise<WriteData> => {
+  const writeLands = skipOf('write-lands', true) ?? (await probeWithOperator(ctx, () => withVendorSteps(ctx, async (): Promise<WriteData> => {
     const { id: patientId, premise } = await thePatient();
     const { slot, premise: slotFree } = await takeSlot();
     booked = { slot, premises: [premise, slotFree] };
@@ -186,18 +207,18 @@ export async function gatherBidirectional(ctx: ConnectionContext, settings: Bidi
     const read = await bookAndRead(ctx, slot, patientId, bookingKey, settings);
     countedFirst = read.readBy ? read.bookings.length : undefined;
     return { slotId: slot.id, patientId, vendorStatus: read.answer.status, ehrBookings: read.bookings, slotBookings: read.slotBookings, queuedLandedAfterMs: read.queuedLandedAfterMs, premises: booked.premises, ...byPerson(read) };
-  }));
+  })));
 
-  const writeIdempotent = skipOf('write-idempotent', true) ?? (await probe(ctx, async (): Promise<IdempotencyData> => {
+  const writeIdempotent = skipOf('write-idempotent', true) ?? (await probeWithOperator(ctx, () => withVendorSteps(ctx, async (): Promise<IdempotencyData> => {
     if (!booked || !patient) throw new Error('the first booking could not be made, so there is nothing to repeat');
     const { slot, premises } = booked;
     const held = countedFirst ?? (bookingsNeedAPerson(ctx) ? 0 : (await ehrAppointmentsByKey(ctx, bookingKey, { slot, patientId: patient.id })).length);
     const read = await bookAndRead(ctx, slot, patient.id, bookingKey, settings, held);
     const vendorStatus = writeLands.kind === 'ok' ? writeLands.data.vendorStatus : 0;
     return { slotId: slot.id, patientId: patient.id, vendorStatus, replayStatus: read.answer.status, ehrBookings: read.bookings, slotBookings: read.slotBookings, queuedLandedAfterMs: read.queuedLandedAfterMs, premises, ...byPerson(read) };
-  }));
+  })));
 
-  const conflictRefused = skipOf('conflict-refused', true) ?? (await probeWithOperator(ctx, async (): Promise<ConflictData> => {
+  const conflictRefused = skipOf('conflict-refused', true) ?? (await probeWithOperator(ctx, () => withVendorSteps(ctx, async (): Promise<ConflictData> => {
     const { id: patientId, premise } = await thePatient();
     const { slot, premise: slotFree } = await takeSlot();
     // Where the EHR's API cannot close a slot, the plan says so up front: a person does it.
@@ -222,20 +243,27 @@ export async function gatherBidirectional(ctx: ConnectionContext, settings: Bidi
       ...(read.readBy && { readBy: read.readBy }),
       premises: [premise, slotFree, blocked.premise, freed.premise],
     };
-  }));
+  })));
 
-  const patientMatched = skipOf('patient-matched', false) ?? (await probe(ctx, async (): Promise<PatientMatchData> => {
+  const patientMatched = skipOf('patient-matched', false) ?? (await probeWithOperator(ctx, () => withVendorSteps(ctx, async (): Promise<PatientMatchData> => {
     const existing = await testPatient(ctx, 'existing-patient');
     const [system, value] = existing.identifier.split('|');
     // The EHR's own patient also gets a run identifier: a duplicate the vendor makes carries it and is cleaned
     // up by it, while the original, which lacks it, is never touched.
     const runIdentifier = existing.found ? { system: PATIENT_IDENTIFIER_SYSTEM, value: runKey(ctx, 'registration') } : undefined;
     const ledgered = runIdentifier ? `${runIdentifier.system}|${runIdentifier.value}` : existing.identifier;
-    const patient = { resourceType: 'Patient' as const, meta: runMeta(ctx.runId), identifier: [{ system, value }, ...(runIdentifier ? [runIdentifier] : [])], name: [{ family: 'Testpatient', given: ['Ehrcheck'] }], gender: 'unknown' as const, birthDate: '1970-01-01' };
+    // A synthetic patient is registered again under its own name; one of the EHR's own is never named.
+    const name = existing.found ? { family: 'Testpatient', given: ['Ehrcheck'], birthDate: '1970-01-01' } : testPatientName(value!);
+    const patient = { resourceType: 'Patient' as const, meta: runMeta(ctx.runId), identifier: [{ system, value }, ...(runIdentifier ? [runIdentifier] : [])], name: [{ family: name.family, given: name.given }], gender: 'unknown' as const, birthDate: name.birthDate };
     const answer = await registerViaVendor(ctx, patient, existing.identifier, ledgered);
     const found = await ehrPatientsByIdentifier(ctx, existing.identifier);
-    return { identifier: existing.identifier, vendorStatus: answer.status, ehrPatients: found.length };
-  }));
+    if (existing.found) return { identifier: existing.identifier, vendorStatus: answer.status, ehrPatients: found.length, countedBy: ['identifier'] };
+    // A vendor may register the patient again without the identifier (a person gives a name and a birth date):
+    // the synthetic patient's name is the run's own, so every record under it is one more chart for this patient.
+    const named = await ehrPatientsNamed(ctx, testPatientName(value!));
+    const ids = new Set([...found, ...named].map((p) => p.id));
+    return { identifier: existing.identifier, vendorStatus: answer.status, ehrPatients: ids.size, countedBy: ['identifier', 'name-and-birth-date'] };
+  })));
 
   return { connection: ctx.key, writesAllowed: ctx.writesAllowed, readThrough, writeLands, writeIdempotent, conflictRefused, patientMatched };
 }

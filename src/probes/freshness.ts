@@ -20,6 +20,8 @@ import type { ChangeNotificationContext, FreshnessEvidence, FreshnessProbeSettin
 import { probe, type ProbeOutcome } from '../evidence.js';
 import { confirmedTestPatient } from '../ehr/patients.js';
 import type { Premise } from '../ehr/premise.js';
+import type { OperatorStepRecord } from '../operator/types.js';
+import { monotonicNow } from '../timing.js';
 
 export type * from './freshness/types.js';
 
@@ -74,7 +76,7 @@ export async function gatherFreshness(ctx: ConnectionContext, settings: Freshnes
   const settle = <T>(slots: Reservation[]) => (outcome: ProbeOutcome<T>) => (releaseUnused(pool, slots), trimmed(outcome));
   const [ehrToVendor, vendorToEhr, race] = await Promise.all([
     planned.ehrToVendor ?? probeWithOperator(ctx, () => (byPerson ? measureEhrToVendorByPerson(ctx, run) : measureEhrToVendor(ctx, run, e2vSlots))).then(settle(e2vSlots)),
-    planned.vendorToEhr ?? probe(ctx, () => measureVendorToEhr(ctx, run, v2eSlots)).then(settle(v2eSlots)),
+    planned.vendorToEhr ?? probeWithOperator(ctx, () => withVendorSteps(ctx, () => measureVendorToEhr(ctx, run, v2eSlots))).then(settle(v2eSlots)),
     planned.race ??
       probe(ctx, () =>
         raceForSlots(ctx, {
@@ -100,7 +102,9 @@ export async function gatherFreshness(ctx: ConnectionContext, settings: Freshnes
  * no Slot search, its free slots are the ones a person read off its screen (each is re-checked when taken).
  */
 async function prepare(ctx: ConnectionContext, seed: number): Promise<{ pool: SlotPool; patientId: string; patientPremise: Premise }> {
-  const window = readingWindow(ctx, probeWindow());
+  // A person asking the vendor asks about one half-day: both sides are read over it.
+  const wide = probeWindow();
+  const window = readingWindow(ctx, ctx.vendor.askableWindow?.(wide) ?? wide);
   const [view, vendor] = await Promise.all([ehrFreeSlotView(ctx, window, { reuse: true }), vendorFreeSlots(ctx, window)]);
   const ehrFree = view.resources ?? bookableSlots(view.slots, vendor.slots, ctx.schedule);
   // Read at once, so the vendor's slots are matched to the EHR's (by start and end, where its ids differ) after.
@@ -145,6 +149,14 @@ export function changeNotificationOf(capability: CapabilitySummary): ChangeNotif
     topics: capability.subscriptions.topics,
     lastUpdatedSearch: capability.lastUpdatedSearch.filter((t) => scheduling.has(t)),
   };
+}
+
+/** The steps a person took at the vendor's product during a measurement, kept in its evidence. */
+async function withVendorSteps<T extends object>(ctx: ConnectionContext, measure: () => Promise<T>): Promise<T & { vendorSteps?: OperatorStepRecord[] }> {
+  const mark = monotonicNow();
+  const data = await measure();
+  const steps = ctx.vendor.personSteps?.(mark) ?? [];
+  return steps.length > 0 ? { ...data, vendorSteps: steps } : data;
 }
 
 function trimmed<T>(outcome: ProbeOutcome<T>): ProbeOutcome<T> {

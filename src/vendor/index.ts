@@ -7,6 +7,8 @@ import type { VendorEndpoint } from '../model/plan.js';
 import type { Operator } from '../operator/types.js';
 import type { VendorAbilities, VendorChannel } from './channel.js';
 import { FHIR_ABILITIES, FhirVendorChannel } from './fhir.js';
+import { PERSON_ABILITIES, PersonVendorChannel } from './person.js';
+import type { TestPatientName } from '../safety/run-records.js';
 
 export type VendorKind = VendorEndpoint['kind'];
 /** What every adapter may use: the HTTP client's settings, and who can be asked to use the product. */
@@ -16,6 +18,10 @@ export interface ChannelOptions extends Omit<ClientOptions, 'baseUrl' | 'auth' |
   runId?: string;
   /** The connection's key (`epic`), for steps put to a person. */
   connection?: string;
+  /** The connection's EHR base URL, for steps put to a person (a script's HTTP answer may call its host). */
+  ehrBaseUrl?: string;
+  /** The run's synthetic test patients, by `Patient/{id}`: the only patients a person may be told the name of. */
+  testPatients?: ReadonlyMap<string, TestPatientName>;
 }
 
 type Endpoint<K extends VendorKind> = Extract<VendorEndpoint, { kind: K }>;
@@ -40,13 +46,17 @@ export const VENDOR_ADAPTERS: { [K in VendorKind]: VendorAdapter<K> } = {
     open: (vendor, common) => new FhirVendorChannel(new FhirClient({ ...common, name: 'vendor', baseUrl: vendor.baseUrl, auth: vendor.auth })),
   },
   http: notYet('http', { freeSlots: { by: 'api' }, book: { by: 'api' }, bookingKey: false, findBooking: { by: 'api' }, registerPatient: { by: 'api' } }),
-  person: notYet('person', {
-    freeSlots: { by: 'person' },
-    book: { by: 'person' },
-    bookingKey: false,
-    findBooking: NONE("a person's product keeps no record the tool can read"),
-    registerPatient: { by: 'person' },
-  }),
+  person: {
+    abilities: () => PERSON_ABILITIES,
+    open: (vendor, common) =>
+      new PersonVendorChannel(vendor, {
+        operator: common.operator,
+        runId: common.runId ?? 'run',
+        connection: common.connection ?? vendor.channel.type,
+        ehrBaseUrl: common.ehrBaseUrl ?? '',
+        testPatients: common.testPatients ?? new Map(),
+      }),
+  },
   'scheduling-links': notYet('scheduling-links', {
     freeSlots: { by: 'api' },
     book: { by: 'person' },
