@@ -6,7 +6,7 @@ import type { Appointment, Patient } from '@medplum/fhirtypes';
 import { createRequestLog } from '../http/request-log.js';
 import type { Slot } from '../model/fhir.js';
 import type { PersonVendorEndpoint } from '../model/plan.js';
-import { nextHalfDay, offsetOf } from '../operator/local-time.js';
+import { nextHalfDay, offsetMinutes, offsetOf } from '../operator/local-time.js';
 import { makeStep } from '../operator/instructions.js';
 import { ReadingError } from '../operator/reading.js';
 import { NO_VENDOR_PERSON_REASON, StepFailed, StepSkipped, stepRecord, type Operator, type OperatorResult, type OperatorStep, type OperatorStepRecord, type VendorStepKind } from '../operator/types.js';
@@ -66,13 +66,20 @@ export class PersonVendorChannel implements VendorChannel {
     return half ? { start: half.start, end: half.end } : window;
   }
 
+  /**
+   * The person asks about the half-day `window` starts in (or, for a wider window, the first whole one in it: the
+   * probes narrow theirs with `askableWindow`), and the times heard inside `window` are its free slots.
+   */
   async freeSlots(schedule: string, window: SlotWindow): Promise<Slot[]> {
     const utcOffset = offsetOf(window.start);
-    const step = this.step('vendor-read-free-slots', { schedule, window, utcOffset });
+    const asked = halfDayOf(window, utcOffset);
+    const step = this.step('vendor-read-free-slots', { schedule, window: asked, utcOffset });
     const result = await this.perform(step);
     try {
+      const [from, until] = [Date.parse(window.start), Date.parse(window.end)];
+      const heard = readVendorTimes(result.reading, asked, utcOffset).filter((t) => Date.parse(t.start) >= from && Date.parse(t.start) < until);
       // The person heard start times only: the slot's end is left out, and it is matched to the EHR's by start.
-      return readVendorTimes(result.reading, window, utcOffset).map((t) => ({ resourceType: 'Slot', id: `heard-${t.start}`, status: 'free', start: t.start, schedule: { reference: schedule } }) as unknown as Slot);
+      return heard.map((t) => ({ resourceType: 'Slot', id: `heard-${t.start}`, status: 'free', start: t.start, schedule: { reference: schedule } }) as unknown as Slot);
     } catch (error) {
       throw new StepFailed(`the free times the person read could not be used: ${error instanceof ReadingError ? error.message : String(error)}`);
     }
@@ -129,6 +136,15 @@ export class PersonVendorChannel implements VendorChannel {
     if (result.outcome === 'failed') throw new StepFailed(result.message ?? `the ${step.kind} step failed`);
     return result;
   }
+}
+
+/** The half-day a person is asked about for `window`: the one it starts in, or the first whole one of a wider window. */
+function halfDayOf(window: SlotWindow, offset: string): SlotWindow {
+  const halfDay = 12 * 3_600_000;
+  if (Date.parse(window.end) - Date.parse(window.start) > halfDay) return nextHalfDay(window.start, window.end, offset) ?? window;
+  const shift = offsetMinutes(offset) * 60_000;
+  const start = Math.floor((Date.parse(window.start) + shift) / halfDay) * halfDay - shift;
+  return { start: new Date(start).toISOString(), end: new Date(start + halfDay).toISOString() };
 }
 
 function answerOf(result: OperatorResult): VendorAnswer {
