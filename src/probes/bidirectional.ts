@@ -5,7 +5,7 @@
 import type { ConnectionContext } from '../context.js';
 import { ehrAppointmentsByKey, ehrBookingsOnSlot, probeWindow } from '../ehr/ops.js';
 import type { Appointment, Slot } from '../model/fhir.js';
-import { bookViaVendor, registerViaVendor, vendorFreeSlots } from '../vendor/requests.js';
+import { bookViaVendor, registerViaVendor, vendorFreeSlots, withVendorSteps } from '../vendor/requests.js';
 import { runKey, runMeta, testPatientName } from '../safety/run-records.js';
 import type { FindingId } from '../model/report.js';
 import { PATIENT_IDENTIFIER_SYSTEM } from '../safety/types.js';
@@ -18,7 +18,6 @@ import { bookingsNeedAPerson } from '../ehr/capability.js';
 import type { ProbeOutcome } from '../evidence.js';
 import { pollUntil } from '../timing.js';
 import { confirmedTestPatient, ehrPatientsByIdentifier, ehrPatientsNamed, testPatient } from '../ehr/patients.js';
-import { monotonicNow } from '../timing.js';
 import { readPremise, type Premise } from '../ehr/premise.js';
 import { blockSlot, CLOSED, freeSlot, notFreed } from '../ehr/slot-changes.js';
 
@@ -152,13 +151,6 @@ async function bookAndRead(ctx: ConnectionContext, slot: Slot, patientId: string
 
 const byPerson = (read: ReadBack) => (read.readBy ? { readBy: read.readBy, operatorSteps: read.operatorSteps } : {});
 
-/** Runs a probe and keeps the steps a person took at the vendor's product meanwhile, for its evidence. */
-async function withVendorSteps<T extends object>(ctx: ConnectionContext, body: () => Promise<T>): Promise<T & { vendorSteps?: OperatorStepRecord[] }> {
-  const mark = monotonicNow();
-  const data = await body();
-  const steps = ctx.vendor.personSteps?.(mark) ?? [];
-  return steps.length > 0 ? { ...data, vendorSteps: steps } : data;
-}
 
 export async function gatherBidirectional(ctx: ConnectionContext, settings: BidirectionalSettings): Promise<BidirectionalEvidence> {
   const supply = new FreeSlotSupply();

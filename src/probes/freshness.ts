@@ -9,7 +9,7 @@ import type { FindingId } from '../model/report.js';
 import { bookableSlots, ehrFreeSlotView, plannedSkip, probeWithOperator, readingWindow, slotReadingSkip } from '../ehr/person-steps.js';
 import type { ConnectionContext } from '../context.js';
 import { probeWindow } from '../ehr/ops.js';
-import { vendorFreeSlots } from '../vendor/requests.js';
+import { vendorFreeSlots, withVendorSteps } from '../vendor/requests.js';
 import { matchToEhr } from '../vendor/slot-match.js';
 import { measureEhrToVendor, measureVendorToEhr, type TrialRun } from './freshness/lag-trials.js';
 import { measureEhrToVendorByPerson } from './freshness/operator-trials.js';
@@ -20,8 +20,6 @@ import type { ChangeNotificationContext, FreshnessEvidence, FreshnessProbeSettin
 import { probe, type ProbeOutcome } from '../evidence.js';
 import { confirmedTestPatient } from '../ehr/patients.js';
 import type { Premise } from '../ehr/premise.js';
-import type { OperatorStepRecord } from '../operator/types.js';
-import { monotonicNow } from '../timing.js';
 
 export type * from './freshness/types.js';
 
@@ -149,14 +147,6 @@ export function changeNotificationOf(capability: CapabilitySummary): ChangeNotif
     topics: capability.subscriptions.topics,
     lastUpdatedSearch: capability.lastUpdatedSearch.filter((t) => scheduling.has(t)),
   };
-}
-
-/** The steps a person took at the vendor's product during a measurement, kept in its evidence. */
-async function withVendorSteps<T extends object>(ctx: ConnectionContext, measure: () => Promise<T>): Promise<T & { vendorSteps?: OperatorStepRecord[] }> {
-  const mark = monotonicNow();
-  const data = await measure();
-  const steps = ctx.vendor.personSteps?.(mark) ?? [];
-  return steps.length > 0 ? { ...data, vendorSteps: steps } : data;
 }
 
 function trimmed<T>(outcome: ProbeOutcome<T>): ProbeOutcome<T> {

@@ -58,6 +58,11 @@ describe('an honest chat vendor, asked by a scripted person', () => {
     expect(JSON.stringify(state.run.report)).not.toMatch(/Ehrcheck Test/);
   });
 
+  it('quotes what the person was told, not an HTTP status', () => {
+    expect(state.run.finding('conflict-refused').message).toBe('refused (the person was told no); nothing written');
+    expect(state.run.finding('write-lands').message).toBe('one Appointment in the EHR for the right slot and patient (the person was told yes)');
+  });
+
   it('the same request made twice left one Appointment in the EHR', () => {
     const d = state.run.finding('write-idempotent').evidence as { ehrBookings: unknown[]; slotBookings: number };
     expect(d.ehrBookings).toHaveLength(1);
@@ -85,7 +90,7 @@ describe('a chat vendor that books a repeated request again, on an EHR that allo
   const state = chatRun(['repeat-books-again'], { sandbox: { allowOverbooking: true }, checks: ['bidirectional'] });
   it('fails write-idempotent: the EHR holds two Appointments for the one caller', () => {
     const f = state.run.finding('write-idempotent');
-    expect(f.status).toBe('fail');
+    expect(f).toMatchObject({ status: 'fail', message: 'the same request, made twice, left 2 Appointments in the EHR (asked again, the person was told yes)' });
     expect((f.evidence as { ehrBookings: unknown[] }).ehrBookings).toHaveLength(2);
   });
   it('still lands a single booking', () => expect(state.run.finding('write-lands').status).toBe('pass'));
