@@ -7,6 +7,8 @@ import { ReadingError } from '../../src/operator/reading.js';
 import { TtyOperator } from '../../src/operator/tty.js';
 import { readVendorTimes } from '../../src/operator/vendor-times.js';
 import { testPatientName } from '../../src/safety/run-records.js';
+import { vendorFindingMethods } from '../../src/vendor/methods.js';
+import { vendorAbilities } from '../../src/vendor/index.js';
 import { KEYS, Screen } from '../operator/screen.js';
 
 const base = { connection: 'epic', ehrBaseUrl: 'http://127.0.0.1:1/fhir', runId: 'ehrc-run-7', schedule: 'Schedule/dr-lee', practitioner: 'Dr. Lee' };
@@ -116,5 +118,16 @@ describe('free times a person read', () => {
     // Friday 4 December 2026, 13:10 UTC: the afternoon has begun; the next whole half-day is Monday morning.
     expect(nextHalfDay('2026-12-04T13:10:00Z', '2026-12-18T00:00:00Z', '+00:00')).toEqual({ start: '2026-12-07T00:00:00.000Z', end: '2026-12-07T12:00:00.000Z', part: 'morning' });
     expect(nextHalfDay('2026-12-01T08:00:00Z', '2026-12-18T00:00:00Z', '-05:00')).toEqual({ start: '2026-12-01T17:00:00.000Z', end: '2026-12-02T05:00:00.000Z', part: 'afternoon' });
+  });
+});
+
+describe('what a person at the vendor’s product can judge', () => {
+  it('is operator for what a person can ask, impossible for what needs simultaneity or repeated reads', () => {
+    const can = vendorAbilities({ kind: 'person', channel: phone, practitioner: 'Dr. Lee' });
+    expect(can).toMatchObject({ freeSlots: { by: 'person' }, book: { by: 'person' }, registerPatient: { by: 'person' }, bookingKey: false, findBooking: { by: 'none' } });
+    const methods = vendorFindingMethods(can, 'person');
+    for (const id of ['read-through', 'write-lands', 'write-idempotent', 'conflict-refused', 'patient-matched', 'vendor-to-ehr-lag'] as const) expect(methods[id]?.method, id).toBe('operator');
+    expect(methods['ehr-to-vendor-lag']?.method).toBe('impossible');
+    expect(methods['double-booking-race']?.method).toBe('impossible');
   });
 });
