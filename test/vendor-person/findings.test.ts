@@ -9,16 +9,18 @@ import { nextHalfDay } from '../../src/operator/local-time.js';
 import type { CheckId, FindingId } from '../../src/model/report.js';
 import { searchEhr, slotStatuses, staff } from '../helpers/ehr-truth.js';
 import type { Evaluation } from '../helpers/run.js';
+import { closedPortUrl } from '../helpers/world.js';
 import { evaluateChat, startChatWorld, type ChatWorld } from './world.js';
 
 /** A world with a chat vendor, one evaluation of it, and the EHR's slot statuses before the run. */
-function chatRun(faults: ChatFault[], options: { sandbox?: SandboxOptions; checks?: CheckId[]; beforeRun?: (world: ChatWorld) => Promise<void>; person?: false } = {}) {
+function chatRun(faults: ChatFault[], options: { sandbox?: SandboxOptions; checks?: CheckId[]; beforeRun?: (world: ChatWorld) => Promise<void>; person?: false; address?: () => Promise<string> } = {}) {
   const state = {} as { world: ChatWorld; run: Evaluation; before: Record<string, string> };
   beforeAll(async () => {
     state.world = await startChatWorld(faults, options.sandbox);
     await options.beforeRun?.(state.world);
     state.before = await slotStatuses(state.world.sandbox.fhirBaseUrl);
-    state.run = await evaluateChat(state.world, { ...(options.checks && { checks: options.checks }), ...(options.person === false && { operator: null }) });
+    const address = await options.address?.();
+    state.run = await evaluateChat(state.world, { ...(options.checks && { checks: options.checks }), ...(options.person === false && { operator: null }), ...(address && { address }) });
   }, 90_000);
   afterAll(async () => state.world?.close());
   return state;
@@ -142,4 +144,14 @@ describe('a chat vendor with nobody to ask', () => {
       expect(state.run.finding(id), id).toMatchObject({ status: 'skip', message: expect.stringContaining("needs a person to use the vendor's product") });
     }
   });
+});
+
+describe('a chat that does not answer', () => {
+  const state = chatRun([], { checks: ['bidirectional'], address: () => closedPortUrl('/chat') });
+  it('makes each finding that needed it an error, saying why, and never crashes the run', () => {
+    for (const id of ['read-through', 'write-lands', 'conflict-refused', 'patient-matched'] as FindingId[]) {
+      expect(state.run.finding(id), id).toMatchObject({ status: 'error', message: expect.stringMatching(/vendor-[a-z-]+ step of .*chat-vendor\.yaml: POST 127\.0\.0\.1:\d+\/chat/) });
+    }
+  });
+  it('leaves nothing behind', () => expectNothingLeft(state));
 });

@@ -38,8 +38,8 @@ export function chatConnection(world: ChatWorld, channel: Partial<{ type: 'chat'
   };
 }
 
-export function chatPlan(world: ChatWorld): LoadedPlan {
-  return testPlan([chatConnection(world)], { freshness: { trials: 1, timeoutSeconds: 4, realTimeSeconds: 2, nearRealTimeSeconds: 4 } });
+export function chatPlan(world: ChatWorld, address?: string): LoadedPlan {
+  return testPlan([chatConnection(world, address ? { address } : {})], { freshness: { trials: 1, timeoutSeconds: 4, realTimeSeconds: 2, nearRealTimeSeconds: 4 } });
 }
 
 /** The scripted person of fixtures/operator-scripts/chat-vendor.yaml, loaded and checked as `run` would. */
@@ -48,7 +48,7 @@ export async function scriptedPerson(): Promise<Operator> {
   return new ScriptOperator(await loadOperatorScript(CHAT_SCRIPT, { cwd: process.cwd(), env, ehrHosts: [] }), env);
 }
 
-export async function evaluateChat(world: ChatWorld, options: { checks?: CheckId[]; operator?: Operator | null } = {}): Promise<Evaluation> {
+export async function evaluateChat(world: ChatWorld, options: { checks?: CheckId[]; operator?: Operator | null; address?: string } = {}): Promise<Evaluation> {
   const operator = options.operator === null ? undefined : (options.operator ?? (await scriptedPerson()));
-  return evaluatePlan(chatPlan(world), { runId: newRunId('person'), checks: options.checks ?? ['bidirectional', 'freshness'], ...(operator && { operator }) });
+  return evaluatePlan(chatPlan(world, options.address), { runId: newRunId('person'), checks: options.checks ?? ['bidirectional', 'freshness'], ...(operator && { operator }) });
 }
