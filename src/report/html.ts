@@ -9,6 +9,7 @@ import { evidenceHtml } from './html-evidence.js';
 import { lagFigure } from './html-lag-chart.js';
 import { htmlPage, pill } from './html-page.js';
 import { costHtml, coverageMatrixHtml } from './html-panels.js';
+import { vendorKindWords } from './vendor-reach.js';
 
 export function formatHtml(report: Report): string {
   const anchors = findingAnchors(report);
@@ -109,9 +110,9 @@ function reasonsSection(report: Report, anchors: Map<Finding, string>): string {
 function connectionsSection(report: Report): string {
   if (report.connections.length === 0) return '';
   const rows = report.connections.map(
-    (c) => `<tr><td><b>${h(c.system)}</b></td><td class="url mono">${h(c.ehrBaseUrl)}</td><td class="url mono">${h(c.vendorBaseUrl)}</td><td>${pill(c.live ? 'pass' : 'fail', c.live ? 'live' : 'not live')}</td></tr>`,
+    (c) => `<tr><td><b>${h(c.system)}</b></td><td class="url mono">${h(c.ehrBaseUrl)}</td><td>${h(vendorKindWords(c.vendorKind))}<br><span class="url mono">${h(c.vendorBaseUrl)}</span></td><td>${pill(c.live ? 'pass' : 'fail', c.live ? 'live' : 'not live')}</td></tr>`,
   );
-  return `<section><h2>Connections</h2><table><thead><tr><th>Connection</th><th>EHR (record of truth)</th><th>Vendor sandbox</th><th>Live</th></tr></thead><tbody>${rows.join('')}</tbody></table></section>`;
+  return `<section><h2>Connections</h2><table><thead><tr><th>Connection</th><th>EHR (record of truth)</th><th>Vendor, and how it is reached</th><th>Live</th></tr></thead><tbody>${rows.join('')}</tbody></table></section>`;
 }
 
 function checkSection(report: Report, check: CheckResult, anchors: Map<Finding, string>): string {

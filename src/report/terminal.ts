@@ -20,6 +20,7 @@ import {
   writeGroups,
 } from './facts.js';
 import { GATE_LABEL, headline, type GradeBand } from './headline.js';
+import { byPerson, connectionReach, mixedReach } from './vendor-reach.js';
 
 export interface TerminalOptions {
   color: boolean;
@@ -81,6 +82,7 @@ function context(report: Report, c: ChalkInstance, width: number): string {
   ];
   // Broken between facts, never inside one: "· 2" on one line and "connections" on the next reads as nonsense.
   const lines = joinFacts(facts, width);
+  if (mixedReach(report)) lines.push(`Vendor reached: ${plainText(connectionReach(report))}`);
   const note = unscoredNote(report);
   if (note) lines.push(`Note: ${note}`);
   return c.dim(lines.map((l) => wrap(l, width)).join('\n'));
@@ -103,7 +105,10 @@ function checkBlock(check: CheckResult, c: ChalkInstance, width: number): string
   const fixed = [21, connWidth, 9];
   const message = Math.max(24, width - fixed.reduce((a, b) => a + b, 0) - (fixed.length + 2));
   const t = table(['Finding', 'Connection', 'Status', 'Message'], c, [...fixed, message]);
-  for (const f of check.findings) t.push([f.id, plainText(f.connection ?? '(run)'), statusCell(f.status, c), plainText(f.message)]);
+  for (const f of check.findings) {
+    const by = byPerson(f);
+    t.push([f.id, plainText(f.connection ?? '(run)'), statusCell(f.status, c), plainText(f.message) + (by ? c.dim(` (${by})`) : '')]);
+  }
   return `${heading}\n${check.findings.length ? t.toString() : c.dim('  no findings')}`;
 }
 
