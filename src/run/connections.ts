@@ -62,6 +62,7 @@ export function buildContexts(options: ContextOptions): ConnectionContext[] {
         connection: key,
         ehrBaseUrl: connection.ehr.fhirBaseUrl,
         testPatients: runKeys.testPatients,
+        signal: options.signal,
         ...(options.operator && { operator: options.operator }),
       }),
       runId: options.runId,

@@ -22,6 +22,8 @@ export interface ChannelOptions extends Omit<ClientOptions, 'baseUrl' | 'auth' |
   ehrBaseUrl?: string;
   /** The run's synthetic test patients, by `Patient/{id}`: the only patients a person may be told the name of. */
   testPatients?: ReadonlyMap<string, TestPatientName>;
+  /** Aborted when the run is interrupted: a question put to a person is withdrawn. */
+  signal?: AbortSignal;
 }
 
 type Endpoint<K extends VendorKind> = Extract<VendorEndpoint, { kind: K }>;
@@ -55,6 +57,7 @@ export const VENDOR_ADAPTERS: { [K in VendorKind]: VendorAdapter<K> } = {
         connection: common.connection ?? vendor.channel.type,
         ehrBaseUrl: common.ehrBaseUrl ?? '',
         testPatients: common.testPatients ?? new Map(),
+        ...(common.signal && { signal: common.signal }),
       }),
   },
   'scheduling-links': notYet('scheduling-links', {

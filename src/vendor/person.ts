@@ -40,6 +40,8 @@ export interface PersonChannelOptions {
   ehrBaseUrl: string;
   /** The run's synthetic test patients (`Patient/{id}` → name): the only ones a person may be told about. */
   testPatients: ReadonlyMap<string, TestPatientName>;
+  /** The run's interruption: a question put to the person is withdrawn. */
+  signal?: AbortSignal;
 }
 
 export class PersonVendorChannel implements VendorChannel {
@@ -130,7 +132,7 @@ export class PersonVendorChannel implements VendorChannel {
     const operator = this.options.operator;
     if (!operator?.available) throw new StepSkipped(`${operator?.unavailableReason ?? NO_VENDOR_PERSON_REASON}`);
     const at = monotonicNow();
-    const result = await operator.perform(step);
+    const result = await operator.perform(step, this.options.signal);
     this.steps.push({ at, record: stepRecord(step, result) });
     if (result.outcome === 'skipped') throw new StepSkipped(`the ${step.kind} step was not done: ${result.message ?? 'skipped'}`);
     if (result.outcome === 'failed') throw new StepFailed(result.message ?? `the ${step.kind} step failed`);
