@@ -17,6 +17,7 @@ import type { VendorAnswer } from '../vendor/outcome.js';
 import { bookingsNeedAPerson } from '../ehr/capability.js';
 import type { ProbeOutcome } from '../evidence.js';
 import { pollUntil } from '../timing.js';
+import { askableWindow } from './askable-window.js';
 import { confirmedTestPatient, ehrPatientsByIdentifier, ehrPatientsNamed, testPatient } from '../ehr/patients.js';
 import { readPremise, type Premise } from '../ehr/premise.js';
 import { blockSlot, CLOSED, freeSlot, notFreed } from '../ehr/slot-changes.js';
@@ -159,8 +160,7 @@ export async function gatherBidirectional(ctx: ConnectionContext, settings: Bidi
     (await probeWithOperator(ctx, () => withVendorSteps(ctx, async (): Promise<ReadThroughData> => {
       // Where a person reads the EHR's schedule, the vendor is asked right after, for the same few days; where a
       // person asks the vendor, both sides are compared over the one half-day they ask about.
-      const window = probeWindow();
-      const view = await ehrFreeSlotView(ctx, readingWindow(ctx, ctx.vendor.askableWindow?.(window) ?? window));
+      const view = await ehrFreeSlotView(ctx, readingWindow(ctx, await askableWindow(ctx, probeWindow())));
       // The EHR was read: the writes can book from it even if the vendor's side fails next.
       supply.readFrom(view.resources ?? bookableSlots(view.slots, [], ctx.schedule));
       const vendor = await vendorFreeSlots(ctx, view.window, view.resources ?? bookableSlots(view.slots, [], ctx.schedule));

@@ -9,6 +9,7 @@ import type { FindingId } from '../model/report.js';
 import { bookableSlots, ehrFreeSlotView, plannedSkip, probeWithOperator, readingWindow, slotReadingSkip } from '../ehr/person-steps.js';
 import type { ConnectionContext } from '../context.js';
 import { probeWindow } from '../ehr/ops.js';
+import { askableWindow } from './askable-window.js';
 import { vendorFreeSlots, withVendorSteps } from '../vendor/requests.js';
 import { matchToEhr } from '../vendor/slot-match.js';
 import { measureEhrToVendor, measureVendorToEhr, type TrialRun } from './freshness/lag-trials.js';
@@ -100,9 +101,8 @@ export async function gatherFreshness(ctx: ConnectionContext, settings: Freshnes
  * no Slot search, its free slots are the ones a person read off its screen (each is re-checked when taken).
  */
 async function prepare(ctx: ConnectionContext, seed: number): Promise<{ pool: SlotPool; patientId: string; patientPremise: Premise }> {
-  // A person asking the vendor asks about one half-day: both sides are read over it.
-  const wide = probeWindow();
-  const window = readingWindow(ctx, ctx.vendor.askableWindow?.(wide) ?? wide);
+  // A person asking the vendor asks about one half-day with free times: both sides are read over it.
+  const window = readingWindow(ctx, await askableWindow(ctx, probeWindow()));
   const [view, vendor] = await Promise.all([ehrFreeSlotView(ctx, window, { reuse: true }), vendorFreeSlots(ctx, window)]);
   const ehrFree = view.resources ?? bookableSlots(view.slots, vendor.slots, ctx.schedule);
   // Read at once, so the vendor's slots are matched to the EHR's (by start and end, where its ids differ) after.

@@ -155,3 +155,23 @@ describe('a chat that does not answer', () => {
   });
   it('leaves nothing behind', () => expectNothingLeft(state));
 });
+
+describe('a chat vendor whose first half-day is fully booked in the EHR', () => {
+  let first: { start: string; end: string };
+  const state = chatRun([], {
+    checks: ['bidirectional'],
+    beforeRun: async (world) => {
+      const wide = probeWindow();
+      first = nextHalfDay(wide.start, wide.end, '+00:00')!;
+      const free = await searchEhr<{ id: string; start: string }>(world.sandbox.fhirBaseUrl, 'Slot', { schedule: `Schedule/${world.sandbox.seeded.scheduleIds[0]}`, status: 'free', start: `ge${first.start}` });
+      for (const slot of free.filter((s) => Date.parse(s.start) < Date.parse(first.end))) await staff(world.sandbox, 'block', slot.id);
+    },
+  });
+  it('is asked about the next half-day the EHR has free times in', () => {
+    const f = state.run.finding('read-through');
+    expect(f.status).toBe('pass');
+    const window = (f.evidence as { window: { start: string } }).window;
+    expect(Date.parse(window.start)).toBeGreaterThanOrEqual(Date.parse(first.end));
+  });
+  it('leaves nothing behind', () => expectNothingLeft(state));
+});
