@@ -249,9 +249,9 @@ export async function gatherBidirectional(ctx: ConnectionContext, settings: Bidi
     const patient = { resourceType: 'Patient' as const, meta: runMeta(ctx.runId), identifier: [{ system, value }, ...(runIdentifier ? [runIdentifier] : [])], name: [{ family: name.family, given: name.given }], gender: 'unknown' as const, birthDate: name.birthDate };
     const answer = await registerViaVendor(ctx, patient, existing.identifier, ledgered);
     const found = await ehrPatientsByIdentifier(ctx, existing.identifier);
-    if (existing.found) return { identifier: existing.identifier, vendorStatus: answer.status, ehrPatients: found.length, countedBy: ['identifier'] };
-    // A vendor may register the patient again without the identifier (a person gives a name and a birth date):
-    // the synthetic patient's name is the run's own, so every record under it is one more chart for this patient.
+    if (existing.found || ctx.vendor.can.registerPatient.by !== 'person') return { identifier: existing.identifier, vendorStatus: answer.status, ehrPatients: found.length };
+    // A person registers the patient by name and birth date, and the product may make a chart without the
+    // identifier: the synthetic patient's name is the run's own, so every record under it is one more chart.
     const named = await ehrPatientsNamed(ctx, testPatientName(value!));
     const ids = new Set([...found, ...named].map((p) => p.id));
     return { identifier: existing.identifier, vendorStatus: answer.status, ehrPatients: ids.size, countedBy: ['identifier', 'name-and-birth-date'] };
