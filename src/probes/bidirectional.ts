@@ -5,10 +5,9 @@
 import type { ConnectionContext } from '../context.js';
 import { ehrAppointmentsByKey, ehrBookingsOnSlot, probeWindow } from '../ehr/ops.js';
 import type { Appointment, Slot } from '../model/fhir.js';
-import { bookViaVendor, registerViaVendor, vendorFreeSlots, withVendorSteps } from '../vendor/requests.js';
-import { runKey, runMeta, testPatientName } from '../safety/run-records.js';
+import { bookViaVendor, vendorFreeSlots, withVendorSteps } from '../vendor/requests.js';
+import { runKey } from '../safety/run-records.js';
 import type { FindingId } from '../model/report.js';
-import { PATIENT_IDENTIFIER_SYSTEM } from '../safety/types.js';
 import { bookableSlots, ehrFreeSlotView, plannedSkip, probeWithOperator, readingWindow, slotReadingSkip, slotsNeedAPerson } from '../ehr/person-steps.js';
 import type { OperatorStepRecord } from '../operator/types.js';
 import { FreeSlotSupply } from '../ehr/free-slots.js';
@@ -18,7 +17,8 @@ import { bookingsNeedAPerson } from '../ehr/capability.js';
 import type { ProbeOutcome } from '../evidence.js';
 import { pollUntil } from '../timing.js';
 import { askableWindow } from './askable-window.js';
-import { confirmedTestPatient, ehrPatientsByIdentifier, ehrPatientsNamed, testPatient } from '../ehr/patients.js';
+import { registerAgain, type PatientMatchData } from './patient-matched.js';
+import { confirmedTestPatient } from '../ehr/patients.js';
 import { readPremise, type Premise } from '../ehr/premise.js';
 import { blockSlot, CLOSED, freeSlot, notFreed } from '../ehr/slot-changes.js';
 
@@ -83,15 +83,8 @@ export interface ConflictData {
   vendorSteps?: OperatorStepRecord[];
 }
 
-export interface PatientMatchData {
-  identifier: string;
-  vendorStatus: number;
-  ehrPatients: number;
-  /** How the EHR's patients were counted: by the identifier, and (a synthetic patient) by its name and birth date too. */
-  countedBy?: Array<'identifier' | 'name-and-birth-date'>;
-  /** The steps a person took at the vendor's product (a vendor reached through a person). */
-  vendorSteps?: OperatorStepRecord[];
-}
+
+export type { PatientMatchData } from './patient-matched.js';
 
 export interface BidirectionalEvidence {
   connection: string;
@@ -237,25 +230,7 @@ export async function gatherBidirectional(ctx: ConnectionContext, settings: Bidi
     };
   })));
 
-  const patientMatched = skipOf('patient-matched', false) ?? (await probeWithOperator(ctx, () => withVendorSteps(ctx, async (): Promise<PatientMatchData> => {
-    const existing = await testPatient(ctx, 'existing-patient');
-    const [system, value] = existing.identifier.split('|');
-    // The EHR's own patient also gets a run identifier: a duplicate the vendor makes carries it and is cleaned
-    // up by it, while the original, which lacks it, is never touched.
-    const runIdentifier = existing.found ? { system: PATIENT_IDENTIFIER_SYSTEM, value: runKey(ctx, 'registration') } : undefined;
-    const ledgered = runIdentifier ? `${runIdentifier.system}|${runIdentifier.value}` : existing.identifier;
-    // A synthetic patient is registered again under its own name; one of the EHR's own is never named.
-    const name = existing.found ? { family: 'Testpatient', given: ['Ehrcheck'], birthDate: '1970-01-01' } : testPatientName(value!);
-    const patient = { resourceType: 'Patient' as const, meta: runMeta(ctx.runId), identifier: [{ system, value }, ...(runIdentifier ? [runIdentifier] : [])], name: [{ family: name.family, given: name.given }], gender: 'unknown' as const, birthDate: name.birthDate };
-    const answer = await registerViaVendor(ctx, patient, existing.identifier, ledgered);
-    const found = await ehrPatientsByIdentifier(ctx, existing.identifier);
-    if (existing.found || ctx.vendor.can.registerPatient.by !== 'person') return { identifier: existing.identifier, vendorStatus: answer.status, ehrPatients: found.length };
-    // A person registers the patient by name and birth date, and the product may make a chart without the
-    // identifier: the synthetic patient's name is the run's own, so every record under it is one more chart.
-    const named = await ehrPatientsNamed(ctx, testPatientName(value!));
-    const ids = new Set([...found, ...named].map((p) => p.id));
-    return { identifier: existing.identifier, vendorStatus: answer.status, ehrPatients: ids.size, countedBy: ['identifier', 'name-and-birth-date'] };
-  })));
+  const patientMatched = skipOf('patient-matched', false) ?? (await probeWithOperator(ctx, () => withVendorSteps(ctx, () => registerAgain(ctx))));
 
   return { connection: ctx.key, writesAllowed: ctx.writesAllowed, readThrough, writeLands, writeIdempotent, conflictRefused, patientMatched };
 }
