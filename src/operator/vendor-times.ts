@@ -13,7 +13,7 @@ export interface HeardTime {
 
 const NONE = new Set(['none', 'no', 'nothing', '-', '']);
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})$/;
-const CLOCK = /^(\d{1,2})(?:[:.h](\d{2}))?(am|pm)?$/i;
+const CLOCK = /^(\d{1,2})(?:[:.h](\d{2})(?::00)?)?(am|pm)?$/i;
 
 export function readVendorTimes(reading: unknown, window: { start: string; end: string }, offset: string): HeardTime[] {
   const day = localTime(window.start, offset).date;

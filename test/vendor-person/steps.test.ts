@@ -103,7 +103,7 @@ describe('free times a person read', () => {
 
   it('take ISO date-times, lists, {times} and "none"', () => {
     expect(readVendorTimes(['2026-12-01T09:00:00Z', '9:30'], tuesdayMorning, '+00:00')).toEqual([{ start: '2026-12-01T09:00:00Z' }, { start: '2026-12-01T09:30:00Z' }]);
-    expect(readVendorTimes({ times: ['09:00'] }, tuesdayMorning, '+00:00')).toEqual([{ start: '2026-12-01T09:00:00Z' }]);
+    expect(readVendorTimes({ times: ['09:00:00', '9.30'] }, tuesdayMorning, '+00:00')).toEqual([{ start: '2026-12-01T09:00:00Z' }, { start: '2026-12-01T09:30:00Z' }]);
     expect(readVendorTimes('none', tuesdayMorning, '+00:00')).toEqual([]);
     expect(readVendorTimes('', tuesdayMorning, '+00:00')).toEqual([]);
   });
