@@ -1,4 +1,4 @@
-// `ehr-check demo`: three reference vendors on embedded sandboxes, evaluated side by side. No network.
+// `ehr-check demo`: reference vendors of each kind on embedded sandboxes, evaluated side by side. No network.
 import type { Io } from '../cli/io.js';
 import { wantsColor } from '../cli/io.js';
 import { createProgress } from '../cli/progress.js';
@@ -30,7 +30,7 @@ function vendorOutputs(opts: DemoOptions, vendor: string): OutputFlags {
 
 export default async function demoCommand(opts: DemoOptions, io: Io): Promise<number> {
   validateNumbers(opts);
-  const { DEMO_VENDORS, startDemoWorld } = await import('../../fixtures/demo/scenario.js');
+  const { DEMO_VENDORS, projectFile, startDemoWorld } = await import('../../fixtures/demo/scenario.js');
   // Every per-vendor file is checked before a sandbox starts: a bad path costs a second, not the whole demo.
   await checkOutputPaths(DEMO_VENDORS.flatMap(({ id }) => requestedOutputs(vendorOutputs(opts, id))), io.cwd, opts);
   const progress = createProgress(io, { quiet: opts.quiet });
@@ -40,15 +40,21 @@ export default async function demoCommand(opts: DemoOptions, io: Io): Promise<nu
   const { newRunId } = await import('../run/run-id.js');
   const { watchInterrupts } = await import('../run/interrupt.js');
   const { writeOutputs, failedOutputLines } = await import('../report/write.js');
+  const { chooseOperator } = await import('../operator/choose.js');
 
   const world = await startDemoWorld();
   const watch = watchInterrupts(() => progress('interrupted: stopping probes and cleaning up…'));
   let reports: Report[];
   try {
     reports = await Promise.all(
-      world.plans.map(({ vendor, loaded }) => {
+      world.plans.map(async ({ vendor, loaded }) => {
         const runId = newRunId();
+        // A vendor reached through a person is used by the demo's scripted person, as `run --operator-script` would.
+        const operator = vendor.operatorScript
+          ? await chooseOperator({ script: projectFile(vendor.operatorScript), io, ehrBaseUrls: loaded.plan.connections.map((c) => c.ehr.fhirBaseUrl) })
+          : undefined;
         return evaluate({
+          ...(operator && { operator }),
           loaded,
           runId,
           ledger: new MemoryLedger(runId),
@@ -75,7 +81,7 @@ export default async function demoCommand(opts: DemoOptions, io: Io): Promise<nu
     if (result.written.length > 0) written.push({ vendor: report.vendor.name, files: result.written.map((w) => w.file) });
     failed.push(...result.failed);
   }
-  // `--json -` prints the three reports as one JSON array, so stdout stays one parseable document.
+  // `--json -` prints the reports as one JSON array, so stdout stays one parseable document.
   if (opts.json === '-') io.out(`${JSON.stringify(reports, null, 2)}\n`);
   else {
     const color = wantsColor(io, opts.color);

@@ -1,6 +1,7 @@
 // Several reports side by side, as rows of cells both compare formatters draw: vendors ranked by score,
 // and in each row the best value marked (only where the vendors differ; a tie for first marks each).
 import { ALL_FINDING_IDS, type Finding, type Report, type RoiPanel, type Status } from '../model/report.js';
+import { vendorKindWords } from './vendor-reach.js';
 import { DIRECTION_LABEL, formatMoney, formatMs, formatNumber, lagViews, scoreText, STATUS_SYMBOL, worstStatus, type Direction } from './facts.js';
 
 export interface CompareCell {
@@ -42,6 +43,8 @@ export function compareReports(input: readonly Report[]): Comparison {
     rows.push({ group, label, cells: cells.map((c, i) => ({ text: c.text, best: best.has(i), ...(c.status !== undefined && { status: c.status }) })) });
   };
 
+  // How each vendor was reached (its kinds, once each): a person's product and an API are judged alike, by the EHR.
+  row('Verdict', 'Reached through', reports.map((r) => ({ text: [...new Set(r.connections.map((c) => vendorKindWords(c.vendorKind)))].join(', ') || '—', key: null })), 'higher');
   row('Verdict', 'Score', reports.map((r) => ({ text: scoreText(r), key: r.score })), 'higher');
   row('Verdict', 'Grade', reports.map((r) => (r.grade ? { text: r.grade, key: GRADE_RANK[r.grade] ?? 0 } : { text: 'not evaluated', key: null })), 'higher');
   // The gate is each pipeline's own rule, shown apart from the vendor's grade.

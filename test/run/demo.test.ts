@@ -1,4 +1,4 @@
-// `ehr-check demo --json -` through the built CLI: three reference vendors on embedded sandboxes, no network.
+// `ehr-check demo --json -` through the built CLI: reference vendors of each kind on embedded sandboxes, no network.
 // One run is shared by every assertion (the demo takes about half a minute); the terminal view is the same
 // pure formatter the plain `demo` prints with, applied to the reports that run produced.
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -7,8 +7,10 @@ import type { Finding, Report } from '../../src/model/report.js';
 import { formatCompareTerminal } from '../../src/report/compare.js';
 import { formatTerminal } from '../../src/report/terminal.js';
 import { runCli, type CliResult } from '../helpers/cli.js';
+import { DEMO_VENDORS, type DemoVendor } from '../../fixtures/demo/scenario.js';
 
-const NAMES = { deep: 'Deepwater Scheduling', shallow: 'Shallowbrook Voice AI', batch: 'Batchwell Automation' } as const;
+const NAMES = Object.fromEntries(DEMO_VENDORS.map((v) => [v.id, v.name])) as Record<DemoVendor['id'], string>;
+const KINDS = Object.fromEntries(DEMO_VENDORS.map((v) => [v.id, v.kind])) as Record<DemoVendor['id'], string>;
 
 describe('ehr-check demo --json -', () => {
   let result: CliResult;
@@ -21,23 +23,25 @@ describe('ehr-check demo --json -', () => {
     reports = result.code === 0 ? (JSON.parse(result.stdout) as Report[]) : [];
   }, 100_000);
 
-  it('exits 0 and prints one JSON document on stdout: the three reports', () => {
+  it('exits 0 and prints one JSON document on stdout: a report per vendor, of at least three kinds', () => {
     expect(result.stderr).not.toMatch(/^ehr-check: /m);
     expect(result.code).toBe(0);
     expect(reports.map((r) => r.vendor.name).sort()).toEqual(Object.values(NAMES).sort());
+    expect(new Set(Object.values(KINDS)).size).toBeGreaterThanOrEqual(3);
+    for (const [id, kind] of Object.entries(KINDS)) expect(byVendor(id as DemoVendor['id']).connections.map((c) => c.vendorKind), id).toEqual(expect.arrayContaining([kind]));
     // progress went to stderr, nothing else shared stdout with the JSON
     expect(result.stdout.trimStart().startsWith('[')).toBe(true);
     expect(result.stderr).toMatch(/starting embedded EHR sandboxes and reference vendors/);
   });
 
   it('writes reports that validate against the report schema, each complete and cleaned up', () => {
-    expect(reports).toHaveLength(3);
+    expect(reports).toHaveLength(DEMO_VENDORS.length);
     for (const report of reports) {
       expect(() => validateReport(report), report.vendor.name).not.toThrow();
       expect(report.partial, report.vendor.name).toBeUndefined();
       expect(report.cleanup.leftover, report.vendor.name).toEqual([]);
       expect(report.checks.map((c) => c.id)).toEqual(['bidirectional', 'coverage', 'freshness']);
-      expect(new Set(reports.map((r) => r.runId)).size).toBe(3);
+      expect(new Set(reports.map((r) => r.runId)).size).toBe(DEMO_VENDORS.length);
     }
   });
 
@@ -64,6 +68,28 @@ describe('ehr-check demo --json -', () => {
     expect(cert.evidence).toMatchObject({ claims: [{ listingId: 'BW-3003', state: 'lapsed', listingStatus: 'suspended' }] });
   });
 
+  it('judges the REST API and the chat agent by what their EHRs hold, saying how each verdict was reached', () => {
+    const status = (r: Report, id: string) => r.checks.flatMap((c) => c.findings).filter((f) => f.id === id);
+    const rest = byVendor('rest');
+    for (const id of ['write-lands', 'write-idempotent', 'conflict-refused', 'patient-matched', 'read-through']) {
+      for (const f of status(rest, id)) {
+        expect(f.status, `rest ${id}`).toBe('pass');
+        expect(f.evidence).toMatchObject({ vendorKind: 'http', vendorMethod: 'api' });
+      }
+    }
+    const chat = byVendor('chat');
+    for (const id of ['read-through', 'write-lands', 'write-idempotent', 'conflict-refused', 'patient-matched']) {
+      const [f] = status(chat, id);
+      expect(f!.status, `chat ${id}: ${f!.message}`).toBe('pass');
+      expect(f!.evidence).toMatchObject({ vendorKind: 'person', vendorMethod: 'operator' });
+    }
+    for (const id of ['ehr-to-vendor-lag', 'double-booking-race']) {
+      const [f] = status(chat, id);
+      expect(f!.status).toBe('skip');
+      expect(f!.message).toMatch(/person/);
+    }
+  });
+
   it('names each non-deep vendor’s failing findings in its terminal view and in the comparison', () => {
     for (const id of ['shallow', 'batch'] as const) {
       const report = byVendor(id);
@@ -76,6 +102,9 @@ describe('ehr-check demo --json -', () => {
     }
     const compare = formatCompareTerminal(reports, { color: false });
     expect(compare).toMatch(/1\. Deepwater Scheduling\s+grade A, 100\/100\s+CI gate passed/);
-    expect(compare).toMatch(/write-idempotent\s+│ ★ ✔ pass 2\/2\s+│ ✖ fail\s+│ ✖ fail/);
+    const idempotent = compare.split('\n').find((l) => l.startsWith('│ write-idempotent'))!;
+    expect(idempotent).toMatch(/^│ write-idempotent\s+│ ★ ✔ pass 2\/2\s+│/);
+    expect(idempotent.match(/✖ fail/g)).toHaveLength(2);
+    expect(compare).toMatch(/Reached through\s+│ FHIR facade\s+│ REST API/);
   });
 });
