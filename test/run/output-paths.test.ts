@@ -167,7 +167,7 @@ describe('demo and compare: checked before a sandbox starts or a table is printe
     const result = await runCli(['demo', '--html', join(dir, 'ok.html'), '--json', '/nonexistent-dir/r.json'], { cwd: dir });
     expectRefusedUpFront(
       result,
-      /^ehr-check: --json \/nonexistent-dir\/r\.deep\.json, \/nonexistent-dir\/r\.shallow\.json, \/nonexistent-dir\/r\.batch\.json: the folder \/nonexistent-dir does not exist: create it first \(mkdir -p \/nonexistent-dir\)/m,
+      /^ehr-check: --json \/nonexistent-dir\/r\.deep\.json, \/nonexistent-dir\/r\.shallow\.json, \/nonexistent-dir\/r\.batch\.json, .*: the folder \/nonexistent-dir does not exist: create it first \(mkdir -p \/nonexistent-dir\)/m,
     );
     expect(result.stderr).not.toMatch(/--html/);
     // Refused before the embedded sandboxes started: no progress at all.
