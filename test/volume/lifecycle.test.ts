@@ -8,10 +8,11 @@ import { loadPlan } from '../../src/contracts/load.js';
 import { InputError } from '../../src/errors.js';
 import { gatherVolume } from '../../src/probes/volume/index.js';
 import { buildContexts } from '../../src/run/connections.js';
-import { FileLedger, ledgerDirFor } from '../../src/safety/ledger.js';
+import { FileLedger, ledgerDirFor, MemoryLedger } from '../../src/safety/ledger.js';
 import type { Ledger, LedgerIntent } from '../../src/safety/types.js';
 import { runBookings, slotStatuses } from '../helpers/ehr-truth.js';
-import { evaluatePlan, newRunId } from '../helpers/run.js';
+import { evaluatePlan, newRunId, RUN_CLIENT } from '../helpers/run.js';
+import { evaluate } from '../../src/run/runner.js';
 import type { World } from '../helpers/world.js';
 import { tempDir, writePlanFile } from '../run/plan-file.js';
 import { activeTagged, SMALL_BURST, startVolumeWorld, volumePlan } from './world.js';
@@ -107,3 +108,42 @@ describe('a run killed mid-burst', () => {
     expect(await slotStatuses(world.sandbox.fhirBaseUrl)).toEqual(before);
   });
 });
+
+describe('a run interrupted mid-burst (SIGINT)', () => {
+  it('stops, cleans up at once, and says the report is partial: nothing of the run is left in the EHR', async () => {
+    const before = await slotStatuses(world.sandbox.fhirBaseUrl);
+    const runId = newRunId('volume-sigint');
+    const cut = new AbortController();
+    const ledger = new MemoryLedger(runId);
+    const counting: Ledger = {
+      runId,
+      intend: (intent: LedgerIntent) => {
+        if (intent.action === 'book' && ledger.entries().filter((e) => e.action === 'book').length === 8) cut.abort();
+        return ledger.intend(intent);
+      },
+      done: (seq, result) => ledger.done(seq, result),
+      entries: () => ledger.entries(),
+    };
+    const report = await evaluate({
+      loaded: volumePlan(world, { bookings: 30, concurrency: 4, retryShare: 0.5 }),
+      runId,
+      ledger: counting,
+      checks: ['volume'],
+      allowWrites: true,
+      gate: {},
+      env: {},
+      signal: cut.signal,
+      progress: () => {},
+      toolVersion: '0.0.0-test',
+      client: RUN_CLIENT,
+    });
+    expect(report.partial).toBe(true);
+    const f = report.checks[0]!.findings[0]!;
+    expect(f.status).toBe('error');
+    expect(ledger.entries().filter((e) => e.action === 'book').length).toBeLessThan(30);
+    expect(report.cleanup.leftover).toEqual([]);
+    expect(await activeTagged(world, runId)).toEqual([]);
+    expect(await slotStatuses(world.sandbox.fhirBaseUrl)).toEqual(before);
+  });
+});
+

@@ -6,6 +6,8 @@ import { planFindingMethods } from '../../src/capability/methods.js';
 import type { VendorAbilities, VendorAbility } from '../../src/vendor/channel.js';
 import { FHIR_ABILITIES } from '../../src/vendor/fhir.js';
 import { vendorFindingMethods } from '../../src/vendor/methods.js';
+import { evaluatePlan } from '../helpers/run.js';
+import { chatPlan, scriptedPerson, startChatWorld } from '../vendor-person/world.js';
 
 const statement = (appointmentParams: string[], slotSearch = true) =>
   readCapabilityStatement({
@@ -43,5 +45,22 @@ describe('writes-at-volume, the EHR side', () => {
     expect(m(['slot'])).toMatchObject({ method: 'api', via: ['Slot:search-type(schedule,status,start)', 'Appointment:search-type(slot)'] });
     expect(m(['_id']).method).toBe('impossible');
     expect(m(['identifier'], false)).toMatchObject({ method: 'impossible', reason: expect.stringMatching(/no Slot search/) });
+  });
+});
+
+describe('writes-at-volume with a vendor reached through a person', () => {
+  it('is skipped with the reason, and nothing is booked', async () => {
+    const world = await startChatWorld();
+    try {
+      const loaded = chatPlan(world);
+      loaded.plan.checks.volume = { weight: 20, bookings: 12, concurrency: 6, retryShare: 0.5 };
+      const run = await evaluatePlan(loaded, { checks: ['volume'], operator: await scriptedPerson() });
+      const f = run.finding('writes-at-volume', 'epic');
+      expect(f.status).toBe('skip');
+      expect(f.message).toMatch(/a person cannot book dozens of slots at once/);
+      expect(run.ledger.entries().filter((e) => e.action === 'book')).toEqual([]);
+    } finally {
+      await world.close();
+    }
   });
 });
