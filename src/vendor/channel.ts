@@ -43,6 +43,8 @@ export interface VendorLiveness {
   message?: string;
   /** What the reading found, for evidence (a feed's conformance, a mapping's first answer). */
   detail?: Record<string, unknown>;
+  /** Flaws a client can work around (a feed line it must skip): live, but connection-live warns. */
+  warnings?: string[];
 }
 
 export interface VendorChannel {
@@ -64,6 +66,11 @@ export interface VendorChannel {
   findBooking(bookingIdentifier: string): Promise<Appointment[]>;
   /** Registers a patient; `matchIdentifier` (`system|value`) is how the vendor should find an existing one. */
   registerPatient(patient: Patient, matchIdentifier: string): Promise<VendorAnswer>;
+  /**
+   * When the read behind an answer of `freeSlots` was sent and answered (monotonic ms), where that was earlier
+   * than the call (a polled feed answers from its last read): a lag measured by polling is bounded by real reads.
+   */
+  readTimeOf?(answer: readonly Slot[]): { sentAt: number; answeredAt: number } | undefined;
   /** Steps a person took at the vendor's product since `mark` (person-driven channels only), for a finding's evidence. */
   personSteps?(mark: number): OperatorStepRecord[];
   close(): Promise<void>;

@@ -7,6 +7,7 @@ import type { VendorEndpoint } from '../model/plan.js';
 import type { Operator } from '../operator/types.js';
 import type { VendorAbilities, VendorChannel } from './channel.js';
 import { FHIR_ABILITIES, FhirVendorChannel } from './fhir.js';
+import { SchedulingLinksChannel, schedulingLinksAbilities } from './scheduling-links/channel.js';
 
 export type VendorKind = VendorEndpoint['kind'];
 /** What every adapter may use: the HTTP client's settings, and who can be asked to use the product. */
@@ -47,14 +48,11 @@ export const VENDOR_ADAPTERS: { [K in VendorKind]: VendorAdapter<K> } = {
     findBooking: NONE("a person's product keeps no record the tool can read"),
     registerPatient: { by: 'person' },
   }),
-  'scheduling-links': notYet('scheduling-links', {
-    freeSlots: { by: 'api' },
-    book: { by: 'person' },
-    bookingKey: false,
-    findBooking: NONE('a feed publishes availability; it keeps no bookings'),
-    registerPatient: NONE('a feed publishes availability; it registers no one'),
-    readIntervalMs: 60_000,
-  }),
+  // A feed cannot book: a person channel is its booking delegate once one is wired (SchedulingLinksOptions.booking).
+  'scheduling-links': {
+    abilities: (vendor) => schedulingLinksAbilities(vendor),
+    open: (vendor, common) => new SchedulingLinksChannel(vendor, common),
+  },
 };
 
 function adapterOf(vendor: VendorEndpoint): VendorAdapter<VendorKind> {
