@@ -113,8 +113,13 @@ export class SlotPool implements SlotSource {
 
 /** Whether the vendor currently offers this slot as free (its answer for a narrow window around the slot). */
 export async function vendorSees(ctx: ConnectionContext, slot: Slot): Promise<'free' | 'not-free'> {
+  return (await vendorSeesRead(ctx, slot)).sees;
+}
+
+/** `vendorSees`, with when the vendor read it where that was before the question (a polled feed's last read). */
+export async function vendorSeesRead(ctx: ConnectionContext, slot: Slot): Promise<{ sees: 'free' | 'not-free'; readAt?: { sentAt: number; answeredAt: number } }> {
   const answer = await vendorFreeSlots(ctx, slotWindow(slot), [slot]);
-  return answer.slotIds.includes(slot.id) ? 'free' : 'not-free';
+  return { sees: answer.slotIds.includes(slot.id) ? 'free' : 'not-free', ...(answer.readAt && { readAt: answer.readAt }) };
 }
 
 /** Whether the EHR holds an active Appointment for a booking KEY. */
