@@ -134,7 +134,8 @@ function judgeLive(c: CoverageConnection): Finding {
   evidence.requests = l.requests;
   const certNote = c.ehrCertification?.status === 'not-certified' ? "; CHPL lists no active (g)(10) certification for the EHR's developer" : '';
   if (l.live) {
-    const what = `EHR ${l.ehrMetadata.software ?? 'server'} (FHIR ${l.ehrMetadata.fhirVersion}) and the vendor facade answer`;
+    const vendor = l.vendorSearch.detail?.manifestUrl ? "the vendor's Scheduling Links feed" : 'the vendor facade';
+    const what = `EHR ${l.ehrMetadata.software ?? 'server'} (FHIR ${l.ehrMetadata.fhirVersion}) and ${vendor} answer`;
     const message = l.ehrWritable ? what : `${what}; the EHR's API is read-only for scheduling`;
     // A feed a client can still use, with flaws it must work around (lines to skip, slots it cannot place).
     const flaws = l.vendorSearch.warnings ?? [];
