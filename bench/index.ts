@@ -1,10 +1,11 @@
 // `npm run bench`: the speed and accuracy targets of the issues, as ratios measured in one run.
 // `node dist/bench/index.js SECTION...` runs only the sections named (startup, coverage, freshness,
-// freshness-concurrency, demo).
+// freshness-concurrency, freshness-feed, demo).
 import { benchCoverage } from './coverage.js';
 import { benchDemo } from './demo.js';
 import { benchFreshnessConcurrency } from './freshness-concurrency.js';
 import { benchFreshness } from './freshness.js';
+import { benchFreshnessFeed } from './freshness-feed.js';
 import { benchStartup } from './startup.js';
 
 const sections: Array<[string, () => Promise<string[]>]> = [
@@ -12,6 +13,7 @@ const sections: Array<[string, () => Promise<string[]>]> = [
   ['coverage', () => benchCoverage()],
   ['freshness', () => benchFreshness()],
   ['freshness-concurrency', () => benchFreshnessConcurrency()],
+  ['freshness-feed', () => benchFreshnessFeed()],
   ['demo', () => benchDemo()],
 ];
 

@@ -59,7 +59,10 @@ export async function watchForChange(look: () => Promise<LookAnswer>, options: W
     } else consecutiveErrors = 0;
     if (sentAt >= deadline || answeredAt >= deadline + (options.graceMs ?? 1000)) break;
     delay = nextPollDelay(answeredAt - options.change.sentAt, delay, plan);
-    const wait = Math.min(answeredAt + delay, deadline) - now();
+    // An answer from an earlier read: the next read can be had once the interval since that read has passed (a few
+    // ms more, as timers may fire a little early).
+    const nextRead = answer.readAt && options.readIntervalMs ? answer.readAt.sentAt + options.readIntervalMs + 5 : Infinity;
+    const wait = Math.min(answeredAt + delay, nextRead, deadline) - now();
     if (wait > 0) await sleep(wait, options.signal);
   }
   return { observations, seen: false, interrupted: false, errors };

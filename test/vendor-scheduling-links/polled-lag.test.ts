@@ -1,4 +1,4 @@
-// A lag measured on a side that can only be read every N ms (a feed): looks are spaced by the interval, and a
+// A lag measured on a side that can only be read every N ms (a feed): looks come as each new read can be had, and a
 // look answered from an earlier read is timed by that read, so the lag interval still contains the truth.
 import { describe, expect, it } from 'vitest';
 import { lagSample } from '../../src/freshness/lag.js';
@@ -21,7 +21,7 @@ function polledFeed(changeAt: number, lagMs: number, intervalMs: number, firstRe
 }
 
 describe('a lag watched on a polled side', () => {
-  it('keeps each look at least the read interval apart and recovers the lag within the bound', async () => {
+  it('looks when the next read can be had, and recovers the lag within the bound', async () => {
     const change = { sentAt: monotonicNow(), answeredAt: monotonicNow() };
     const feed = polledFeed(change.sentAt, 450, 200, change.sentAt - 50);
     const looksAt: number[] = [];
@@ -33,8 +33,9 @@ describe('a lag watched on a polled side', () => {
       { change, timeoutMs: 3_000, readIntervalMs: 200 },
     );
     expect(result.seen).toBe(true);
-    const gaps = looksAt.slice(1).map((t, i) => t - looksAt[i]!);
-    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(190);
+    // Looks come when a fresh read can be had: after the first (answered from the read before the change), each is one.
+    expect(looksAt.length - feed.reads()).toBeLessThanOrEqual(2);
+    expect(looksAt.length).toBeGreaterThanOrEqual(3);
     const sample = lagSample(change, result.observations, 'ehr-to-vendor');
     expect(sample.lowMs).toBeLessThanOrEqual(450);
     expect(sample.highMs).toBeGreaterThanOrEqual(450);
@@ -51,6 +52,5 @@ describe('a lag watched on a polled side', () => {
     const sample = lagSample(change, result.observations, 'ehr-to-vendor');
     expect(result.observations.slice(0, 2).every((o) => o.sentAt === change.sentAt - 500)).toBe(true);
     expect(sample.lowMs).toBe(0);
-    expect(sample.highMs).toBeGreaterThanOrEqual(80); // two looks spaced by the 50 ms interval (timers may fire a little early)
   });
 });
