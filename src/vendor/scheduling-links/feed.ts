@@ -25,6 +25,8 @@ const JSON_ACCEPT = 'application/json';
 const NDJSON_ACCEPT = 'application/fhir+ndjson, application/x-ndjson, application/ndjson, text/plain;q=0.5';
 /** Output files read at once: a feed of hundreds of weekly files is read a few at a time. */
 const FILES_AT_ONCE = 4;
+/** Bounds on one read of a whole feed (each file also has the client's size cap and timeouts). */
+export const FEED_LIMITS = { maxBytes: 64 * 1024 * 1024, maxMs: 120_000 };
 
 export async function readFeed(client: FeedClient, manifestUrl: string): Promise<FeedReading> {
   const sentAt = monotonicNow();
@@ -37,10 +39,15 @@ export async function readFeed(client: FeedClient, manifestUrl: string): Promise
   if ('problem' in read) return unusable(read.problem);
 
   const ages = [maxAgeSeconds(cacheControl)];
+  let bytes = answer.text.length;
   const outputs = await inBatches(read.manifest.outputs, FILES_AT_ONCE, async (output): Promise<OutputRead> => {
+    // A feed that never ends is cut off as a whole, not only file by file.
+    if (bytes > FEED_LIMITS.maxBytes) return { ...output, failure: `not read: the feed passed ${FEED_LIMITS.maxBytes} bytes in all` };
+    if (monotonicNow() - sentAt > FEED_LIMITS.maxMs) return { ...output, failure: `not read: reading the feed took more than ${FEED_LIMITS.maxMs / 1000} s in all` };
     try {
       const file = await client.get(output.url, NDJSON_ACCEPT);
       ages.push(maxAgeSeconds(file.headers['cache-control']));
+      bytes += file.text.length;
       if (file.status < 200 || file.status >= 300) return { ...output, status: file.status, failure: `HTTP ${file.status}` };
       return { ...output, status: file.status, text: file.text };
     } catch (error) {
