@@ -3,7 +3,7 @@
 // direction run at once, each on its own slot (./concurrent.ts says why they cannot bias each other); every
 // slot a trial touches is put back, and every booking removed, before its slot can serve another trial.
 import { lagSample, summariseLag, type ChangeTiming } from '../../freshness/lag.js';
-import { watchForChange, type LookAnswer, type WatchResult } from '../../freshness/poll.js';
+import { watchForChange, type WatchResult } from '../../freshness/poll.js';
 import { offsetWindowMs, startOffsets, trialSpacingMs } from '../../freshness/schedule.js';
 import { ProbeError, type ProbeErrorKind } from '../../http/types.js';
 import type { LagSample } from '../../model/report.js';
@@ -17,7 +17,7 @@ import type { Premise } from '../../ehr/premise.js';
 import { blockSlot, freeSlot, type SlotChange } from '../../ehr/slot-changes.js';
 import { removeBookings } from '../../ehr/take-back.js';
 import { onSlot, runTrials, type TrialClock } from './concurrent.js';
-import { ehrHoldsBooking, timed, vendorSeesRead, type SlotPool, type SlotSource } from './slots.js';
+import { ehrHoldsBooking, timed, vendorLook, type SlotPool, type SlotSource } from './slots.js';
 import type { FreshnessProbeSettings, LagData, ProbeErrorNote } from './types.js';
 
 export interface TrialRun {
@@ -123,20 +123,15 @@ export async function measureEhrToVendor(ctx: ConnectionContext, run: TrialRun, 
   let lastWay: SlotChange['way'] | undefined;
   // A polled vendor (a feed) is looked at no more often than it can be read, and each look keeps when it was read.
   const readIntervalMs = ctx.vendor.can.readIntervalMs;
-  const vendorShows = (c: ConnectionContext, slot: Slot, wanted: 'free' | 'not-free') => async (): Promise<LookAnswer> => {
-    const { sees, readAt } = await vendorSeesRead(c, slot);
-    const shows = sees === wanted ? ('new' as const) : ('old' as const);
-    return readAt ? { shows, readAt } : shows;
-  };
   // What a person's change records as it goes: the state only.
-  const vendorLook = (c: ConnectionContext, slot: Slot, wanted: 'free' | 'not-free') => async () => {
-    const answer = await vendorShows(c, slot, wanted)();
+  const stateOnly = (c: ConnectionContext, slot: Slot, wanted: 'free' | 'not-free') => async () => {
+    const answer = await vendorLook(c, slot, wanted)();
     return typeof answer === 'string' ? answer : answer.shows;
   };
   /** Watches the vendor from the change on; looks made while a person worked count too. */
   const watch = async (c: ConnectionContext, slot: Slot, change: SlotChange, wanted: 'free' | 'not-free'): Promise<WatchResult> => {
     if (change.vendor.some((o) => o.shows === 'new')) return { observations: change.vendor, seen: true, interrupted: false, errors: [] };
-    const after = await watchForChange(vendorShows(c, slot, wanted), { change: change.timing, timeoutMs, signal: c.signal, ...(readIntervalMs && { readIntervalMs }) });
+    const after = await watchForChange(vendorLook(c, slot, wanted), { change: change.timing, timeoutMs, signal: c.signal, ...(readIntervalMs && { readIntervalMs }) });
     return { ...after, observations: [...change.vendor, ...after.observations] };
   };
 
@@ -153,7 +148,7 @@ export async function measureEhrToVendor(ctx: ConnectionContext, run: TrialRun, 
         return freed;
       };
       const block = async () => {
-        const change = await blockSlot(c, slot, { patientId: run.patientId, vendorLook: vendorLook(c, slot, 'not-free'), ...(lastWay && { from: lastWay }) });
+        const change = await blockSlot(c, slot, { patientId: run.patientId, vendorLook: stateOnly(c, slot, 'not-free'), ...(lastWay && { from: lastWay }) });
         held = change;
         lastWay = change.way;
         rec.premise(k, change.premise);
@@ -168,7 +163,7 @@ export async function measureEhrToVendor(ctx: ConnectionContext, run: TrialRun, 
           if (!setUp.seen.seen) return void rec.add(setUp.seen, setUp.sample, setUp.place);
           await sleep(rec.offsetsMs[k]!, c.signal);
           if (c.signal.aborted) return void (rec.interrupted = true);
-          const freed = await undo(vendorLook(c, slot, 'free'));
+          const freed = await undo(stateOnly(c, slot, 'free'));
           const seen = await watch(c, slot, freed, 'free');
           return void rec.add(seen, () => lagSample(freed.timing, seen.observations, 'ehr-to-vendor', 'free-slot'), { trial: k, slot: slot.id, startMs: startOf(run, freed.timing) });
         }

@@ -3,6 +3,7 @@
 import { monotonicNow } from '../../timing.js';
 import { mulberry32 } from '../../freshness/schedule.js';
 import type { ChangeTiming } from '../../freshness/lag.js';
+import type { LookAnswer } from '../../freshness/poll.js';
 import type { RequestRecord } from '../../model/report.js';
 import type { ConnectionContext } from '../../context.js';
 import { canReadSlots, ehrAppointmentsByKey, readSlot, slotWindow, type BookingHint } from '../../ehr/ops.js';
@@ -120,6 +121,18 @@ export async function vendorSees(ctx: ConnectionContext, slot: Slot): Promise<'f
 export async function vendorSeesRead(ctx: ConnectionContext, slot: Slot): Promise<{ sees: 'free' | 'not-free'; readAt?: { sentAt: number; answeredAt: number } }> {
   const answer = await vendorFreeSlots(ctx, slotWindow(slot), [slot]);
   return { sees: answer.slotIds.includes(slot.id) ? 'free' : 'not-free', ...(answer.readAt && { readAt: answer.readAt }) };
+}
+
+/**
+ * A watch's look at the vendor: 'new' once it shows the slot as `wanted`, else 'old'; timed by the vendor's own
+ * read where it answered from an earlier one (a polled feed), so an old answer claims no moment after that read.
+ */
+export function vendorLook(ctx: ConnectionContext, slot: Slot, wanted: 'free' | 'not-free'): () => Promise<LookAnswer> {
+  return async () => {
+    const { sees, readAt } = await vendorSeesRead(ctx, slot);
+    const shows = sees === wanted ? ('new' as const) : ('old' as const);
+    return readAt ? { shows, readAt } : shows;
+  };
 }
 
 /** Whether the EHR holds an active Appointment for a booking KEY. */
