@@ -4,7 +4,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startExampleFeed, type ExampleFeed } from '../../fixtures/vendors/scheduling-links/example-feed.js';
 import { startStaticFeed, type FixedAnswer, type StaticFeed } from '../../fixtures/vendors/scheduling-links/static-feed.js';
+import { openVendorChannel, vendorAbilities } from '../../src/vendor/index.js';
 import { SchedulingLinksChannel } from '../../src/vendor/scheduling-links/channel.js';
+import { FEED_LIMITS } from '../../src/vendor/scheduling-links/feed.js';
 import type { SchedulingLinksVendorEndpoint } from '../../src/model/plan.js';
 import { closedPortUrl } from '../helpers/world.js';
 import { EXAMPLE_FEED_DIR } from './world.js';
@@ -140,6 +142,36 @@ describe('broken feeds: a problem makes the feed unusable, a flaw a consumer can
     expect((await channel.freeSlots('Schedule/S', { start: '2026-01-01T00:00:00Z', end: '2026-02-01T00:00:00Z' })).map((s) => s.id)).toContain('a');
   });
 
+  it('a file over the size cap is cut off, and the feed is unusable', async () => {
+    const big = Array.from({ length: 60 }, (_, i) => slot(`s${i}`)).join('\n');
+    const feed = await startStaticFeed(feedWith(() => ({ '/slots.ndjson': ndjson(big) })));
+    const channel = new SchedulingLinksChannel({ kind: 'scheduling-links', manifestUrl: `${feed.origin}/$bulk-publish`, minPollSeconds: 1 }, { ...CLIENT, maxResponseBytes: 4_000 });
+    running.push(feed, channel);
+    const live = await channel.liveness();
+    expect(live).toMatchObject({ ok: false, cause: 'feed' });
+    expect(live.message).toMatch(/slots\.ndjson could not be read: .*4000-byte response cap/);
+  });
+
+  it('a feed larger than the bound on a whole read is not read past it', async () => {
+    const files = ['w1', 'w2', 'w3', 'w4', 'w5'].map((w) => `${w}.ndjson`);
+    const feed = await startStaticFeed(feedWith((origin) => ({
+      '/$bulk-publish': json(MANIFEST_OK(origin, files)),
+      ...Object.fromEntries(files.map((f, i) => [`/${f}`, ndjson(`${slot(`s${i}`)}\n`)])),
+    })));
+    const channel = open({ manifestUrl: `${feed.origin}/$bulk-publish` });
+    running.push(feed, channel);
+    const saved = FEED_LIMITS.maxBytes;
+    FEED_LIMITS.maxBytes = 1_000;
+    try {
+      const live = await channel.liveness();
+      expect(live).toMatchObject({ ok: false, cause: 'feed' });
+      expect(live.message).toMatch(/w\d\.ndjson could not be read: not read: the feed passed 1000 bytes in all/);
+      expect(feed.hits.get('/w5.ndjson')).toBeUndefined();
+    } finally {
+      FEED_LIMITS.maxBytes = saved;
+    }
+  });
+
   it('a feed nobody answers at is a transport error, not a crash', async () => {
     const channel = open({ manifestUrl: await closedPortUrl('/$bulk-publish') });
     running.push(channel);
@@ -161,5 +193,36 @@ describe('broken feeds: a problem makes the feed unusable, a flaw a consumer can
     const later = await channel.freeSlots('S', window);
     expect(feed.hits.get('/$bulk-publish')).toBe(2);
     expect(channel.readTimeOf(later)!.sentAt - first.sentAt).toBeGreaterThanOrEqual(1_000);
+  });
+});
+
+describe('the scheduling-links adapter', () => {
+  it('opens a feed channel, and says before reading that it cannot book and is read every minPollSeconds', async () => {
+    const vendor = { kind: 'scheduling-links' as const, manifestUrl: 'http://127.0.0.1:9/$bulk-publish' };
+    const channel = openVendorChannel(vendor, {});
+    try {
+      expect(channel).toBeInstanceOf(SchedulingLinksChannel);
+      const can = vendorAbilities(vendor);
+      expect(can).toMatchObject({ freeSlots: { by: 'api' }, book: { by: 'none' }, registerPatient: { by: 'none' }, findBooking: { by: 'none' }, readIntervalMs: 60_000 });
+      expect(vendorAbilities({ ...vendor, minPollSeconds: 5 }).readIntervalMs).toBe(5_000);
+      await expect(channel.book({ resourceType: 'Appointment', status: 'proposed', participant: [] }, 'urn:x|1')).rejects.toThrow(/deep link or phone/);
+    } finally {
+      await channel.close();
+    }
+  });
+
+  it('hands booking to a delegate when one is given, and takes its abilities', async () => {
+    const delegate = {
+      can: { freeSlots: { by: 'person' as const }, book: { by: 'person' as const }, bookingKey: false, findBooking: { by: 'none' as const, reason: 'a person' }, registerPatient: { by: 'person' as const } },
+      book: async () => ({ outcome: 'confirmed' as const, status: 201 }),
+      registerPatient: async () => ({ outcome: 'queued' as const, status: 202 }),
+    };
+    const channel = new SchedulingLinksChannel({ kind: 'scheduling-links', manifestUrl: 'http://127.0.0.1:9/$bulk-publish' }, { booking: delegate });
+    try {
+      expect(channel.can).toMatchObject({ freeSlots: { by: 'api' }, book: { by: 'person' }, registerPatient: { by: 'person' }, readIntervalMs: 60_000 });
+      expect(await channel.book({ resourceType: 'Appointment', status: 'proposed', participant: [] }, 'urn:x|1')).toEqual({ outcome: 'confirmed', status: 201 });
+    } finally {
+      await channel.close();
+    }
   });
 });
