@@ -1,11 +1,13 @@
 // The scheduling-links vendor through the real runner, judged by what the EHR holds: an honest publisher passes
 // read-through and ehr-to-vendor-lag (the feed's read interval bounding the lag, in evidence); a feed listing booked
 // slots as free fails read-through; a frozen or stale feed fails ehr-to-vendor-lag; a broken feed is an error; and
-// what needs a booking is skipped, with the reason, while no person channel is wired to follow the deep links.
+// what needs a booking is skipped, with the reason, while no person channel is wired to follow the deep links; the
+// specification's own example feed is read whole.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startExampleFeed } from '../../fixtures/vendors/scheduling-links/example-feed.js';
 import { startStaticFeed } from '../../fixtures/vendors/scheduling-links/static-feed.js';
 import { evaluatePlan, testPlan, type Evaluation } from '../helpers/run.js';
-import { feedConnection, startFeedWorld, type FeedWorld } from './world.js';
+import { EXAMPLE_FEED_DIR, feedConnection, startFeedWorld, type FeedWorld } from './world.js';
 
 const FRESHNESS = { trials: 2, timeoutSeconds: 8, realTimeSeconds: 4, nearRealTimeSeconds: 6 };
 const CHECKS = ['coverage', 'bidirectional', 'freshness'] as const;
@@ -88,12 +90,28 @@ describe('failing publishers, decided by the EHR', () => {
   }, 60_000);
 });
 
-describe('a feed that cannot be used', () => {
+describe('other feeds beside the same EHR', () => {
   let world: FeedWorld;
   beforeAll(async () => {
     world = await startFeedWorld({ view: 'live', maxAgeSeconds: 1 });
   });
   afterAll(async () => world?.close());
+
+  it("the specification's example feed makes connection-live pass, its counts, extensions and references in evidence", async () => {
+    const feed = await startExampleFeed(EXAMPLE_FEED_DIR, 60);
+    try {
+      const connection = feedConnection(world, { manifestUrl: feed.manifestUrl, schedule: 'Schedule/10' });
+      const run = await evaluatePlan(testPlan([connection], { freshness: FRESHNESS }), { checks: ['coverage'] });
+      const live = run.finding('connection-live');
+      expect(live.status).toBe('pass');
+      expect(live.message).toMatch(/the vendor's Scheduling Links feed answer/);
+      const detail = (live.evidence as { vendorSearch: { detail: Record<string, any> } }).vendorSearch.detail;
+      expect(detail).toMatchObject({ counts: { Location: 10, Schedule: 10, Slot: 70 }, extensions: { bookingDeepLink: 70, bookingPhone: 70 }, problems: [], warnings: [] });
+      expect(detail.references).toMatchObject({ slotSchedule: { resolved: 70, dangling: 0 }, scheduleActor: { resolved: 10, dangling: 0 } });
+    } finally {
+      await feed.close();
+    }
+  }, 60_000);
 
   it('a manifest whose Slot file is missing makes connection-live an error, and nothing is probed', async () => {
     const feed = await startStaticFeed((origin) => ({
