@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startExampleFeed } from '../../fixtures/vendors/scheduling-links/example-feed.js';
 import { startStaticFeed } from '../../fixtures/vendors/scheduling-links/static-feed.js';
+import { validateReport } from '../../src/contracts/validate.js';
 import { evaluatePlan, testPlan, type Evaluation } from '../helpers/run.js';
 import { EXAMPLE_FEED_DIR, feedConnection, startFeedWorld, type FeedWorld } from './world.js';
 
@@ -20,6 +21,11 @@ describe('an honest publisher (live view, max-age 1 s, polled every second)', ()
     run = await evaluatePlan(testPlan([feedConnection(world)], { freshness: FRESHNESS }), { checks: [...CHECKS] });
   }, 90_000);
   afterAll(async () => world?.close());
+
+  it('makes a report the report schema accepts, naming the vendor kind', () => {
+    expect(() => validateReport(run.report)).not.toThrow();
+    expect(JSON.stringify(run.report)).toContain('"vendorKind":"scheduling-links"');
+  });
 
   it('is live, with the feed read as a consumer would in the evidence', () => {
     const live = run.finding('connection-live');
