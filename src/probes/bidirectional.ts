@@ -16,7 +16,7 @@ import { bookAndCount } from '../ehr/person-count.js';
 import type { VendorAnswer } from '../vendor/outcome.js';
 import { bookingsNeedAPerson } from '../ehr/capability.js';
 import { probe, type ProbeOutcome } from '../evidence.js';
-import { pollUntil } from '../timing.js';
+import { monotonicNow, pollUntil } from '../timing.js';
 import { confirmedTestPatient, ehrPatientsByIdentifier, testPatient } from '../ehr/patients.js';
 import { readPremise, type Premise } from '../ehr/premise.js';
 import { blockSlot, CLOSED, freeSlot, notFreed } from '../ehr/slot-changes.js';
@@ -146,11 +146,13 @@ export async function gatherBidirectional(ctx: ConnectionContext, settings: Bidi
   const readThrough: ProbeOutcome<ReadThroughData> =
     plannedSkip(ctx, 'read-through', 'checked') ??
     (await probeWithOperator(ctx, async (): Promise<ReadThroughData> => {
-      // Where a person reads the EHR's schedule, the vendor is asked right after, for the same few days.
+      // Where a person reads the EHR's schedule, the vendor is asked right after, for the same few days. A polled
+      // vendor (a feed) is read again after the EHR, not answered from a read made before it.
+      const readAfter = monotonicNow();
       const view = await ehrFreeSlotView(ctx, readingWindow(ctx, probeWindow()));
       // The EHR was read: the writes can book from it even if the vendor's side fails next.
       supply.readFrom(view.resources ?? bookableSlots(view.slots, [], ctx.schedule));
-      const vendor = await vendorFreeSlots(ctx, view.window, view.resources ?? bookableSlots(view.slots, [], ctx.schedule));
+      const vendor = await vendorFreeSlots(ctx, view.window, view.resources ?? bookableSlots(view.slots, [], ctx.schedule), { readAfter });
       supply.readFrom(view.resources ?? bookableSlots(view.slots, vendor.slots, ctx.schedule), new Set(vendor.slotIds));
       const byPerson = view.by === 'operator' ? { readBy: 'operator' as const, operatorSteps: view.steps } : {};
       const premises = [readPremise('free-slots', view.by === 'api' ? 'slot-search' : 'person')];

@@ -12,6 +12,15 @@ export interface SlotWindow {
   end: string;
 }
 
+export interface FreeSlotsOptions {
+  /**
+   * The answer must come from a read sent after this moment (monotonic ms): a vendor that answers from an earlier
+   * read (a polled feed) reads again, waiting for its interval if it must. Read-through asks this, so the vendor is
+   * read after the EHR, as it is for every other vendor.
+   */
+  readAfter?: number;
+}
+
 /**
  * How the channel does one thing: by `api` (requests the tool makes), by a `person` using the vendor's product
  * (steps put to them), or not at all (`none`, with the reason, which a skipped finding repeats).
@@ -59,7 +68,7 @@ export interface VendorChannel {
    * The slots the vendor offers as free in the window, as it describes them. A slot's `id` is the EHR's when the
    * vendor knows it (its foreign id); otherwise its own, and src/vendor/slot-match.ts matches it by start and end.
    */
-  freeSlots(schedule: string, window: SlotWindow): Promise<Slot[]>;
+  freeSlots(schedule: string, window: SlotWindow, options?: FreeSlotsOptions): Promise<Slot[]>;
   /** Books; `bookingIdentifier` (`system|value`) makes a repeat of the same booking a no-op where `can.bookingKey`. */
   book(appointment: Appointment, bookingIdentifier: string): Promise<VendorAnswer>;
   /** The vendor's own records of a booking, by its identifier (`system|value`). */

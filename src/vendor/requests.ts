@@ -5,6 +5,7 @@ import type { ConnectionContext } from '../context.js';
 import type { Slot, Window } from '../model/fhir.js';
 import { bookingRequest } from '../safety/run-records.js';
 import { BOOKING_IDENTIFIER_SYSTEM } from '../safety/types.js';
+import type { FreeSlotsOptions } from './channel.js';
 import type { VendorAnswer } from './outcome.js';
 import { matchToEhr } from './slot-match.js';
 
@@ -22,10 +23,10 @@ export interface VendorSlotsAnswer {
  * The vendor's free slots, as the vendor believes them to be, named by the EHR's ids where they stand for one of
  * `ehrSlots` (slot-match.ts): a vendor that does not know the EHR's ids is matched by start and end.
  */
-export async function vendorFreeSlots(ctx: ConnectionContext, window: Window, ehrSlots: readonly Slot[] = []): Promise<VendorSlotsAnswer> {
+export async function vendorFreeSlots(ctx: ConnectionContext, window: Window, ehrSlots: readonly Slot[] = [], options: FreeSlotsOptions = {}): Promise<VendorSlotsAnswer> {
   if (!ctx.schedule) throw new Error('no schedule to probe: give `schedule` in the plan, or the EHR must list one');
   const started = Date.now();
-  const answer = await ctx.vendor.freeSlots(ctx.schedule, window);
+  const answer = await ctx.vendor.freeSlots(ctx.schedule, window, options);
   const readAt = ctx.vendor.readTimeOf?.(answer);
   const slots = matchToEhr(answer, ehrSlots);
   const free = slots.filter((s) => s.resourceType === 'Slot' && (s.status ?? 'free') === 'free');

@@ -8,6 +8,7 @@ import { openVendorChannel, vendorAbilities } from '../../src/vendor/index.js';
 import { SchedulingLinksChannel } from '../../src/vendor/scheduling-links/channel.js';
 import { FEED_LIMITS } from '../../src/vendor/scheduling-links/feed.js';
 import type { SchedulingLinksVendorEndpoint } from '../../src/model/plan.js';
+import { monotonicNow } from '../../src/timing.js';
 import { closedPortUrl } from '../helpers/world.js';
 import { EXAMPLE_FEED_DIR } from './world.js';
 
@@ -170,6 +171,23 @@ describe('broken feeds: a problem makes the feed unusable, a flaw a consumer can
     } finally {
       FEED_LIMITS.maxBytes = saved;
     }
+  });
+
+  it('a question that needs a read made after a moment waits for the interval, then reads again', async () => {
+    const feed = await startStaticFeed(feedWith(() => ({})));
+    const channel = open({ manifestUrl: `${feed.origin}/$bulk-publish`, minPollSeconds: 1 });
+    running.push(feed, channel);
+    const window = { start: '2026-01-01T00:00:00Z', end: '2026-02-01T00:00:00Z' };
+    await channel.liveness();
+    const mark = monotonicNow();
+    const slots = await channel.freeSlots('S', window, { readAfter: mark });
+    expect(feed.hits.get('/$bulk-publish')).toBe(2);
+    expect(channel.readTimeOf(slots)!.sentAt).toBeGreaterThanOrEqual(mark);
+    // The interval still held: the second read came no sooner than a second after the first.
+    expect(monotonicNow() - mark).toBeGreaterThanOrEqual(500);
+    // A later question without that need is answered from this read.
+    await channel.freeSlots('S', window);
+    expect(feed.hits.get('/$bulk-publish')).toBe(2);
   });
 
   it('a feed nobody answers at is a transport error, not a crash', async () => {

@@ -104,7 +104,8 @@ describe('other feeds beside the same EHR', () => {
   afterAll(async () => world?.close());
 
   it("the specification's example feed makes connection-live pass, its counts, extensions and references in evidence", async () => {
-    const feed = await startExampleFeed(EXAMPLE_FEED_DIR, 60);
+    // max-age 1: read-through reads the feed again after the EHR, and waits for the interval to do so.
+    const feed = await startExampleFeed(EXAMPLE_FEED_DIR, 1);
     try {
       const connection = feedConnection(world, { manifestUrl: feed.manifestUrl, schedule: 'Schedule/10' });
       const run = await evaluatePlan(testPlan([connection], { freshness: FRESHNESS }), { checks: ['coverage'] });

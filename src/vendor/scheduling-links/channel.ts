@@ -8,14 +8,16 @@ import type { Appointment, Patient } from '@medplum/fhirtypes';
 import { ProbeError } from '../../http/types.js';
 import type { SchedulingLinksVendorEndpoint } from '../../model/plan.js';
 import type { Slot } from '../../model/fhir.js';
-import { monotonicNow } from '../../timing.js';
-import type { SlotWindow, VendorAbilities, VendorChannel, VendorLiveness } from '../channel.js';
+import { monotonicNow, sleep } from '../../timing.js';
+import type { FreeSlotsOptions, SlotWindow, VendorAbilities, VendorChannel, VendorLiveness } from '../channel.js';
 import type { VendorAnswer } from '../outcome.js';
 import { FeedClient, type FeedClientOptions } from './fetch.js';
 import { readFeed, type FeedReading } from './feed.js';
 import { chooseFeedSchedule } from './schedule.js';
 
 export const DEFAULT_MIN_POLL_SECONDS = 60;
+/** The longest a question that needs a newer read than the last waits for the interval to pass. */
+const MAX_READ_WAIT_MS = 120_000;
 const FEED_CANNOT_BOOK = 'a Scheduling Links feed publishes availability only: booking follows the slot\'s deep link or phone, and no person channel is wired for this feed';
 
 /** Who books and registers for a feed: a channel that reaches the publisher's booking page or phone. */
@@ -44,7 +46,8 @@ export class SchedulingLinksChannel implements VendorChannel {
   private readonly client: FeedClient;
   private readonly booking: BookingDelegate | undefined;
   private last: FeedReading | undefined;
-  private reading: Promise<FeedReading> | undefined;
+  /** The read in flight, and when it was sent. */
+  private reading: { sentAt: number; done: Promise<FeedReading> } | undefined;
   /** When each answer of `freeSlots` was read from the publisher. */
   private readonly readTimes = new WeakMap<readonly Slot[], FeedReading['readAt']>();
 
@@ -71,17 +74,37 @@ export class SchedulingLinksChannel implements VendorChannel {
     return this.can.readIntervalMs!;
   }
 
-  /** The last reading while it is younger than the interval; else a new one (callers at once share it). */
-  async current(): Promise<FeedReading> {
-    if (this.last && monotonicNow() - this.last.readAt.sentAt < this.readIntervalMs) return this.last;
-    this.reading ??= readFeed(this.client, this.vendor.manifestUrl).then(
-      (reading) => ((this.last = reading), (this.reading = undefined), reading),
-      (error: unknown) => {
-        this.reading = undefined;
-        throw error;
-      },
-    );
-    return this.reading;
+  /**
+   * The last reading while it is younger than the interval; else a new one (callers at once share it). With
+   * `readAfter`, a reading sent after that moment: a newer one is waited for (the interval still holds), unless
+   * that would take longer than MAX_READ_WAIT_MS, when the last reading is the best there is.
+   */
+  async current(readAfter?: number): Promise<FeedReading> {
+    for (;;) {
+      const last = this.last;
+      const age = last ? monotonicNow() - last.readAt.sentAt : Infinity;
+      if (last && age < this.readIntervalMs) {
+        if (readAfter === undefined || last.readAt.sentAt >= readAfter) return last;
+        const wait = this.readIntervalMs - age;
+        if (wait > MAX_READ_WAIT_MS) return last;
+        await sleep(wait + 1);
+        continue;
+      }
+      if (this.reading) {
+        if (readAfter === undefined || this.reading.sentAt >= readAfter) return this.reading.done;
+        await this.reading.done.catch(() => undefined);
+        continue;
+      }
+      const done = readFeed(this.client, this.vendor.manifestUrl).then(
+        (reading) => ((this.last = reading), (this.reading = undefined), reading),
+        (error: unknown) => {
+          this.reading = undefined;
+          throw error;
+        },
+      );
+      this.reading = { sentAt: monotonicNow(), done };
+      return done;
+    }
   }
 
   async liveness(schedule?: string): Promise<VendorLiveness> {
@@ -95,8 +118,8 @@ export class SchedulingLinksChannel implements VendorChannel {
     return { ok: true, status: feed.manifestStatus, detail, ...(warnings.length > 0 && { warnings: [...warnings] }) };
   }
 
-  async freeSlots(schedule: string, window: SlotWindow): Promise<Slot[]> {
-    const feed = await this.current();
+  async freeSlots(schedule: string, window: SlotWindow, options: FreeSlotsOptions = {}): Promise<Slot[]> {
+    const feed = await this.current(options.readAfter);
     if (feed.conformance.problems.length > 0) throw new ProbeError('http', `the feed cannot be used: ${feed.conformance.problems.join('; ')}`, { url: feed.manifestUrl });
     const choice = chooseFeedSchedule(feed.resources.schedules.values(), this.vendor.schedule, schedule);
     if ('problem' in choice) throw new ProbeError('config', choice.problem, { url: feed.manifestUrl });
