@@ -1,6 +1,8 @@
 // The scheduling-links channel as a feed's consumer: the specification's example feed read whole from loopback,
 // broken feeds reported as problems (unusable) or warnings (usable with flaws), never a crash, and a feed never
 // read more often than max(minPollSeconds, Cache-Control max-age).
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startExampleFeed, type ExampleFeed } from '../../fixtures/vendors/scheduling-links/example-feed.js';
 import { startStaticFeed, type FixedAnswer, type StaticFeed } from '../../fixtures/vendors/scheduling-links/static-feed.js';
@@ -56,6 +58,20 @@ describe('the specification example feed, served from loopback', () => {
     expect(feed.hits.get('/examples/$bulk-publish')).toBe(1);
     expect(feed.hits.get('/examples/slots-2021-W09.ndjson')).toBe(1);
     expect(channel.can.readIntervalMs).toBe(120_000);
+  });
+
+  it('serves the NDJSON byte for byte; the manifest differs only in its URLs and the outputs not kept', async () => {
+    for (const [served, kept] of [['slots-2021-W09.ndjson', 'smart-scheduling-links-slots-2021-W09.ndjson'], ['locations.ndjson', 'smart-scheduling-links-locations.ndjson'], ['schedules.ndjson', 'smart-scheduling-links-schedules.ndjson']]) {
+      const bytes = Buffer.from(await (await fetch(`${feed.origin}/examples/${served}`)).arrayBuffer());
+      expect(bytes.equals(await readFile(join(EXAMPLE_FEED_DIR, kept!))), served).toBe(true);
+    }
+    const original = JSON.parse(await readFile(join(EXAMPLE_FEED_DIR, 'smart-scheduling-links-bulk-publish.json'), 'utf8'));
+    const manifest = await (await fetch(feed.manifestUrl)).json();
+    const published = 'https://raw.githubusercontent.com/smart-on-fhir/smart-scheduling-links/master/examples/';
+    const here = `${feed.origin}/examples/`;
+    expect(manifest.transactionTime).toBe(original.transactionTime);
+    expect(manifest.output).toEqual(original.output.slice(0, 3).map((o: { url: string }) => ({ ...o, url: o.url.replace(published, here) })));
+    expect(original.output.slice(3).map((o: { url: string }) => o.url.slice(published.length))).toEqual(['slots-2021-W10.ndjson', 'slots-2021-W11.ndjson', 'slots-2021-W12.ndjson', 'slots-2021-W13.ndjson']);
   });
 
   it('without a plan schedule, several feed Schedules and no match for the EHR schedule: not usable, and says how to fix it', async () => {

@@ -13,6 +13,7 @@ import type { FreeSlotsOptions, SlotWindow, VendorAbilities, VendorChannel, Vend
 import type { VendorAnswer } from '../outcome.js';
 import { FeedClient, type FeedClientOptions } from './fetch.js';
 import { readFeed, type FeedReading } from './feed.js';
+import { localId } from './conformance.js';
 import { chooseFeedSchedule } from './schedule.js';
 
 export const DEFAULT_MIN_POLL_SECONDS = 60;
@@ -125,14 +126,14 @@ export class SchedulingLinksChannel implements VendorChannel {
     if ('problem' in choice) throw new ProbeError('config', choice.problem, { url: feed.manifestUrl });
     const from = Date.parse(window.start);
     const to = Date.parse(window.end);
-    const wanted = new Set(choice.ids.map((id) => `Schedule/${id}`));
+    const wanted = new Set(choice.ids);
     const slots: Slot[] = [];
     for (const s of feed.resources.slots) {
       const start = typeof s.start === 'string' ? Date.parse(s.start) : NaN;
-      const reference = (s.schedule as { reference?: string } | undefined)?.reference ?? '';
+      const reference = (s.schedule as { reference?: unknown } | undefined)?.reference;
       if (s.status !== 'free' || !(start >= from && start < to) || typeof s.end !== 'string') continue;
-      if (![...wanted].some((w) => reference === w || reference.endsWith(`/${w}`))) continue;
-      slots.push({ resourceType: 'Slot', id: s.id, status: 'free', start: s.start as string, end: s.end, schedule: { reference } });
+      if (!wanted.has(localId(reference, 'Schedule') ?? '')) continue;
+      slots.push({ resourceType: 'Slot', id: s.id, status: 'free', start: s.start as string, end: s.end, schedule: { reference: reference as string } });
     }
     this.readTimes.set(slots, feed.readAt);
     return slots;

@@ -70,8 +70,8 @@ export async function readFeed(client: FeedClient, manifestUrl: string): Promise
 
 function emptyFeed(problem: string): Pick<FeedReading, 'resources' | 'conformance'> {
   const { resources, conformance } = checkFeed([]);
-  conformance.problems.push(problem);
-  return { resources, conformance };
+  // Nothing was read: the one thing to say is why.
+  return { resources, conformance: { ...conformance, problems: [problem], warnings: [] } };
 }
 
 async function inBatches<T, R>(items: readonly T[], size: number, work: (item: T) => Promise<R>): Promise<R[]> {
