@@ -210,6 +210,10 @@ describe('broken feeds: a problem makes the feed unusable, a flaw a consumer can
     const channel = open({ manifestUrl: await closedPortUrl('/$bulk-publish') });
     running.push(channel);
     await expect(channel.liveness()).rejects.toMatchObject({ name: 'ProbeError', kind: 'connect' });
+    // A failed read counts as a read: asked again within the interval, the channel answers with the same failure.
+    await expect(channel.freeSlots('S', { start: '2026-01-01T00:00:00Z', end: '2026-02-01T00:00:00Z' })).rejects.toMatchObject({ kind: 'connect' });
+    expect(channel.log.records).toHaveLength(1);
+    expect(channel.log.records[0]).toMatchObject({ method: 'GET', status: null });
   });
 
   it('is read again only once the interval has passed, and reads at once share one read', async () => {

@@ -47,6 +47,8 @@ export class SchedulingLinksChannel implements VendorChannel {
   private readonly client: FeedClient;
   private readonly booking: BookingDelegate | undefined;
   private last: FeedReading | undefined;
+  /** The last read that failed, and why: its answer until the interval has passed. */
+  private failed: { sentAt: number; error: unknown } | undefined;
   /** The read in flight, and when it was sent. */
   private reading: { sentAt: number; done: Promise<FeedReading> } | undefined;
   /** When each answer of `freeSlots` was read from the publisher. */
@@ -96,14 +98,19 @@ export class SchedulingLinksChannel implements VendorChannel {
         await this.reading.done.catch(() => undefined);
         continue;
       }
+      // A read that failed counts as a read: the publisher is not asked again before the interval has passed.
+      const failed = this.failed;
+      if (failed && monotonicNow() - failed.sentAt < this.readIntervalMs) throw failed.error;
+      const sentAt = monotonicNow();
       const done = readFeed(this.client, this.vendor.manifestUrl).then(
-        (reading) => ((this.last = reading), (this.reading = undefined), reading),
+        (reading) => ((this.last = reading), (this.reading = undefined), (this.failed = undefined), reading),
         (error: unknown) => {
           this.reading = undefined;
+          this.failed = { sentAt, error };
           throw error;
         },
       );
-      this.reading = { sentAt: monotonicNow(), done };
+      this.reading = { sentAt, done };
       return done;
     }
   }
