@@ -10,7 +10,8 @@ import { validateReport } from '../../src/contracts/validate.js';
 import { evaluatePlan, testPlan, type Evaluation } from '../helpers/run.js';
 import { EXAMPLE_FEED_DIR, feedConnection, startFeedWorld, type FeedWorld } from './world.js';
 
-const FRESHNESS = { trials: 2, timeoutSeconds: 8, realTimeSeconds: 4, nearRealTimeSeconds: 6 };
+// Generous thresholds: a feed read every second shows a change within about two, however busy the machine.
+const FRESHNESS = { trials: 2, timeoutSeconds: 10, realTimeSeconds: 5, nearRealTimeSeconds: 8 };
 const CHECKS = ['coverage', 'bidirectional', 'freshness'] as const;
 
 describe('an honest publisher (live view, max-age 1 s, polled every second)', () => {
@@ -52,7 +53,7 @@ describe('an honest publisher (live view, max-age 1 s, polled every second)', ()
     expect(evidence).toMatchObject({ readIntervalMs: 1_000, trials: 2, censored: 0 });
     // Reads a second apart bound each lag to about half of that, plus the time a read takes.
     expect(evidence.errorBoundMs).toBeGreaterThan(0);
-    expect(evidence.errorBoundMs).toBeLessThan(4_000);
+    expect(evidence.errorBoundMs).toBeLessThan(5_000);
     expect(finding.message).toMatch(/the vendor can be read only every 1\.0 s, so each lag is known within ±/);
   });
 
@@ -84,7 +85,7 @@ describe('failing publishers, decided by the EHR', () => {
   ] as const)('a %s feed fails ehr-to-vendor-lag: the change never shows', async (_what, publisher) => {
     const world = await startFeedWorld({ maxAgeSeconds: 1, ...publisher, faults: [...(('faults' in publisher && publisher.faults) || [])] });
     try {
-      const run = await evaluatePlan(testPlan([feedConnection(world)], { freshness: { ...FRESHNESS, timeoutSeconds: 5 } }), { checks: ['coverage', 'freshness'] });
+      const run = await evaluatePlan(testPlan([feedConnection(world)], { freshness: { trials: 2, timeoutSeconds: 5, realTimeSeconds: 2, nearRealTimeSeconds: 4 } }), { checks: ['coverage', 'freshness'] });
       const finding = run.finding('ehr-to-vendor-lag');
       expect(finding.status).toBe('fail');
       expect(finding.evidence).toMatchObject({ class: 'stale', readIntervalMs: 1_000 });
