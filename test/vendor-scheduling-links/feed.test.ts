@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startExampleFeed, type ExampleFeed } from '../../fixtures/vendors/scheduling-links/example-feed.js';
 import { startStaticFeed, type FixedAnswer, type StaticFeed } from '../../fixtures/vendors/scheduling-links/static-feed.js';
 import { openVendorChannel, vendorAbilities } from '../../src/vendor/index.js';
-import { SchedulingLinksChannel } from '../../src/vendor/scheduling-links/channel.js';
+import { SchedulingLinksChannel, type BookingDelegate } from '../../src/vendor/scheduling-links/channel.js';
 import { FEED_LIMITS } from '../../src/vendor/scheduling-links/feed.js';
 import type { SchedulingLinksVendorEndpoint } from '../../src/model/plan.js';
 import { monotonicNow } from '../../src/timing.js';
@@ -249,18 +249,27 @@ describe('the scheduling-links adapter', () => {
     }
   });
 
-  it('hands booking to a delegate when one is given, and takes its abilities', async () => {
-    const delegate = {
-      can: { freeSlots: { by: 'person' as const }, book: { by: 'person' as const }, bookingKey: false, findBooking: { by: 'none' as const, reason: 'a person' }, registerPatient: { by: 'person' as const } },
-      book: async () => ({ outcome: 'confirmed' as const, status: 201 }),
-      registerPatient: async () => ({ outcome: 'queued' as const, status: 202 }),
+  it("hands booking to a delegate when one is given, takes its abilities, and tells it the feed slot's route", async () => {
+    const routes: unknown[] = [];
+    const delegate: BookingDelegate = {
+      can: { freeSlots: { by: 'person' }, book: { by: 'person' }, bookingKey: false, findBooking: { by: 'none', reason: 'a person' }, registerPatient: { by: 'person' } },
+      book: async (_appointment, _key, route) => (routes.push(route), { outcome: 'confirmed', status: 201 }),
+      registerPatient: async () => ({ outcome: 'queued', status: 202 }),
     };
-    const channel = new SchedulingLinksChannel({ kind: 'scheduling-links', manifestUrl: 'http://127.0.0.1:9/$bulk-publish' }, { booking: delegate });
+    const feed = await startStaticFeed(feedWith(() => ({})));
+    const channel = new SchedulingLinksChannel({ kind: 'scheduling-links', manifestUrl: `${feed.origin}/$bulk-publish` }, { ...CLIENT, booking: delegate });
     try {
       expect(channel.can).toMatchObject({ freeSlots: { by: 'api' }, book: { by: 'person' }, registerPatient: { by: 'person' }, readIntervalMs: 60_000 });
-      expect(await channel.book({ resourceType: 'Appointment', status: 'proposed', participant: [] }, 'urn:x|1')).toEqual({ outcome: 'confirmed', status: 201 });
+      await channel.liveness('Schedule/ehr-1');
+      // The EHR's slot at the feed slot's start and end (given as another offset): the feed's route for it.
+      const appointment = { resourceType: 'Appointment' as const, status: 'booked' as const, start: '2026-01-05T10:00:00+01:00', end: '2026-01-05T10:30:00+01:00', participant: [{ actor: { reference: 'Schedule/ehr-1' }, status: 'accepted' as const }] };
+      expect(await channel.book(appointment, 'urn:x|1')).toEqual({ outcome: 'confirmed', status: 201 });
+      expect(await channel.book({ ...appointment, start: '2026-01-05T11:00:00Z', end: '2026-01-05T11:30:00Z' }, 'urn:x|2')).toEqual({ outcome: 'confirmed', status: 201 });
+      expect(routes).toEqual([{ feedSlot: 'a', phone: '555-0100' }, undefined]);
+      expect(await channel.registerPatient({ resourceType: 'Patient' }, 'urn:x|p')).toEqual({ outcome: 'queued', status: 202 });
     } finally {
       await channel.close();
+      await feed.close();
     }
   });
 });

@@ -13,6 +13,8 @@ import type { FreeSlotsOptions, SlotWindow, VendorAbilities, VendorChannel, Vend
 import type { VendorAnswer } from '../outcome.js';
 import { FeedClient, type FeedClientOptions } from './fetch.js';
 import { readFeed, type FeedReading } from './feed.js';
+import { bookingRouteOf, type BookingDelegate } from './booking.js';
+export type { BookingDelegate, BookingRoute } from './booking.js';
 import { localId } from './conformance.js';
 import { chooseFeedSchedule } from './schedule.js';
 
@@ -20,9 +22,6 @@ export const DEFAULT_MIN_POLL_SECONDS = 60;
 /** The longest a question that needs a newer read than the last waits for the interval to pass. */
 const MAX_READ_WAIT_MS = 120_000;
 const FEED_CANNOT_BOOK = 'a Scheduling Links feed publishes availability only: booking follows the slot\'s deep link or phone, and no person channel is wired for this feed';
-
-/** Who books and registers for a feed: a channel that reaches the publisher's booking page or phone. */
-export type BookingDelegate = Pick<VendorChannel, 'can' | 'book' | 'registerPatient'> & Partial<Pick<VendorChannel, 'findBooking' | 'personSteps' | 'close'>>;
 
 export interface SchedulingLinksOptions extends FeedClientOptions {
   booking?: BookingDelegate;
@@ -153,7 +152,11 @@ export class SchedulingLinksChannel implements VendorChannel {
 
   book(appointment: Appointment, bookingIdentifier: string): Promise<VendorAnswer> {
     if (!this.booking) return Promise.reject(new Error(`cannot book: ${FEED_CANNOT_BOOK}`));
-    return this.booking.book(appointment, bookingIdentifier);
+    const feed = this.last;
+    const ehrSchedule = appointment.participant?.map((p) => p.actor?.reference).find((r) => r?.startsWith('Schedule/'));
+    const choice = feed && chooseFeedSchedule(feed.resources.schedules.values(), this.vendor.schedule, ehrSchedule);
+    const route = feed && choice && 'ids' in choice ? bookingRouteOf(feed, appointment, choice.ids) : undefined;
+    return this.booking.book(appointment, bookingIdentifier, route);
   }
 
   async findBooking(bookingIdentifier: string): Promise<Appointment[]> {
