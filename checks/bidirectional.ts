@@ -55,13 +55,13 @@ export function judgeWriteLands(d: WriteData): [Finding['status'], string, { man
   const right = d.ehrBookings.filter((b) => b.slot === `Slot/${d.slotId}` && b.patient === `Patient/${d.patientId}`);
   const reentry = (message: string): [Finding['status'], string, { manualReentry: boolean }] => ['fail', `${message}: ${COUNTED_AS_REENTRY}`, { manualReentry: true }];
   const not = (status: Finding['status'], message: string): [Finding['status'], string, { manualReentry: boolean }] => [status, message, { manualReentry: false }];
-  const outcome = vendorOutcome(d.vendorStatus);
+  const outcome = d.vendorOutcome ?? vendorOutcome(d.vendorStatus);
   if (!accepted(outcome)) return reentry(`the vendor refused to book a slot the EHR holds as free (HTTP ${d.vendorStatus})`);
-  if (n === 0) return reentry(outcome === 'confirmed' ? `the vendor confirmed the booking (HTTP ${d.vendorStatus}) but the EHR holds no such Appointment` : 'the booking was queued (HTTP 202) and never reached the EHR within the timeout');
+  if (n === 0) return reentry(outcome === 'confirmed' ? `the vendor confirmed the booking (HTTP ${d.vendorStatus}) but the EHR holds no such Appointment` : `the booking was queued (HTTP ${d.vendorStatus}) and never reached the EHR within the timeout`);
   if (n > 1) return not('fail', `one booking became ${n} Appointments in the EHR`);
   if (right.length !== 1) return reentry('the Appointment in the EHR is not for the booked slot and patient');
   if (d.slotBookings > 1) return not('fail', `the slot now holds ${d.slotBookings} active bookings in the EHR`);
-  if (outcome === 'queued') return not('warn', `the booking was only queued (HTTP 202); after ${((d.queuedLandedAfterMs ?? 0) / 1000).toFixed(1)} s it ${QUEUED_LANDED}: ${NOT_REENTRY}`);
+  if (outcome === 'queued') return not('warn', `the booking was only queued (HTTP ${d.vendorStatus}); after ${((d.queuedLandedAfterMs ?? 0) / 1000).toFixed(1)} s it ${QUEUED_LANDED}: ${NOT_REENTRY}`);
   return not('pass', `one Appointment in the EHR for the right slot and patient (vendor answered ${d.vendorStatus})`);
 }
 
@@ -77,9 +77,9 @@ export function judgeConflict(d: ConflictData): [Finding['status'], string] {
   const written = d.ehrBookings.filter((b) => b.status !== 'cancelled').length;
   if (written > 0) return ['fail', `the vendor wrote a booking onto a slot that was busy in the EHR (the slot now holds ${d.slotBookings} active booking(s))`];
   if (d.slotBookings > 1) return ['fail', `the slot busy in the EHR now holds ${d.slotBookings} active bookings`];
-  const outcome = vendorOutcome(d.vendorStatus);
+  const outcome = d.vendorOutcome ?? vendorOutcome(d.vendorStatus);
   if (outcome === 'confirmed') return ['fail', `the vendor confirmed (HTTP ${d.vendorStatus}) a booking on a busy slot that the EHR does not hold: the patient believes they are booked`];
-  if (outcome === 'queued') return ['fail', 'the vendor accepted (HTTP 202) a booking on a busy slot instead of refusing it'];
+  if (outcome === 'queued') return ['fail', `the vendor accepted (HTTP ${d.vendorStatus}) a booking on a busy slot instead of refusing it`];
   if (REFUSALS.has(d.vendorStatus)) return ['pass', `refused with HTTP ${d.vendorStatus}${d.vendorMessage ? ` (${d.vendorMessage})` : ''}; nothing written`];
   if (outcome === 'refused') return ['warn', `refused, but with HTTP ${d.vendorStatus} rather than 409/412/422; nothing written`];
   return ['fail', `the vendor answered HTTP ${d.vendorStatus} rather than a clean refusal`];

@@ -111,9 +111,10 @@ export function judgeRace(key: string, data: RaceData, requests: unknown[] = [])
     const a = lied[0]!;
     return finding(id, key, 'fail', TITLES[id], `the vendor confirmed (HTTP ${a.vendorStatus}) ${lied.length} booking(s) the EHR does not hold: the patient believes they are booked (${a.order})`, evidence);
   }
-  const lostQueued = judged.filter((a) => vendorOutcome(a.vendorStatus!) === 'queued' && !a.vendorBookingHeld);
+  // A queued booking that lost the race is no lie when the vendor's own record says it was cancelled.
+  const lostQueued = judged.filter((a) => (a.vendorOutcome ?? vendorOutcome(a.vendorStatus!)) === 'queued' && !a.vendorBookingHeld && a.vendorRecord !== 'cancelled');
   if (lostQueued.length) {
-    return finding(id, key, 'warn', TITLES[id], `never double-booked, but ${lostQueued.length} booking(s) the vendor accepted as queued (HTTP 202) never reached the EHR: the patient was told it was on its way`, evidence);
+    return finding(id, key, 'warn', TITLES[id], `never double-booked, but ${lostQueued.length} booking(s) the vendor accepted as queued (HTTP ${[...new Set(lostQueued.map((a) => a.vendorStatus))].join(', ')}) never reached the EHR: the patient was told it was on its way`, evidence);
   }
   const outcomes = judged.map((a) => `${a.order}: ${a.vendorBookingHeld ? 'vendor won' : a.ehrBlockHeld ? `EHR won, vendor ${CONFIRMED(a.vendorStatus) ? 'answered' : 'refused with'} ${a.vendorStatus}` : `neither held (vendor ${a.vendorStatus})`}`);
   const note = ehrOverbooked ? `; in ${ehrOverbooked} the EHR itself accepted an overbooking after the vendor's booking` : '';

@@ -97,8 +97,8 @@ export function buildProgram(io: Io, setCode: (code: number) => void): Command {
 
   program
     .command('schema')
-    .description('print a JSON Schema: plan, manifest, registry or report')
-    .argument('<name>', 'plan | manifest | registry | report')
+    .description('print a JSON Schema: plan, manifest, registry, report or vendor-mapping')
+    .argument('<name>', 'plan | manifest | registry | report | vendor-mapping')
     .action(async (name: string) => setCode(await (await import('../commands/schema.js')).default({ name }, io)));
 
   program

@@ -11,6 +11,7 @@ import { secretProblems } from './secrets.js';
 import { unknownSystemProblems } from './system-rules.js';
 import { schemaProblems } from './validate.js';
 import { pointer } from './wording.js';
+import { mappingProblems } from '../vendor/http/mapping.js';
 
 export type DocumentKind = SchemaName;
 
@@ -31,6 +32,7 @@ export function detectKind(doc: unknown): DocumentKind | undefined {
   if ('connections' in doc || 'buyer' in doc || isObject(doc.vendor)) return 'plan';
   if ('listings' in doc) return 'registry';
   if ('claimedSystemCount' in doc || ('systems' in doc && typeof doc.vendor === 'string')) return 'manifest';
+  if ('operations' in doc) return 'vendor-mapping';
   return undefined;
 }
 
@@ -136,11 +138,23 @@ async function acceptPlan(doc: unknown, path: string, display: string, cwd: stri
     gather(manifestFile === undefined ? undefined : () => loadManifest(manifestFile, { cwd })),
     gather(registryFile === undefined ? undefined : () => loadRegistry(registryFile, { cwd })),
   ]);
-  throwIfAny([...manifest.problems, ...registry.problems]);
+  throwIfAny([...manifest.problems, ...registry.problems, ...(await vendorMappingProblems(plan, display, cwd))]);
   const loaded: LoadedPlan = { file: path, plan };
   if (manifest.value) loaded.manifest = manifest.value;
   if (registry.value) loaded.registry = registry.value;
   return loaded;
+}
+
+/** Each `http` connection's mapping file: its schema, placeholders and JSONata, and the params it uses. */
+async function vendorMappingProblems(plan: LoadedPlan['plan'], display: string, cwd: string): Promise<InputProblem[]> {
+  const all = await Promise.all(
+    plan.connections.map((c, i) =>
+      c.vendor.kind === 'http'
+        ? mappingProblems(c.vendor.mapping, displayPath(c.vendor.mapping, cwd), { file: display, field: pointer('connections', i, 'vendor', 'params'), params: c.vendor.params })
+        : [],
+    ),
+  );
+  return all.flat();
 }
 
 /**
@@ -170,6 +184,7 @@ export async function validateFile(file: string, options: LoadOptions = {}): Pro
       const also: ValidatedFile[] = [];
       if (plan.vendor.manifest) also.push({ file: displayPath(plan.vendor.manifest, cwd), kind: 'manifest' });
       if (plan.certifications) also.push({ file: displayPath(plan.certifications, cwd), kind: 'registry' });
+      for (const c of plan.connections) if (c.vendor.kind === 'http') also.push({ file: displayPath(c.vendor.mapping, cwd), kind: 'vendor-mapping' });
       return [{ file, kind }, ...also];
     }
     case 'manifest':
@@ -180,6 +195,9 @@ export async function validateFile(file: string, options: LoadOptions = {}): Pro
       return [{ file, kind }];
     case 'report':
       acceptReport(doc, display);
+      return [{ file, kind }];
+    case 'vendor-mapping':
+      throwIfAny(await mappingProblems(path, display));
       return [{ file, kind }];
     default:
       throw new InputError([{

@@ -1,5 +1,6 @@
 // Reads an input file as YAML or JSON. A missing file, a folder or a syntax error becomes an InputError
 // naming the file (and the line and column), never a stack trace.
+import { readFileSync, statSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, isAbsolute, relative } from 'node:path';
 import { parseDocument } from 'yaml';
@@ -76,8 +77,27 @@ export async function readDocument(path: string, file: string): Promise<unknown>
   } catch (error) {
     return fail(file, `cannot read the file (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
   }
+  return parseText(path, text, file);
+}
+
+function parseText(path: string, text: string, file: string): unknown {
   const doc = text.trim() === '' ? undefined : syntaxOf(path, text) === 'json' ? parseJson(text, file) : parseYaml(text, file);
   // A YAML file of only comments parses to null: as empty as an empty file.
   if (doc === undefined || doc === null) fail(file, 'the file is empty');
   return doc;
+}
+
+/** `readDocument` for callers that cannot wait (a vendor adapter saying what it can do); same messages. */
+export function readDocumentSync(path: string, file: string): unknown {
+  let text: string;
+  try {
+    if (statSync(path).isDirectory()) fail(file, 'is a folder, not a file');
+    if (statSync(path).size > MAX_BYTES) fail(file, 'is larger than any input file ehr-check reads');
+    text = readFileSync(path, 'utf8').replace(/^\uFEFF/, '');
+  } catch (error) {
+    if (error instanceof InputError) throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    return fail(file, code === 'ENOENT' || code === 'ENOTDIR' ? 'file not found' : `cannot read the file (${code ?? 'error'})`);
+  }
+  return parseText(path, text, file);
 }

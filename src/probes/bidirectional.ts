@@ -13,7 +13,7 @@ import { bookableSlots, ehrFreeSlotView, plannedSkip, probeWithOperator, reading
 import type { OperatorStepRecord } from '../operator/types.js';
 import { FreeSlotSupply } from '../ehr/free-slots.js';
 import { bookAndCount } from '../ehr/person-count.js';
-import type { VendorAnswer } from '../vendor/outcome.js';
+import { outcomeBeyondStatus, type VendorAnswer, type VendorOutcome } from '../vendor/outcome.js';
 import { bookingsNeedAPerson } from '../ehr/capability.js';
 import { probe, type ProbeOutcome } from '../evidence.js';
 import { monotonicNow, pollUntil } from '../timing.js';
@@ -43,6 +43,8 @@ export interface WriteData {
   slotId: string;
   patientId: string;
   vendorStatus: number;
+  /** What the vendor's answer meant, where its status alone does not say it. */
+  vendorOutcome?: VendorOutcome;
   /** Appointments the EHR holds for the booking KEY, read back after the booking. */
   ehrBookings: BookingSeen[];
   /** Active bookings on the slot in the EHR (a second one means a double booking). */
@@ -65,6 +67,7 @@ export interface ConflictData {
   /** The way the block held: `slot-update`, `slot-patch`, `ehr-appointment`, or `operator` (a person, in the EHR's screens). */
   blockedBy: string;
   vendorStatus: number;
+  vendorOutcome?: VendorOutcome;
   vendorMessage?: string;
   ehrBookings: BookingSeen[];
   slotBookings: number;
@@ -187,7 +190,7 @@ export async function gatherBidirectional(ctx: ConnectionContext, settings: Bidi
     bookingKey = runKey(ctx, 'booking');
     const read = await bookAndRead(ctx, slot, patientId, bookingKey, settings);
     countedFirst = read.readBy ? read.bookings.length : undefined;
-    return { slotId: slot.id, patientId, vendorStatus: read.answer.status, ehrBookings: read.bookings, slotBookings: read.slotBookings, queuedLandedAfterMs: read.queuedLandedAfterMs, premises: booked.premises, ...byPerson(read) };
+    return { slotId: slot.id, patientId, vendorStatus: read.answer.status, ...outcomeBeyondStatus(read.answer), ehrBookings: read.bookings, slotBookings: read.slotBookings, queuedLandedAfterMs: read.queuedLandedAfterMs, premises: booked.premises, ...byPerson(read) };
   }));
 
   const writeIdempotent = skipOf('write-idempotent', true) ?? (await probe(ctx, async (): Promise<IdempotencyData> => {
@@ -217,6 +220,7 @@ export async function gatherBidirectional(ctx: ConnectionContext, settings: Bidi
       slotId: slot.id,
       blockedBy: blocked.way,
       vendorStatus: answer.status,
+      ...outcomeBeyondStatus(answer),
       vendorMessage: message,
       ehrBookings: read.bookings,
       slotBookings: read.slotBookings,

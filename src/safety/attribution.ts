@@ -7,7 +7,7 @@
 // beyond one per write (a vendor that wrote twice) and records carrying only the run tag are the run's too, and
 // are counted under their own names.
 import type { WriteRecord } from '../model/report.js';
-import { makesRecord, type LedgerEntry, type WriteTarget } from './types.js';
+import { answeredQueued, makesRecord, type LedgerEntry, type WriteTarget } from './types.js';
 
 export interface FoundRecord {
   resourceType: string;
@@ -83,7 +83,7 @@ export function attributeRecords(input: AttributionInput): Attribution {
     for (const w of group) {
       const record = candidates.shift();
       if (record) claim(record, w.target, w.action, w.seq);
-      else if (queuedLeft > 0 && w.target === 'vendor' && w.result?.status === 202) {
+      else if (queuedLeft > 0 && answeredQueued(w)) {
         queuedLeft -= 1;
         lines.push({ connection, target: w.target, action: w.action, resourceType: w.resourceType, removedByProbe: false, queued: true, seq: w.seq });
       } else writesWithoutRecord += 1;

@@ -6,7 +6,7 @@ import type { CleanupSummary, WriteRecord } from '../model/report.js';
 import type { VendorChannel } from '../vendor/channel.js';
 import { removeRecord } from '../ehr/removal.js';
 import { attributeRecords, type FoundRecord, type RecordLine } from './attribution.js';
-import { makesRecord, RUN_TAG_SYSTEM, type LedgerEntry } from './types.js';
+import { answeredQueued, makesRecord, RUN_TAG_SYSTEM, type LedgerEntry } from './types.js';
 
 export interface CleanupResult {
   summary: CleanupSummary;
@@ -80,7 +80,7 @@ export async function cleanupConnection(ehr: FhirClient, runId: string, entries:
       const found = await check(`search ${e.resourceType} ${e.identifier}`, () => search(ehr, e.resourceType, { identifier: e.identifier! }));
       if (found) byIdentifier.set(e.identifier, found);
     }
-    if (e.target === 'vendor' && e.action === 'book' && e.result?.status === 202) answered202.set(e.identifier, (answered202.get(e.identifier) ?? 0) + 1);
+    if (answeredQueued(e)) answered202.set(e.identifier, (answered202.get(e.identifier) ?? 0) + 1);
   }
   // 2. Anything else carrying the run tag (a vendor may copy our tag onto records the ledger never saw).
   // An EHR that cannot search a type by tag (405, 404, 400) holds nothing of ours findable that way: not a leftover.

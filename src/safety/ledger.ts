@@ -2,7 +2,7 @@
 // is sent, so `ehr-check cleanup` can undo a run that crashed or was killed mid-way.
 import { mkdir, open, readdir, readFile, rename, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Ledger, LedgerEntry, LedgerIntent } from './types.js';
+import type { Ledger, LedgerEntry, LedgerIntent, WriteResult } from './types.js';
 
 type Line = { kind: 'intent'; entry: LedgerEntry } | { kind: 'done'; seq: number; result: LedgerEntry['result'] };
 
@@ -18,7 +18,7 @@ export class MemoryLedger implements Ledger {
     return entry.seq;
   }
 
-  async done(seq: number, result: { status: number | null; id?: string }): Promise<void> {
+  async done(seq: number, result: WriteResult): Promise<void> {
     const entry = this.list[seq - 1];
     if (entry) entry.result = result;
     await this.persist({ kind: 'done', seq, result });

@@ -31,15 +31,25 @@ export interface LedgerEntry extends LedgerIntent {
   at: string;
   runId: string;
   /** Filled in by `done`: what the server answered and the id it assigned. */
-  result?: { status: number | null; id?: string };
+  result?: WriteResult;
 }
+
+export interface WriteResult {
+  status: number | null;
+  id?: string;
+  /** The vendor took the booking for later entry though its status does not say so (a REST API's 201 "pending"). */
+  queued?: boolean;
+}
+
+/** The vendor took this booking for later entry (HTTP 202, or an answer read as pending): it may land after the run. */
+export const answeredQueued = (e: LedgerEntry): boolean => e.target === 'vendor' && e.action === 'book' && (e.result?.status === 202 || e.result?.queued === true);
 
 export interface Ledger {
   readonly runId: string;
   /** Appends the intent durably (fsync) before the write is sent; returns its sequence number. */
   intend(intent: LedgerIntent): Promise<number>;
   /** Records the outcome of an intended write. */
-  done(seq: number, result: { status: number | null; id?: string }): Promise<void>;
+  done(seq: number, result: WriteResult): Promise<void>;
   entries(): LedgerEntry[];
 }
 

@@ -7,6 +7,7 @@ import type { VendorEndpoint } from '../model/plan.js';
 import type { Operator } from '../operator/types.js';
 import type { VendorAbilities, VendorChannel } from './channel.js';
 import { FHIR_ABILITIES, FhirVendorChannel } from './fhir.js';
+import { httpVendorAbilities, openHttpVendor } from './http/adapter.js';
 import { SchedulingLinksChannel, schedulingLinksAbilities } from './scheduling-links/channel.js';
 
 export type VendorKind = VendorEndpoint['kind'];
@@ -40,7 +41,7 @@ export const VENDOR_ADAPTERS: { [K in VendorKind]: VendorAdapter<K> } = {
     abilities: () => FHIR_ABILITIES,
     open: (vendor, common) => new FhirVendorChannel(new FhirClient({ ...common, name: 'vendor', baseUrl: vendor.baseUrl, auth: vendor.auth })),
   },
-  http: notYet('http', { freeSlots: { by: 'api' }, book: { by: 'api' }, bookingKey: false, findBooking: { by: 'api' }, registerPatient: { by: 'api' } }),
+  http: { abilities: httpVendorAbilities, open: (vendor, { operator: _o, runId: _r, connection: _c, ...common }) => openHttpVendor(vendor, common) },
   person: notYet('person', {
     freeSlots: { by: 'person' },
     book: { by: 'person' },
@@ -51,7 +52,7 @@ export const VENDOR_ADAPTERS: { [K in VendorKind]: VendorAdapter<K> } = {
   // A feed cannot book: a person channel is its booking delegate once one is wired (SchedulingLinksOptions.booking).
   'scheduling-links': {
     abilities: (vendor) => schedulingLinksAbilities(vendor),
-    open: (vendor, common) => new SchedulingLinksChannel(vendor, common),
+    open: (vendor, { operator: _o, runId: _r, connection: _c, ...common }) => new SchedulingLinksChannel(vendor, common),
   },
 };
 

@@ -29,3 +29,12 @@ export interface VendorAnswer {
   /** The id of the record the vendor made, when its answer names one. */
   id?: string;
 }
+
+/**
+ * The answer's outcome for evidence, kept only where its HTTP status alone would say otherwise about whether the
+ * vendor took the write (a REST API's `200 {status: "failed"}`). A 201 "pending" stays accepted: the EHR is read
+ * until it holds the booking, and the lag findings time it.
+ */
+export function outcomeBeyondStatus(answer: VendorAnswer): { vendorOutcome?: VendorOutcome } {
+  return accepted(answer.outcome) !== accepted(vendorOutcome(answer.status)) ? { vendorOutcome: answer.outcome } : {};
+}

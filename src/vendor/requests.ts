@@ -38,7 +38,8 @@ export async function bookViaVendor(ctx: ConnectionContext, slot: Slot, patientI
   const identifier = `${BOOKING_IDENTIFIER_SYSTEM}|${key}`;
   const seq = await ctx.ledger.intend({ connection: ctx.key, target: 'vendor', action: 'book', resourceType: 'Appointment', identifier, slot: { id: slot.id, previousStatus: slot.status }, patient: `Patient/${patientId}` });
   const answer = await ctx.vendor.book(bookingRequest(ctx, slot, patientId, key), identifier);
-  await ctx.ledger.done(seq, { status: answer.status });
+  // A REST API's 201 "pending" is queued as much as a 202: cleanup asks the vendor about it (src/safety/cleanup.ts).
+  await ctx.ledger.done(seq, { status: answer.status, ...(answer.outcome === 'queued' && answer.status !== 202 && { queued: true }) });
   return answer;
 }
 

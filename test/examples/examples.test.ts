@@ -17,6 +17,7 @@ describe('examples/ validate against the schemas', () => {
     ['plan.yaml', 'plan'],
     ['vendor-manifest.json', 'manifest'],
     ['certifications.json', 'registry'],
+    ['vendor-api.yaml', 'vendor-mapping'],
   ])('%s is a valid %s', async (file, kind) => {
     const r = await runCli(['validate', join(EXAMPLES, file)]);
     expect(r.stderr).toBe('');

@@ -15,7 +15,7 @@ import type { Appointment, Slot } from '../../model/fhir.js';
 import { bookingRequest, runKey } from '../../safety/run-records.js';
 import { bookViaVendor } from '../../vendor/requests.js';
 import { describeError } from '../../evidence.js';
-import { vendorOutcome } from '../../vendor/outcome.js';
+import { vendorOutcome, type VendorOutcome } from '../../vendor/outcome.js';
 import { describeTries, ehrSlotState, stateText, type Premise, type PremiseTry } from '../../ehr/premise.js';
 import { CLOSED, writeSlotStatus } from '../../ehr/slot-changes.js';
 import { removeBookings } from '../../ehr/take-back.js';
@@ -111,8 +111,8 @@ async function raceOnce(
   try {
     const [vendor, ehr] = await Promise.all([
       after(plan.vendorDelayMs, () => bookViaVendor(ctx, slot, run.patientId, vendorKey)).then(
-        (res) => ({ status: res.status as number | null, error: undefined }),
-        (error: unknown) => ({ status: null, error: describeError(error) }),
+        (res) => ({ status: res.status as number | null, outcome: res.outcome as VendorOutcome | undefined, error: undefined }),
+        (error: unknown) => ({ status: null, outcome: undefined, error: describeError(error) }),
       ),
       after(plan.ehrDelayMs, () => takeSlotInEhr(ctx, slot, run.patientId, ehrKey, method)).then(
         (res) => ({ status: res.status as number | null, note: res.note, error: undefined }),
@@ -120,7 +120,8 @@ async function raceOnce(
       ),
     ]);
     let queuedWaitMs: number | undefined;
-    if (vendor.status !== null && vendorOutcome(vendor.status) === 'queued') {
+    // The channel's outcome, not the status: a REST API's 201 may mean "accepted, written later".
+    if (vendor.outcome === 'queued') {
       // Queued for later entry: does it land later, as a second booking on a slot the EHR gave away?
       const t = monotonicNow();
       await watchForChange(async () => ((await ehrHoldsBooking(ctx, vendorKey, { slot, patientId: run.patientId })) ? 'new' : 'old'), {
@@ -133,6 +134,10 @@ async function raceOnce(
     const onSlot = await ehrBookingsOnSlot(ctx, slot.id);
     const hint = { slot, patientId: run.patientId };
     const vendorBookingHeld = await ehrHoldsBooking(ctx, vendorKey, hint);
+    // A queued booking that never landed: did the vendor's own record own up to it (cancelled), or still promise it?
+    const vendorRecord = vendor.outcome === 'queued' && !vendorBookingHeld && ctx.vendor.can.findBooking.by === 'api'
+      ? (await ctx.vendor.findBooking(`${BOOKING_IDENTIFIER_SYSTEM}|${vendorKey}`).catch(() => []))[0]?.status
+      : undefined;
     const rival = await rivalPremise(ctx, slot, method, ehr, { ehrKey, hint, taken: vendorBookingHeld || onSlot.length > 0 }, carried);
     const ehrBlockHeld = rival.tried[rival.tried.length - 1]!.held;
     const doubleBooked = onSlot.length >= 2 || (method !== 'ehr-appointment' && ehrBlockHeld && vendorBookingHeld);
@@ -149,12 +154,14 @@ async function raceOnce(
       vendorStatus: vendor.status,
       ...(vendor.error ? { vendorError: vendor.error } : {}),
       ...(queuedWaitMs !== undefined ? { queuedWaitMs } : {}),
+      ...(vendor.outcome && vendor.status !== null && vendor.outcome !== vendorOutcome(vendor.status) && { vendorOutcome: vendor.outcome }),
+      ...(vendorRecord && { vendorRecord }),
       ehrAppointmentIds: onSlot.map((a) => a.id ?? '?'),
       vendorBookingHeld,
       ehrBlockHeld,
       doubleBooked,
       vendorBookedFirst,
-      confirmedNotHeld: vendor.status !== null && vendorOutcome(vendor.status) === 'confirmed' && !vendorBookingHeld,
+      confirmedNotHeld: vendor.outcome === 'confirmed' && !vendorBookingHeld,
       premises: [...(run.patientPremise ? [run.patientPremise] : []), slotFree, rival],
     };
   } finally {

@@ -4,6 +4,7 @@ import type { FreshnessSettings } from '../../model/plan.js';
 import type { OperatorStepRecord } from '../../operator/types.js';
 import type { ProbeOutcome } from '../../evidence.js';
 import type { Premise } from '../../ehr/premise.js';
+import type { VendorOutcome } from '../../vendor/outcome.js';
 
 export type FreshnessProbeSettings = Pick<FreshnessSettings, 'trials' | 'timeoutSeconds' | 'realTimeSeconds' | 'nearRealTimeSeconds'> & {
   /** Double-booking race attempts (default 3: simultaneous, vendor first, EHR first). */
@@ -58,7 +59,11 @@ export interface RaceAttempt {
   ehrStatus: number | null;
   ehrError?: ProbeErrorNote;
   vendorStatus: number | null;
+  /** What the vendor's answer meant, where its status alone does not say it (a REST API's 201 for "pending"). */
+  vendorOutcome?: VendorOutcome;
   vendorError?: ProbeErrorNote;
+  /** For a queued booking the EHR never held: the vendor's own record's status (`cancelled`: it owned up to the failure). */
+  vendorRecord?: string;
   /** The vendor answered 202 and the probe waited this long for the queued booking to land. */
   queuedWaitMs?: number;
   /** Active Appointments the EHR holds on the slot after the race (ids only). */
