@@ -150,6 +150,7 @@ describe('broken feeds: a problem makes the feed unusable, a flaw a consumer can
     ['a bad line among good ones', () => ({ '/slots.ndjson': ndjson(`${slot('a')}\n{oops\n${slot('b')}\n`) }), /1 line\(s\) a consumer must skip \(line 2: not JSON\)/],
     ['a Slot naming a Schedule the feed lacks', () => ({ '/slots.ndjson': ndjson(`${slot('a')}\n${slot('b', 'nowhere')}\n`) }), /1 Slot\(s\) name no Schedule of the feed \(e\.g\. Slot\/b\)/],
     ['a Schedule whose actor is no Location of the feed', () => ({ '/schedules.ndjson': ndjson('{"resourceType":"Schedule","id":"S","actor":[{"reference":"Location/elsewhere"}]}\n') }), /name no Location of the feed/],
+    ['a Slot without a start', () => ({ '/slots.ndjson': ndjson(`${slot('a')}\n${slot('b').replace('"start":"2026-01-05T09:00:00Z",', '')}\n`) }), /1 Slot\(s\) lack a valid status, start or end \(e\.g\. Slot\/b\)/],
     ['a manifest without Cache-Control', (o: string) => ({ '/$bulk-publish': { body: MANIFEST_OK(o), headers: { 'content-type': 'application/json' } } }), /without Cache-Control max-age/],
     ['a free slot with no booking route', () => ({ '/slots.ndjson': ndjson(`${slot('a').replace(/,"extension":\[.*\]/, '')}\n`) }), /neither a booking-deep-link nor a booking-phone/],
   ])('%s is usable, with a warning', async (_what, answers, warning) => {

@@ -70,6 +70,9 @@ export function checkFeed(outputs: OutputRead[]): { resources: FeedResources; co
   if (slotSchedule.dangling > 0) warnings.push(`${slotSchedule.dangling} Slot(s) name no Schedule of the feed (e.g. ${slotSchedule.examples.join(', ')}): a consumer cannot place them`);
   if (scheduleActor.dangling > 0) warnings.push(`${scheduleActor.dangling} Schedule(s) name no Location of the feed as actor (e.g. ${scheduleActor.examples.join(', ')})`);
 
+  const STATUSES = new Set(['free', 'busy', 'busy-unavailable', 'busy-tentative', 'entered-in-error']);
+  const unusable = resources.slots.filter((s) => !STATUSES.has(String(s.status)) || !instant(s.start) || !instant(s.end));
+  if (unusable.length > 0) warnings.push(`${unusable.length} Slot(s) lack a valid status, start or end (e.g. Slot/${unusable[0]!.id}): a consumer cannot offer them`);
   const extensions = countExtensions(resources.slots);
   if (extensions.freeWithoutBookingRoute > 0) warnings.push(`${extensions.freeWithoutBookingRoute} free Slot(s) carry neither a booking-deep-link nor a booking-phone`);
   const freeSlots = resources.slots.filter((s) => s.status === 'free').length;
@@ -157,6 +160,11 @@ export function localId(reference: unknown, type: string): string | undefined {
   const parts = reference.trim().split('/');
   const at = parts.lastIndexOf(type);
   return at !== -1 && at + 1 < parts.length && parts[at + 1] ? parts[at + 1] : undefined;
+}
+
+/** A FHIR instant with its zone: a time a consumer can place. */
+function instant(value: unknown): boolean {
+  return typeof value === 'string' && /T.*(Z|[+-]\d{2}:\d{2})$/.test(value) && !Number.isNaN(Date.parse(value));
 }
 
 function tally() {
