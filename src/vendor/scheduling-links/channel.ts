@@ -14,9 +14,10 @@ import type { VendorAnswer } from '../outcome.js';
 import { FeedClient, type FeedClientOptions } from './fetch.js';
 import { readFeed, type FeedReading } from './feed.js';
 import { bookingRouteOf, type BookingDelegate } from './booking.js';
-export type { BookingDelegate, BookingRoute } from './booking.js';
 import { localId } from './conformance.js';
 import { chooseFeedSchedule } from './schedule.js';
+
+export type { BookingDelegate, BookingRoute } from './booking.js';
 
 export const DEFAULT_MIN_POLL_SECONDS = 60;
 /** The longest a question that needs a newer read than the last waits for the interval to pass. */
