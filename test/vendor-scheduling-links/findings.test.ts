@@ -14,11 +14,11 @@ import { EXAMPLE_FEED_DIR, feedConnection, startFeedWorld, type FeedWorld } from
 const FRESHNESS = { trials: 2, timeoutSeconds: 10, realTimeSeconds: 5, nearRealTimeSeconds: 8 };
 const CHECKS = ['coverage', 'bidirectional', 'freshness'] as const;
 
-describe('an honest publisher (live view, max-age 1 s, polled every second)', () => {
+describe('an honest publisher (its files cached for their max-age of 1 s, polled every second)', () => {
   let world: FeedWorld;
   let run: Evaluation;
   beforeAll(async () => {
-    world = await startFeedWorld({ view: 'live', maxAgeSeconds: 1 });
+    world = await startFeedWorld({ view: 'live', maxAgeSeconds: 1, cached: true });
     run = await evaluatePlan(testPlan([feedConnection(world)], { freshness: FRESHNESS }), { checks: [...CHECKS] });
   }, 90_000);
   afterAll(async () => world?.close());
