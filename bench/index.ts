@@ -1,10 +1,11 @@
 // `npm run bench`: the speed and accuracy targets of the issues, as ratios measured in one run.
 // `node dist/bench/index.js SECTION...` runs only the sections named (startup, coverage, freshness,
-// freshness-concurrency, volume, demo).
+// freshness-concurrency, freshness-feed, volume, demo).
 import { benchCoverage } from './coverage.js';
 import { benchDemo } from './demo.js';
 import { benchFreshnessConcurrency } from './freshness-concurrency.js';
 import { benchFreshness } from './freshness.js';
+import { benchFreshnessFeed } from './freshness-feed.js';
 import { benchStartup } from './startup.js';
 import { benchVolume } from './volume.js';
 
@@ -13,6 +14,7 @@ const sections: Array<[string, () => Promise<string[]>]> = [
   ['coverage', () => benchCoverage()],
   ['freshness', () => benchFreshness()],
   ['freshness-concurrency', () => benchFreshnessConcurrency()],
+  ['freshness-feed', () => benchFreshnessFeed()],
   ['volume', () => benchVolume()],
   ['demo', () => benchDemo()],
 ];

@@ -81,7 +81,9 @@ function siteJudged(system: string, state: SiteState, input: CoverageInput): boo
  * fact about the connection as the plan gives it, so `fail`. The findings that would rest on such answers are
  * `error` instead: they are about the vendor, and nothing the EHR holds was read.
  */
-const NO_VERDICT_CAUSES = new Set(['dns', 'connect', 'tls', 'timeout', 'config', 'rate-limited', 'interrupted']);
+// `feed`: a Scheduling Links feed that cannot be read as one (no manifest, a file missing, nothing parses) shows no
+// availability at all, so nothing about the vendor can be compared with the EHR.
+const NO_VERDICT_CAUSES = new Set(['dns', 'connect', 'tls', 'timeout', 'config', 'rate-limited', 'interrupted', 'feed']);
 
 /** A cause in the buyer's words, ahead of the detail the client gave. */
 const CAUSE_WORDS: Record<string, string> = {
@@ -100,6 +102,7 @@ const CAUSE_WORDS: Record<string, string> = {
   'not-searchset': 'search not answered with a searchset Bundle',
   'rate-limited': 'rate-limited',
   config: 'plan configuration',
+  feed: 'Scheduling Links feed unusable',
 };
 
 function failedParts(l: LiveEvidence): Array<[string, EndpointCheck]> {
@@ -131,8 +134,12 @@ function judgeLive(c: CoverageConnection): Finding {
   evidence.requests = l.requests;
   const certNote = c.ehrCertification?.status === 'not-certified' ? "; CHPL lists no active (g)(10) certification for the EHR's developer" : '';
   if (l.live) {
-    const what = `EHR ${l.ehrMetadata.software ?? 'server'} (FHIR ${l.ehrMetadata.fhirVersion}) and the vendor facade answer`;
+    const vendor = l.vendorSearch.detail?.manifestUrl ? "the vendor's Scheduling Links feed" : 'the vendor facade';
+    const what = `EHR ${l.ehrMetadata.software ?? 'server'} (FHIR ${l.ehrMetadata.fhirVersion}) and ${vendor} answer`;
     const message = l.ehrWritable ? what : `${what}; the EHR's API is read-only for scheduling`;
+    // A feed a client can still use, with flaws it must work around (lines to skip, slots it cannot place).
+    const flaws = l.vendorSearch.warnings ?? [];
+    if (flaws.length > 0) return finding('connection-live', c.key, 'warn', TITLES['connection-live'], `${message}, with flaws: ${flaws.join('; ')}${certNote}`, evidence);
     return finding('connection-live', c.key, 'pass', TITLES['connection-live'], `${message}${certNote}`, evidence);
   }
   const failed = failedParts(l);

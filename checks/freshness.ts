@@ -66,6 +66,11 @@ export function judgeLag(
     notes.push('a change never seen within the timeout makes it no better than delayed');
   }
   if (data.interrupted) notes.push(`interrupted after ${lag.trials} trial(s)`);
+  // A polled feed is read at most every N s: the measured lag is known only that closely.
+  if (data.readIntervalMs) {
+    const bound = typeof lag.errorBoundMs === 'number' ? `, so each lag is known within ±${formatLag(lag.errorBoundMs)}` : ', which bounds how closely a lag is known';
+    notes.push(`the vendor can be read only every ${formatLag(data.readIntervalMs)}${bound}`);
+  }
   // Bookings through the vendor fall under the manual re-entry rule; the cost panel counts what this says.
   const reentries = id === 'vendor-to-ehr-lag' ? trialReentries(lag.samples, data.vendorStatuses) : undefined;
   if (reentries) notes.push(...trialReentryNotes(reentries, t.timeoutSeconds));

@@ -15,7 +15,7 @@ import { bookAndCount } from '../ehr/person-count.js';
 import { outcomeBeyondStatus, type VendorAnswer, type VendorOutcome } from '../vendor/outcome.js';
 import { bookingsNeedAPerson } from '../ehr/capability.js';
 import type { ProbeOutcome } from '../evidence.js';
-import { pollUntil } from '../timing.js';
+import { monotonicNow, pollUntil } from '../timing.js';
 import { askableWindow } from './askable-window.js';
 import { registerAgain, type PatientMatchData } from './patient-matched.js';
 import { confirmedTestPatient } from '../ehr/patients.js';
@@ -155,11 +155,13 @@ export async function gatherBidirectional(ctx: ConnectionContext, settings: Bidi
     plannedSkip(ctx, 'read-through', 'checked') ??
     (await probeWithOperator(ctx, () => withVendorSteps(ctx, async (): Promise<ReadThroughData> => {
       // Where a person reads the EHR's schedule, the vendor is asked right after, for the same few days; where a
-      // person asks the vendor, both sides are compared over the one half-day they ask about.
+      // person asks the vendor, both sides are compared over the one half-day they ask about. A polled vendor (a
+      // feed) is read again after the EHR, not answered from a read made before it.
+      const readAfter = monotonicNow();
       const view = await ehrFreeSlotView(ctx, readingWindow(ctx, await askableWindow(ctx, probeWindow())));
       // The EHR was read: the writes can book from it even if the vendor's side fails next.
       supply.readFrom(view.resources ?? bookableSlots(view.slots, [], ctx.schedule));
-      const vendor = await vendorFreeSlots(ctx, view.window, view.resources ?? bookableSlots(view.slots, [], ctx.schedule));
+      const vendor = await vendorFreeSlots(ctx, view.window, view.resources ?? bookableSlots(view.slots, [], ctx.schedule), { readAfter });
       supply.readFrom(view.resources ?? bookableSlots(view.slots, vendor.slots, ctx.schedule), new Set(vendor.slotIds));
       const byPerson = view.by === 'operator' ? { readBy: 'operator' as const, operatorSteps: view.steps } : {};
       const premises = [readPremise('free-slots', view.by === 'api' ? 'slot-search' : 'person')];

@@ -37,6 +37,10 @@ export interface EndpointCheck {
   kind?: string;
   /** Not tried, because an earlier part already showed the server cannot be reached. */
   skipped?: boolean;
+  /** What the vendor's reading found (a feed's conformance: counts, extensions, references). */
+  detail?: Record<string, unknown>;
+  /** Flaws a client can work around: the part is live, and the finding warns. */
+  warnings?: string[];
 }
 
 /** The EHR's `/.well-known/smart-configuration`, read when the connection's auth discovers its token endpoint there. */

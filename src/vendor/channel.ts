@@ -12,6 +12,15 @@ export interface SlotWindow {
   end: string;
 }
 
+export interface FreeSlotsOptions {
+  /**
+   * The answer must come from a read sent after this moment (monotonic ms): a vendor that answers from an earlier
+   * read (a polled feed) reads again, waiting for its interval if it must. Read-through asks this, so the vendor is
+   * read after the EHR, as it is for every other vendor.
+   */
+  readAfter?: number;
+}
+
 /**
  * How the channel does one thing: by `api` (requests the tool makes), by a `person` using the vendor's product
  * (steps put to them), or not at all (`none`, with the reason, which a skipped finding repeats).
@@ -43,6 +52,8 @@ export interface VendorLiveness {
   message?: string;
   /** What the reading found, for evidence (a feed's conformance, a mapping's first answer). */
   detail?: Record<string, unknown>;
+  /** Flaws a client can work around (a feed line it must skip): live, but connection-live warns. */
+  warnings?: string[];
 }
 
 export interface VendorChannel {
@@ -57,7 +68,7 @@ export interface VendorChannel {
    * The slots the vendor offers as free in the window, as it describes them. A slot's `id` is the EHR's when the
    * vendor knows it (its foreign id); otherwise its own, and src/vendor/slot-match.ts matches it by start and end.
    */
-  freeSlots(schedule: string, window: SlotWindow): Promise<Slot[]>;
+  freeSlots(schedule: string, window: SlotWindow, options?: FreeSlotsOptions): Promise<Slot[]>;
   /**
    * The stretch of `window` the vendor can be asked about in one go (a person asks about one half-day: "Tue
    * morning"); the probes compare the EHR over the same stretch. Absent: all of it.
@@ -69,6 +80,11 @@ export interface VendorChannel {
   findBooking(bookingIdentifier: string): Promise<Appointment[]>;
   /** Registers a patient; `matchIdentifier` (`system|value`) is how the vendor should find an existing one. */
   registerPatient(patient: Patient, matchIdentifier: string): Promise<VendorAnswer>;
+  /**
+   * When the read behind an answer of `freeSlots` was sent and answered (monotonic ms), where that was earlier
+   * than the call (a polled feed answers from its last read): a lag measured by polling is bounded by real reads.
+   */
+  readTimeOf?(answer: readonly Slot[]): { sentAt: number; answeredAt: number } | undefined;
   /** Steps a person took at the vendor's product since `mark` (person-driven channels only), for a finding's evidence. */
   personSteps?(mark: number): OperatorStepRecord[];
   close(): Promise<void>;

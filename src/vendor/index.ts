@@ -10,6 +10,7 @@ import { FHIR_ABILITIES, FhirVendorChannel } from './fhir.js';
 import { httpVendorAbilities, openHttpVendor } from './http/adapter.js';
 import { PERSON_ABILITIES, PersonVendorChannel } from './person.js';
 import type { TestPatientName } from '../safety/run-records.js';
+import { SchedulingLinksChannel, schedulingLinksAbilities } from './scheduling-links/channel.js';
 
 export type VendorKind = VendorEndpoint['kind'];
 /** What every adapter may use: the HTTP client's settings, and who can be asked to use the product. */
@@ -64,14 +65,11 @@ export const VENDOR_ADAPTERS: { [K in VendorKind]: VendorAdapter<K> } = {
         ...(common.signal && { signal: common.signal }),
       }),
   },
-  'scheduling-links': notYet('scheduling-links', {
-    freeSlots: { by: 'api' },
-    book: { by: 'person' },
-    bookingKey: false,
-    findBooking: NONE('a feed publishes availability; it keeps no bookings'),
-    registerPatient: NONE('a feed publishes availability; it registers no one'),
-    readIntervalMs: 60_000,
-  }),
+  // A feed cannot book: a person channel is its booking delegate once one is wired (SchedulingLinksOptions.booking).
+  'scheduling-links': {
+    abilities: (vendor) => schedulingLinksAbilities(vendor),
+    open: (vendor, { operator: _o, runId: _r, connection: _c, ehrBaseUrl: _e, testPatients: _t, ...common }) => new SchedulingLinksChannel(vendor, common),
+  },
 };
 
 function adapterOf(vendor: VendorEndpoint): VendorAdapter<VendorKind> {

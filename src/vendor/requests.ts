@@ -7,6 +7,7 @@ import { bookingRequest } from '../safety/run-records.js';
 import { BOOKING_IDENTIFIER_SYSTEM } from '../safety/types.js';
 import type { OperatorStepRecord } from '../operator/types.js';
 import { monotonicNow } from '../timing.js';
+import type { FreeSlotsOptions } from './channel.js';
 import type { VendorAnswer } from './outcome.js';
 import { matchToEhr } from './slot-match.js';
 
@@ -16,18 +17,22 @@ export interface VendorSlotsAnswer {
   /** The vendor's free slots themselves (start, end, schedule), for booking one the EHR's API cannot describe. */
   slots: Slot[];
   durationMs: number;
+  /** When the vendor read this answer, where it answered from an earlier read (a polled feed): monotonic ms. */
+  readAt?: { sentAt: number; answeredAt: number };
 }
 
 /**
  * The vendor's free slots, as the vendor believes them to be, named by the EHR's ids where they stand for one of
  * `ehrSlots` (slot-match.ts): a vendor that does not know the EHR's ids is matched by start and end.
  */
-export async function vendorFreeSlots(ctx: ConnectionContext, window: Window, ehrSlots: readonly Slot[] = []): Promise<VendorSlotsAnswer> {
+export async function vendorFreeSlots(ctx: ConnectionContext, window: Window, ehrSlots: readonly Slot[] = [], options: FreeSlotsOptions = {}): Promise<VendorSlotsAnswer> {
   if (!ctx.schedule) throw new Error('no schedule to probe: give `schedule` in the plan, or the EHR must list one');
   const started = Date.now();
-  const slots = matchToEhr(await ctx.vendor.freeSlots(ctx.schedule, window), ehrSlots);
+  const answer = await ctx.vendor.freeSlots(ctx.schedule, window, options);
+  const readAt = ctx.vendor.readTimeOf?.(answer);
+  const slots = matchToEhr(answer, ehrSlots);
   const free = slots.filter((s) => s.resourceType === 'Slot' && (s.status ?? 'free') === 'free');
-  return { status: 200, slotIds: free.map((s) => s.id), slots: free, durationMs: Date.now() - started };
+  return { status: 200, slotIds: free.map((s) => s.id), slots: free, durationMs: Date.now() - started, ...(readAt && { readAt }) };
 }
 
 /** Books through the vendor. The ledger records the KEY first: whatever the vendor writes, cleanup finds it. */

@@ -17,7 +17,7 @@ import type { Premise } from '../../ehr/premise.js';
 import { blockSlot, freeSlot, type SlotChange } from '../../ehr/slot-changes.js';
 import { removeBookings } from '../../ehr/take-back.js';
 import { onSlot, runTrials, type TrialClock } from './concurrent.js';
-import { ehrHoldsBooking, timed, vendorSees, type SlotPool, type SlotSource } from './slots.js';
+import { ehrHoldsBooking, timed, vendorLook, type SlotPool, type SlotSource } from './slots.js';
 import type { FreshnessProbeSettings, LagData, ProbeErrorNote } from './types.js';
 
 export interface TrialRun {
@@ -121,12 +121,17 @@ export async function measureEhrToVendor(ctx: ConnectionContext, run: TrialRun, 
   const spacing = trialSpacingMs(timeoutMs);
   // Each block starts from the way that held last: the EHR will not take the ways before it now either.
   let lastWay: SlotChange['way'] | undefined;
-  const vendorShows = (c: ConnectionContext, slot: Slot, wanted: 'free' | 'not-free') => async () =>
-    (await vendorSees(c, slot)) === wanted ? ('new' as const) : ('old' as const);
+  // A polled vendor (a feed) is looked at no more often than it can be read, and each look keeps when it was read.
+  const readIntervalMs = ctx.vendor.can.readIntervalMs;
+  // What a person's change records as it goes: the state only.
+  const stateOnly = (c: ConnectionContext, slot: Slot, wanted: 'free' | 'not-free') => async () => {
+    const answer = await vendorLook(c, slot, wanted)();
+    return typeof answer === 'string' ? answer : answer.shows;
+  };
   /** Watches the vendor from the change on; looks made while a person worked count too. */
   const watch = async (c: ConnectionContext, slot: Slot, change: SlotChange, wanted: 'free' | 'not-free'): Promise<WatchResult> => {
     if (change.vendor.some((o) => o.shows === 'new')) return { observations: change.vendor, seen: true, interrupted: false, errors: [] };
-    const after = await watchForChange(vendorShows(c, slot, wanted), { change: change.timing, timeoutMs, signal: c.signal });
+    const after = await watchForChange(vendorLook(c, slot, wanted), { change: change.timing, timeoutMs, signal: c.signal, ...(readIntervalMs && { readIntervalMs }) });
     return { ...after, observations: [...change.vendor, ...after.observations] };
   };
 
@@ -143,7 +148,7 @@ export async function measureEhrToVendor(ctx: ConnectionContext, run: TrialRun, 
         return freed;
       };
       const block = async () => {
-        const change = await blockSlot(c, slot, { patientId: run.patientId, vendorLook: vendorShows(c, slot, 'not-free'), ...(lastWay && { from: lastWay }) });
+        const change = await blockSlot(c, slot, { patientId: run.patientId, vendorLook: stateOnly(c, slot, 'not-free'), ...(lastWay && { from: lastWay }) });
         held = change;
         lastWay = change.way;
         rec.premise(k, change.premise);
@@ -158,7 +163,7 @@ export async function measureEhrToVendor(ctx: ConnectionContext, run: TrialRun, 
           if (!setUp.seen.seen) return void rec.add(setUp.seen, setUp.sample, setUp.place);
           await sleep(rec.offsetsMs[k]!, c.signal);
           if (c.signal.aborted) return void (rec.interrupted = true);
-          const freed = await undo(vendorShows(c, slot, 'free'));
+          const freed = await undo(stateOnly(c, slot, 'free'));
           const seen = await watch(c, slot, freed, 'free');
           return void rec.add(seen, () => lagSample(freed.timing, seen.observations, 'ehr-to-vendor', 'free-slot'), { trial: k, slot: slot.id, startMs: startOf(run, freed.timing) });
         }
@@ -174,7 +179,7 @@ export async function measureEhrToVendor(ctx: ConnectionContext, run: TrialRun, 
 
   await runTrials(ctx, run.settings.trials, run.clock, (k) => k * spacing, trial);
   if (ctx.signal.aborted) rec.interrupted = true;
-  return rec.data();
+  return rec.data(readIntervalMs ? { readIntervalMs } : {});
 }
 
 /** Books through the vendor and waits for the booking in the EHR; a 202 queue shows here as its true delay. */

@@ -14,7 +14,7 @@ import { runKey } from '../../safety/run-records.js';
 import { sleep } from '../../timing.js';
 import { personPremise } from '../../ehr/slot-changes.js';
 import { LagRecorder, offsetsFor, type TrialRun } from './lag-trials.js';
-import { vendorSees } from './slots.js';
+import { vendorLook, vendorSees } from './slots.js';
 import type { LagData } from './types.js';
 
 interface Held {
@@ -31,6 +31,9 @@ export async function measureEhrToVendorByPerson(ctx: ConnectionContext, run: Tr
   // alone bounds the moment, and its undo needs no id.
   const byBooking = slotsNeedAPerson(ctx) && personBookingsVisible(ctx);
   const vendorShows = (slot: Slot, wanted: 'free' | 'not-free') => async () => ((await vendorSees(ctx, slot)) === wanted ? ('new' as const) : ('old' as const));
+  // A polled vendor (a feed): looked at as often as it can be read, each look timed by the read behind it.
+  const readIntervalMs = ctx.vendor.can.readIntervalMs;
+  const vendorWatch = (slot: Slot, wanted: 'free' | 'not-free') => vendorLook(ctx, slot, wanted);
   const undoOf = (held: Held): ChangeRequest =>
     byBooking ? { kind: 'cancel', slot: held.slot, patientId: run.patientId, appointmentId: held.appointmentId } : { kind: 'free-slot', slot: held.slot };
 
@@ -45,7 +48,7 @@ export async function measureEhrToVendorByPerson(ctx: ConnectionContext, run: Tr
     // The vendor is given the full timeout from the confirmation: the person's own pace is not the vendor's lag.
     const after: WatchResult = early
       ? { observations: [], seen: true, interrupted: false, errors: [] }
-      : await watchForChange(vendorShows(request.slot, wanted), { change: { sentAt: confirmedAt, answeredAt: confirmedAt }, timeoutMs, signal: ctx.signal });
+      : await watchForChange(vendorWatch(request.slot, wanted), { change: { sentAt: confirmedAt, answeredAt: confirmedAt }, timeoutMs, signal: ctx.signal, ...(readIntervalMs && { readIntervalMs }) });
     const watch: WatchResult = { ...after, observations: [...change.vendor, ...after.observations], seen: early || after.seen };
     const kept = rec.add(watch, () => lagSample(timing, watch.observations, 'ehr-to-vendor', label));
     return { change, kept, seen: watch.seen };
@@ -100,5 +103,5 @@ export async function measureEhrToVendorByPerson(ctx: ConnectionContext, run: Tr
     for (; taken > 0; taken--) run.pool.retire();
   }
   if (ctx.signal.aborted) rec.interrupted = true;
-  return rec.data({ operatorSteps: steps });
+  return rec.data({ operatorSteps: steps, ...(readIntervalMs && { readIntervalMs }) });
 }

@@ -3,6 +3,7 @@
 import { monotonicNow } from '../../timing.js';
 import { mulberry32 } from '../../freshness/schedule.js';
 import type { ChangeTiming } from '../../freshness/lag.js';
+import type { LookAnswer } from '../../freshness/poll.js';
 import type { RequestRecord } from '../../model/report.js';
 import type { ConnectionContext } from '../../context.js';
 import { canReadSlots, ehrAppointmentsByKey, readSlot, slotWindow, type BookingHint } from '../../ehr/ops.js';
@@ -116,8 +117,25 @@ export async function vendorSees(ctx: ConnectionContext, slot: Slot): Promise<'f
   // A person asking the product slot by slot would be asked again for every trial: the reading they made when the
   // pool was filled (moments ago) stands, and the EHR side is still re-checked above.
   if (ctx.vendor.can.freeSlots.by === 'person') return 'free';
+  return (await vendorSeesRead(ctx, slot)).sees;
+}
+
+/** `vendorSees`, with when the vendor read it where that was before the question (a polled feed's last read). */
+export async function vendorSeesRead(ctx: ConnectionContext, slot: Slot): Promise<{ sees: 'free' | 'not-free'; readAt?: { sentAt: number; answeredAt: number } }> {
   const answer = await vendorFreeSlots(ctx, slotWindow(slot), [slot]);
-  return answer.slotIds.includes(slot.id) ? 'free' : 'not-free';
+  return { sees: answer.slotIds.includes(slot.id) ? 'free' : 'not-free', ...(answer.readAt && { readAt: answer.readAt }) };
+}
+
+/**
+ * A watch's look at the vendor: 'new' once it shows the slot as `wanted`, else 'old'; timed by the vendor's own
+ * read where it answered from an earlier one (a polled feed), so an old answer claims no moment after that read.
+ */
+export function vendorLook(ctx: ConnectionContext, slot: Slot, wanted: 'free' | 'not-free'): () => Promise<LookAnswer> {
+  return async () => {
+    const { sees, readAt } = await vendorSeesRead(ctx, slot);
+    const shows = sees === wanted ? ('new' as const) : ('old' as const);
+    return readAt ? { shows, readAt } : shows;
+  };
 }
 
 /** Whether the EHR holds an active Appointment for a booking KEY. */

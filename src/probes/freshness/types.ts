@@ -37,6 +37,11 @@ export interface LagData {
   premises: Premise[];
   /** The run was interrupted: these are the trials finished before it. */
   interrupted: boolean;
+  /**
+   * ehr-to-vendor on a vendor read at most this often (a polled feed): no lag is known closer than about half of
+   * it, and `lag.errorBoundMs` says how close each one is.
+   */
+  readIntervalMs?: number;
   /** ehr-to-vendor by a person: each change they were asked for, with when they were asked and confirmed. */
   operatorSteps?: OperatorStepRecord[];
   /**
