@@ -11,6 +11,7 @@ import { httpVendorAbilities, openHttpVendor } from './http/adapter.js';
 import { PERSON_ABILITIES, PersonVendorChannel } from './person.js';
 import type { TestPatientName } from '../safety/run-records.js';
 import { SchedulingLinksChannel, schedulingLinksAbilities } from './scheduling-links/channel.js';
+import { FEED_BOOKING_ABILITIES, feedBookingByPerson } from './scheduling-links/by-person.js';
 
 export type VendorKind = VendorEndpoint['kind'];
 /** What every adapter may use: the HTTP client's settings, and who can be asked to use the product. */
@@ -65,10 +66,21 @@ export const VENDOR_ADAPTERS: { [K in VendorKind]: VendorAdapter<K> } = {
         ...(common.signal && { signal: common.signal }),
       }),
   },
-  // A feed cannot book: a person channel is its booking delegate once one is wired (SchedulingLinksOptions.booking).
+  // A feed cannot book: a person follows the slot's deep link or phone (its booking delegate).
   'scheduling-links': {
-    abilities: (vendor) => schedulingLinksAbilities(vendor),
-    open: (vendor, { operator: _o, runId: _r, connection: _c, ehrBaseUrl: _e, testPatients: _t, ...common }) => new SchedulingLinksChannel(vendor, common),
+    abilities: (vendor) => schedulingLinksAbilities(vendor, { can: FEED_BOOKING_ABILITIES }),
+    open: (vendor, { operator, runId, connection, ehrBaseUrl, testPatients, ...common }) =>
+      new SchedulingLinksChannel(vendor, {
+        ...common,
+        booking: feedBookingByPerson(vendor, {
+          operator,
+          runId: runId ?? 'run',
+          connection: connection ?? 'feed',
+          ehrBaseUrl: ehrBaseUrl ?? '',
+          testPatients: testPatients ?? new Map(),
+          ...(common.signal && { signal: common.signal }),
+        }),
+      }),
   },
 };
 

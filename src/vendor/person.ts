@@ -87,7 +87,11 @@ export class PersonVendorChannel implements VendorChannel {
     }
   }
 
-  async book(appointment: Appointment, _bookingIdentifier: string): Promise<VendorAnswer> {
+  /**
+   * `at`: where to book this one slot instead of the plan's channel (a Scheduling Links feed's booking deep link or
+   * phone for the slot, src/vendor/scheduling-links/by-person.ts).
+   */
+  async book(appointment: Appointment, _bookingIdentifier: string, at?: PersonVendorEndpoint['channel']): Promise<VendorAnswer> {
     const reference = appointment.participant?.map((p) => p.actor?.reference).find((r) => r?.startsWith('Patient/'));
     const name = reference ? this.options.testPatients.get(reference) : undefined;
     if (!name) throw new StepSkipped(`a person is only told the name of the run's synthetic test patient, and ${reference ?? 'this booking'} is not one (the EHR's API created none)`);
@@ -98,6 +102,7 @@ export class PersonVendorChannel implements VendorChannel {
       ...(schedule && { schedule }),
       person: { name: name.text, birthDate: name.birthDate },
       utcOffset: offsetOf(appointment.start),
+      ...(at && { vendor: { ...at } }),
     });
     return answerOf(await this.perform(step));
   }

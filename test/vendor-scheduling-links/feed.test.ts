@@ -236,14 +236,15 @@ describe('broken feeds: a problem makes the feed unusable, a flaw a consumer can
 });
 
 describe('the scheduling-links adapter', () => {
-  it('opens a feed channel, and says before reading that it cannot book and is read every minPollSeconds', async () => {
+  it('opens a feed channel, and says before reading that a person books at its links and it is read every minPollSeconds', async () => {
     const vendor = { kind: 'scheduling-links' as const, manifestUrl: 'http://127.0.0.1:9/$bulk-publish' };
     const channel = openVendorChannel(vendor, {});
     try {
       expect(channel).toBeInstanceOf(SchedulingLinksChannel);
       const can = vendorAbilities(vendor);
-      expect(can).toMatchObject({ freeSlots: { by: 'api' }, book: { by: 'none' }, registerPatient: { by: 'none' }, findBooking: { by: 'none' }, readIntervalMs: 60_000 });
+      expect(can).toMatchObject({ freeSlots: { by: 'api' }, book: { by: 'person' }, registerPatient: { by: 'none' }, findBooking: { by: 'none' }, readIntervalMs: 60_000 });
       expect(vendorAbilities({ ...vendor, minPollSeconds: 5 }).readIntervalMs).toBe(5_000);
+      // The feed cannot be read here, so no slot has a route: there is no link for a person to follow.
       await expect(channel.book({ resourceType: 'Appointment', status: 'proposed', participant: [] }, 'urn:x|1')).rejects.toThrow(/deep link or phone/);
     } finally {
       await channel.close();

@@ -57,12 +57,14 @@ describe('an honest publisher (its files cached for their max-age of 1 s, polled
     expect(finding.message).toMatch(/the vendor can be read only every 1\.0 s, so each lag is known within ±/);
   });
 
-  it('skips what needs a booking, saying a feed cannot book', () => {
-    for (const id of ['write-lands', 'write-idempotent', 'conflict-refused', 'patient-matched', 'vendor-to-ehr-lag', 'double-booking-race'] as const) {
+  it('skips what needs a booking: a person follows the feed\'s links, and none was given to this run', () => {
+    for (const id of ['write-lands', 'write-idempotent', 'conflict-refused', 'vendor-to-ehr-lag'] as const) {
       const finding = run.finding(id);
       expect(finding.status, id).toBe('skip');
-      expect(finding.message, id).toMatch(/Scheduling Links feed publishes availability only/);
+      expect(finding.message, id).toMatch(/person/);
     }
+    expect(run.finding('patient-matched').message).toMatch(/names where to book a slot, not where to register a patient/);
+    expect(run.finding('double-booking-race').message).toMatch(/a person cannot book at the same moment/);
   });
 });
 

@@ -29,7 +29,7 @@ export interface SchedulingLinksOptions extends FeedClientOptions {
 }
 
 /** What a feed channel can do before it is read: its interval is the plan's until a Cache-Control asks for more. */
-export function schedulingLinksAbilities(vendor: SchedulingLinksVendorEndpoint, booking?: BookingDelegate, maxAgeSeconds = 0): VendorAbilities {
+export function schedulingLinksAbilities(vendor: SchedulingLinksVendorEndpoint, booking?: Pick<BookingDelegate, 'can'>, maxAgeSeconds = 0): VendorAbilities {
   const none = { by: 'none', reason: FEED_CANNOT_BOOK } as const;
   return {
     freeSlots: { by: 'api' },
