@@ -1,17 +1,19 @@
 // `npm run bench`: the speed and accuracy targets of the issues, as ratios measured in one run.
 // `node dist/bench/index.js SECTION...` runs only the sections named (startup, coverage, freshness,
-// freshness-concurrency, demo).
+// freshness-concurrency, volume, demo).
 import { benchCoverage } from './coverage.js';
 import { benchDemo } from './demo.js';
 import { benchFreshnessConcurrency } from './freshness-concurrency.js';
 import { benchFreshness } from './freshness.js';
 import { benchStartup } from './startup.js';
+import { benchVolume } from './volume.js';
 
 const sections: Array<[string, () => Promise<string[]>]> = [
   ['startup', () => benchStartup()],
   ['coverage', () => benchCoverage()],
   ['freshness', () => benchFreshness()],
   ['freshness-concurrency', () => benchFreshnessConcurrency()],
+  ['volume', () => benchVolume()],
   ['demo', () => benchDemo()],
 ];
 

@@ -31,7 +31,12 @@ export interface CheckCatalogEntry {
   readonly findings: readonly FindingDefinition[];
   /** Plan settings under `checks.<id>` beyond `weight`: their defaults and the JSON Schema of each. */
   readonly settings?: { readonly defaults: object; readonly schema: Readonly<Record<string, Readonly<Record<string, unknown>>>> };
+  /** Runs only when the plan lists it under `checks` (it writes much more than the others): no default entry. */
+  readonly optIn?: true;
 }
+
+/** The volume check's settings when the plan lists it without them: modest, so a first run stays gentle. */
+const VOLUME_CHECK_DEFAULTS = { bookings: 30, concurrency: 10, retryShare: 0.3 };
 
 /** In report order (the registry, checks/index.ts, lists the definitions in the same order). */
 export const CHECK_CATALOG = {
@@ -78,6 +83,22 @@ export const CHECK_CATALOG = {
       },
     },
   },
+  volume: {
+    title: 'Integrity at volume',
+    description:
+      'At a peak rate, with clients retrying while their first request is still in flight, does every booking the vendor accepts land in the EHR exactly once? Counted in the EHR, by booking key and on every slot booked.',
+    defaultWeight: 20,
+    optIn: true,
+    findings: [{ id: 'writes-at-volume', title: 'Bookings made at a peak rate land exactly once', scope: 'connection', probesEhr: true }],
+    settings: {
+      defaults: VOLUME_CHECK_DEFAULTS,
+      schema: {
+        bookings: { type: 'integer', minimum: 1, maximum: 500, default: VOLUME_CHECK_DEFAULTS.bookings, description: 'a number of bookings to make through the vendor (1 to 500)' },
+        concurrency: { type: 'integer', minimum: 1, maximum: 100, default: VOLUME_CHECK_DEFAULTS.concurrency, description: 'a number of bookings in flight at once (1 to 100)' },
+        retryShare: { type: 'number', minimum: 0, maximum: 1, default: VOLUME_CHECK_DEFAULTS.retryShare, description: 'a share (0 to 1) of bookings sent again with the same key while the first request is in flight' },
+      },
+    },
+  },
 } as const satisfies Record<string, CheckCatalogEntry>;
 
 export type CheckId = keyof typeof CHECK_CATALOG;
@@ -101,13 +122,29 @@ export type PlanCheckSettings = {
   [C in CheckId]: { weight: number } & ((typeof CHECK_CATALOG)[C] extends { settings: { defaults: infer S } } ? { -readonly [K in keyof S]: S[K] extends number ? number : S[K] } : unknown);
 };
 
-/** What a plan gets for a check it leaves out: the default weight, then the defaults of its settings. */
-export const CHECK_DEFAULTS = Object.fromEntries(
+/** Checks that run only when the plan lists them (`optIn` in their entry). */
+export type OptInCheckId = { [C in CheckId]: (typeof CHECK_CATALOG)[C] extends { optIn: true } ? C : never }[CheckId];
+/** Checks that run unless `--check` narrows the run. */
+export type DefaultCheckId = Exclude<CheckId, OptInCheckId>;
+
+export const OPT_IN_CHECKS: readonly CheckId[] = CHECK_IDS.filter((id) => (CHECK_CATALOG[id] as CheckCatalogEntry).optIn);
+export const DEFAULT_CHECK_IDS = CHECK_IDS.filter((id) => !OPT_IN_CHECKS.includes(id)) as readonly DefaultCheckId[];
+
+/** The plan's `checks`: every default check, and the opt-in ones it lists. */
+export type PlanChecks = { [K in DefaultCheckId]: PlanCheckSettings[K] } & { [K in OptInCheckId]?: PlanCheckSettings[K] };
+
+/** Every check's weight and settings when the plan gives none of them (an opt-in check: once the plan lists it). */
+export const CHECK_SETTINGS_DEFAULTS = Object.fromEntries(
   CHECK_IDS.map((id) => {
     const entry: CheckCatalogEntry = CHECK_CATALOG[id];
     return [id, { weight: entry.defaultWeight, ...(entry.settings?.defaults ?? {}) }];
   }),
 ) as { readonly [K in CheckId]: Readonly<PlanCheckSettings[K]> };
+
+/** What a plan gets for a check it leaves out: the default weight, then the defaults of its settings. Opt-in checks have no entry. */
+export const CHECK_DEFAULTS = Object.fromEntries(DEFAULT_CHECK_IDS.map((id) => [id, CHECK_SETTINGS_DEFAULTS[id]])) as {
+  readonly [K in DefaultCheckId]: Readonly<PlanCheckSettings[K]>;
+};
 
 /** Findings for which the run reads or changes the EHR: their evidence records how (api, operator, impossible). */
 export const EHR_PROBED_FINDINGS: ReadonlySet<string> = new Set(ALL_FINDINGS.filter((f) => f.probesEhr).map((f) => f.id));

@@ -7,12 +7,14 @@ import type { FindingId } from '../src/model/report.js';
 import type { BidirectionalEvidence } from '../src/probes/bidirectional.js';
 import type { LiveEvidence } from '../src/probes/connection-live.js';
 import type { FreshnessEvidence } from '../src/probes/freshness/types.js';
+import type { VolumeEvidence } from '../src/probes/volume/types.js';
 import type { EhrCertificationEvidence } from './coverage.js';
 
 /** Per-connection probe evidence, by the name of the probe that gathers it (src/run/gatherers.ts). */
 export interface ProbeEvidence {
   bidirectional: BidirectionalEvidence;
   freshness: FreshnessEvidence;
+  volume: VolumeEvidence;
 }
 
 export interface ConnectionEvidence {

@@ -4,10 +4,11 @@
 import { bidirectional } from './bidirectional.js';
 import { coverage } from './coverage.js';
 import { freshness } from './freshness.js';
+import { volume } from './volume.js';
 import { CHECK_IDS } from './catalog.js';
 
 /** In report order; a check listed in another's `uses` comes before it. */
-export const CHECKS = [bidirectional, coverage, freshness] as const;
+export const CHECKS = [bidirectional, coverage, freshness, volume] as const;
 
 export type Check = (typeof CHECKS)[number];
 // The ids and their types live with the checks' data (checks/catalog.ts); the registry re-exports them.
@@ -15,6 +16,9 @@ export {
   ALL_FINDING_IDS,
   CHECK_DEFAULTS,
   CHECK_IDS,
+  CHECK_SETTINGS_DEFAULTS,
+  DEFAULT_CHECK_IDS,
+  OPT_IN_CHECKS,
   EHR_PROBED_FINDINGS,
   FINDINGS_BY_CHECK,
   JUDGED_WITHOUT_EHR,
@@ -22,6 +26,7 @@ export {
   type CheckId,
   type FindingId,
   type PlanCheckSettings,
+  type PlanChecks,
 } from './catalog.js';
 
 // The registry and the catalog must list the same checks in the same order.

@@ -20,6 +20,8 @@ export interface RoiMeasurement {
   lagIsLowerBound: boolean;
   /** The double-booking race passed: a stale view cannot turn into a double-booking. */
   racePassed: boolean;
+  /** The volume burst, when judged: bookings sent, accepted ones lost, extra Appointments written. */
+  volume?: { attempted: number; lost: number; duplicates: number };
 }
 
 const JUDGED: ReadonlySet<Status> = new Set(['pass', 'warn', 'fail']);
@@ -39,8 +41,16 @@ export function roiMeasurementsFrom(findings: Finding[]): RoiMeasurement[] {
       lagSeconds: lag === undefined ? null : typeof p50 === 'number' ? p50 / 1000 : timeout,
       lagIsLowerBound,
       racePassed: get('double-booking-race')?.status === 'pass',
+      ...volumeMeasured(get('writes-at-volume')),
     };
   });
+}
+
+function volumeMeasured(f: Finding | undefined): Pick<RoiMeasurement, 'volume'> {
+  const e = f?.evidence;
+  if (typeof e?.attempted !== 'number' || e.attempted <= 0) return {};
+  const lost = Array.isArray(e.lostKeys) ? e.lostKeys.length : 0;
+  return { volume: { attempted: e.attempted, lost, duplicates: typeof e.duplicates === 'number' ? e.duplicates : 0 } };
 }
 
 /**
@@ -78,20 +88,22 @@ export function buildRoiPanel(volumes: BuyerVolumes | undefined, measured: RoiMe
   const doubleBookingHoursPerWeek = round((expectedDoubleBookingsPerWeek * minutesPerDoubleBooking) / 60, 2);
   const reentryCostPerWeek = round(reentryHoursPerWeek * staffHourlyCost, 2);
   const doubleBookingCostPerWeek = round(doubleBookingHoursPerWeek * staffHourlyCost, 2);
+  const volume = volumePart(measured, { B, fraction, minutesPerManualEntry, minutesPerDoubleBooking, staffHourlyCost });
   const describe = (m: RoiMeasurement) => `${m.connection}: ${m.lagIsLowerBound ? 'more than ' : ''}${round(m.lagSeconds!, 2)} s${m.racePassed ? ', race passed' : ''}`;
   return {
     bookingsPerWeek: B,
     minutesPerManualEntry,
     staffHourlyCost,
     manualReentriesPerWeek,
-    staffHoursPerWeek: round(reentryHoursPerWeek + doubleBookingHoursPerWeek, 2),
-    costPerWeek: round(reentryCostPerWeek + doubleBookingCostPerWeek, 2),
+    staffHoursPerWeek: round(reentryHoursPerWeek + doubleBookingHoursPerWeek + (volume?.fields.volumeHoursPerWeek ?? 0), 2),
+    costPerWeek: round(reentryCostPerWeek + doubleBookingCostPerWeek + (volume?.fields.volumeCostPerWeek ?? 0), 2),
     expectedDoubleBookingsPerWeek,
     minutesPerDoubleBooking,
     reentryHoursPerWeek,
     reentryCostPerWeek,
     doubleBookingHoursPerWeek,
     doubleBookingCostPerWeek,
+    ...volume?.fields,
     basis: {
       manualReentriesPerWeek: 'bookingsPerWeek × reentryFraction (the share of bookings tried through the vendor that are manual re-entries)',
       manualReentry: REENTRY_RULE,
@@ -107,6 +119,43 @@ export function buildRoiPanel(volumes: BuyerVolumes | undefined, measured: RoiMe
       openSecondsPerWeek: OPEN_SECONDS_PER_WEEK,
       lagSeconds: withLag.length ? withLag.map(describe).join('; ') : null,
       assumption: 'worst case: the vendor and the EHR’s other channels book the soonest open slot; other channels change as many slots as the vendor books',
+      ...volume?.basis,
+    },
+  };
+}
+
+interface VolumeInputs {
+  B: number;
+  /** The one-at-a-time re-entry share: lost bookings it already counts are not counted again. */
+  fraction: number | null;
+  minutesPerManualEntry: number;
+  minutesPerDoubleBooking: number;
+  staffHourlyCost: number;
+}
+
+/**
+ * Lost and duplicated bookings of the volume burst, per week: each connection's rates per booking (averaged, as the
+ * re-entry share is), times the buyer's bookings. A lost booking is keyed in by hand (beyond the re-entries the
+ * one-at-a-time probes already count); a duplicate is found, cancelled and explained like a double-booking.
+ */
+function volumePart(measured: RoiMeasurement[], v: VolumeInputs) {
+  const bursts = measured.flatMap((m) => (m.volume ? [m.volume] : []));
+  if (bursts.length === 0) return undefined;
+  const mean = (rate: (b: NonNullable<RoiMeasurement['volume']>) => number) => bursts.reduce((sum, b) => sum + rate(b), 0) / bursts.length;
+  const lostRate = mean((b) => b.lost / b.attempted);
+  const duplicateRate = mean((b) => b.duplicates / b.attempted);
+  const volumeLostPerWeek = round(v.B * Math.max(0, lostRate - (v.fraction ?? 0)), 1);
+  const volumeDuplicatesPerWeek = round(v.B * duplicateRate, 1);
+  const volumeHoursPerWeek = round((volumeLostPerWeek * v.minutesPerManualEntry + volumeDuplicatesPerWeek * v.minutesPerDoubleBooking) / 60, 2);
+  const describe = bursts.map((b, i) => `${measured.filter((m) => m.volume)[i]!.connection}: ${b.lost} lost and ${b.duplicates} duplicated of ${b.attempted}`).join('; ');
+  return {
+    fields: { volumeLostPerWeek, volumeDuplicatesPerWeek, volumeHoursPerWeek, volumeCostPerWeek: round(volumeHoursPerWeek * v.staffHourlyCost, 2) },
+    basis: {
+      volumeLostPerWeek: 'bookingsPerWeek × max(0, lost / attempted in the volume burst − reentryFraction) (lost at volume beyond the re-entries counted above)',
+      volumeDuplicatesPerWeek: 'bookingsPerWeek × duplicates / attempted in the volume burst',
+      volumeHoursPerWeek: '(volumeLostPerWeek × minutesPerManualEntry + volumeDuplicatesPerWeek × minutesPerDoubleBooking) / 60',
+      volumeBursts: describe,
+      volumeAssumption: 'worst case: every booking of the week meets the burst’s rate and its share of client retries',
     },
   };
 }

@@ -21,6 +21,20 @@ export interface Inspection {
   findings: Record<FindingId, FindingMethod>;
   /** The undeclared searches tried on the EHR (absent with --statement-only or a statement that is not R4). */
   verification?: Verification;
+  /** With `--plan`: the connection's vendor, its side of each finding, and both sides together. */
+  vendor?: VendorSide;
+}
+
+export interface VendorSide {
+  /** The connection's report key (`epic`). */
+  connection: string;
+  kind: string;
+  /** Where it is reached, redacted. */
+  address: string;
+  /** The vendor's side of the findings that ask something of it. */
+  findings: Partial<Record<FindingId, FindingMethod>>;
+  /** Every finding, both sides together: how a run on this connection would judge it. */
+  combined: Record<FindingId, FindingMethod>;
 }
 
 export function inspectionJson(i: Inspection) {
@@ -43,6 +57,7 @@ export function inspectionJson(i: Inspection) {
     quirks: cap.quirks,
     ...(i.verification && { verification: i.verification.checks.map((c) => ({ ...c, says: stateWords(c) })) }),
     findings: i.findings,
+    ...(i.vendor && { connection: i.vendor.connection, vendor: { kind: i.vendor.kind, address: i.vendor.address, findings: i.vendor.findings }, combined: i.vendor.combined }),
   };
 }
 
@@ -56,18 +71,29 @@ export function renderInspection(i: Inspection, color: boolean, width = 100): st
   const facts = table(c, ['What', 'This EHR'], [24, Math.max(40, width - 28)], false);
   for (const [label, value] of factRows(i, c)) facts.push([label, value]);
 
-  const findings = table(c, ['Finding', 'Check', 'Method', 'Reason'], [22, 15, 12, Math.max(30, width - 53)], true);
+  const shown = i.vendor?.combined ?? i.findings;
+  const methodWidth = i.vendor ? 21 : 12;
+  const findings = table(c, ['Finding', 'Check', 'Method', 'Reason'], [22, 15, methodWidth, Math.max(30, width - 41 - methodWidth)], true);
   for (const id of ALL_FINDING_IDS) {
-    const f = i.findings[id];
+    const f = shown[id];
     const via = f.via.length > 0 ? c.dim(`\nvia ${f.via.join(', ')}`) : '';
-    findings.push([id, CHECK_OF[id], methodCell(f.method, c), `${plainText(f.reason)}${via}`]);
+    findings.push([id, CHECK_OF[id], methodCell(f.method, c) + sides(i, id, c), `${plainText(f.reason)}${via}`]);
   }
   const counts = ALL_FINDING_IDS.reduce(
-    (n, id) => ({ ...n, [i.findings[id].method]: n[i.findings[id].method] + 1 }),
+    (n, id) => ({ ...n, [shown[id].method]: n[shown[id].method] + 1 }),
     { api: 0, operator: 0, impossible: 0 } as Record<FindingMethod['method'], number>,
   );
   const summary = `${ALL_FINDING_IDS.length} findings: ${counts.api} by API, ${counts.operator} with an operator, ${counts.impossible} impossible`;
-  return `${c.bold(`EHR ${plainText(i.url)}`)}\n${facts.toString()}\n\n${c.bold('What can be verified here')}\n${findings.toString()}\n${summary}\n`;
+  const vendor = i.vendor ? `\n${c.bold(`Vendor on ${plainText(i.vendor.connection)}: ${plainText(i.vendor.kind)} at ${plainText(i.vendor.address)}`)}\n` : '';
+  const heading = i.vendor ? `What can be verified on this connection (the EHR and the ${plainText(i.vendor.kind)} vendor)` : 'What can be verified here';
+  return `${c.bold(`EHR ${plainText(i.url)}`)}\n${facts.toString()}\n${vendor}\n${c.bold(heading)}\n${findings.toString()}\n${summary}\n`;
+}
+
+/** Under the method, each side's own when the vendor's side differs from the EHR's. */
+function sides(i: Inspection, id: FindingId, c: ChalkInstance): string {
+  const vendor = i.vendor?.findings[id];
+  if (!vendor) return '';
+  return c.dim(`\nEHR ${i.findings[id].method}\nvendor ${vendor.method}`);
 }
 
 function factRows(i: Inspection, c: ChalkInstance): Array<[string, string]> {

@@ -29,6 +29,11 @@
 //   best, cannot tell real time from near real time (whether it landed at all is write-lands, by a person).
 // - double-booking-race: a person cannot act "at the same moment" as the vendor, so it needs API injection (a
 //   rival EHR-side Appointment where the API creates one, else a Slot update) and booking search; else impossible.
+// - writes-at-volume: dozens of bookings are counted by their keys (`Appointment?identifier=`, many keys per
+//   search, else the test patient's over the burst's days, else `Appointment?slot=` on their slots) and their
+//   slots found free by Slot search; a person cannot
+//   count dozens of bookings by key, so without both it is impossible. `Appointment?slot=` also catches bookings
+//   that carry no key.
 // - patient-matched: a second Patient is looked for by identifier (api), seeding the existing patient by
 //   Patient create when offered, else using one found by search; by name and birth date as a fallback.
 // - certification, required-systems, claim-integrity: judged from the plan, manifest and registry files.
@@ -113,6 +118,7 @@ function planFromCapability(cap: CapabilitySummary): Record<FindingId, FindingMe
         ? api(`the slot is taken by ${rival.says} while the vendor books it; ${bookings.says} counts the bookings`, [rival.via, bookings.via])
         : impossible(`${unseen}; the race's bookings are counted by API the moment it settles, and a person's count is not part of the race`),
     'patient-matched': patientMatched(cap),
+    'writes-at-volume': writesAtVolume(cap, slots),
     ...fromFiles,
     'connection-live': live,
   });
@@ -207,6 +213,19 @@ function personBookingSearch(cap: CapabilitySummary): Route | undefined {
   }
   if (searchable(cap, 'Appointment', 'slot')) return { via: 'Appointment:search-type(slot)', says: 'Appointment?slot=' };
   return undefined;
+}
+
+function writesAtVolume(cap: CapabilitySummary, slots: Route | undefined): FindingMethod {
+  const bookings = bookingSearch(cap);
+  const bySlot = searchable(cap, 'Appointment', 'slot');
+  if (!bookings) {
+    return impossible(`${whyBookingsUnseen(cap)}; dozens of bookings cannot be counted by a person at the EHR's screens`);
+  }
+  if (!slots) return impossible("the EHR offers no Slot search: the burst's free slots cannot be found, and a person cannot read dozens off its screen");
+  const via = [slots.via, bookings.via, ...(bySlot && !bookings.via.includes('(slot)') ? ['Appointment:search-type(slot)'] : [])];
+  const counted = `each booking key is counted by ${bookings.says}${bookings.via.includes('identifier') ? ', many keys per search' : ', reading the keys the bookings carry'}`;
+  const unkeyed = bySlot ? '; Appointment?slot= finds bookings on those slots that carry no key' : '; bookings that carry no key go unseen (no Appointment?slot= search)';
+  return api(`free slots are found by ${slots.says}; ${counted}${unkeyed}`, via);
 }
 
 function patientMatched(cap: CapabilitySummary): FindingMethod {

@@ -3,8 +3,8 @@
 // FHIR server at all; a server that is not R4 is still a result (everything impossible), exit 0.
 import { dirname } from 'node:path';
 import { wantsColor, type Io } from '../cli/io.js';
-import { renderInspection, inspectionJson, type SmartLookup } from '../capability/inspection.js';
-import { planFindingMethods } from '../capability/methods.js';
+import { renderInspection, inspectionJson, type Inspection, type SmartLookup, type VendorSide } from '../capability/inspection.js';
+import { planFindingMethods, type FindingMethod } from '../capability/methods.js';
 import { readCapabilityStatement, readSmartConfiguration } from '../capability/reader.js';
 import { verifiedCapability } from '../capability/verified.js';
 import { loadPlan } from '../contracts/load.js';
@@ -12,7 +12,11 @@ import { CannotEvaluateError, EXIT, UsageError } from '../errors.js';
 import { FhirClient } from '../http/fhir-client.js';
 import { redactUrl } from '../http/redact.js';
 import { ProbeError } from '../http/types.js';
-import type { AuthConfig } from '../model/plan.js';
+import type { AuthConfig, VendorEndpoint } from '../model/plan.js';
+import { ALL_FINDING_IDS, type FindingId } from '../model/report.js';
+import { vendorAddress } from '../vendor/endpoint.js';
+import { vendorAbilities } from '../vendor/index.js';
+import { bothSides, vendorFindingMethods } from '../vendor/methods.js';
 import { verifyUndeclared } from '../ehr/verify-capability.js';
 import { connectionKeys } from '../run/connections.js';
 
@@ -33,6 +37,8 @@ interface Target {
   baseDir: string;
   /** The plan connection's schedule, when the EHR came from a plan. */
   schedule?: string;
+  /** The plan connection's key and vendor, when the EHR came from a plan. */
+  connection?: { key: string; vendor: VendorEndpoint };
 }
 
 export default async function inspectCommand(opts: InspectOptions, io: Io): Promise<number> {
@@ -46,12 +52,14 @@ export default async function inspectCommand(opts: InspectOptions, io: Io): Prom
     }
     // Behaviour decides, the statement hints: the undeclared searches a run would need are tried, read-only.
     const verification = capability.ok && !opts.statementOnly ? await verifyUndeclared(client, capability, { schedule: target.schedule ?? (await firstSchedule(client)) }) : undefined;
-    const inspection = {
+    const findings = planFindingMethods(verifiedCapability(capability, verification), verification);
+    const inspection: Inspection = {
       url: shownUrl,
       capability,
       smart: await readSmart(client),
-      findings: planFindingMethods(verifiedCapability(capability, verification), verification),
+      findings,
       ...(verification && { verification }),
+      ...(target.connection && { vendor: vendorSide(target.connection.key, target.connection.vendor, findings) }),
     };
     if (opts.json) io.out(`${JSON.stringify(inspectionJson(inspection), null, 2)}\n`);
     else io.out(renderInspection(inspection, wantsColor(io, opts.color), terminalWidth(io)));
@@ -90,7 +98,20 @@ async function resolveTarget(opts: InspectOptions, io: Io): Promise<Target> {
   const connection = connections[index];
   const baseUrl = checkedUrl(opts.url ?? connection!.ehr.fhirBaseUrl);
   // A URL that is none of the plan's EHRs gets no credentials from the plan.
-  return { baseUrl, auth: bearer ?? connection?.ehr.auth ?? { type: 'none' }, baseDir: dirname(loaded.file), ...(connection?.schedule && { schedule: connection.schedule }) };
+  return {
+    baseUrl,
+    auth: bearer ?? connection?.ehr.auth ?? { type: 'none' },
+    baseDir: dirname(loaded.file),
+    ...(connection?.schedule && { schedule: connection.schedule }),
+    ...(connection && { connection: { key: keys[index]!, vendor: connection.vendor } }),
+  };
+}
+
+/** The vendor's side of every finding, from what its kind's channel can do, and both sides together. */
+function vendorSide(key: string, vendor: VendorEndpoint, ehr: Record<FindingId, FindingMethod>): VendorSide {
+  const findings = vendorFindingMethods(vendorAbilities(vendor), vendor.kind);
+  const combined = Object.fromEntries(ALL_FINDING_IDS.map((id) => [id, bothSides(ehr[id], findings[id])!])) as Record<FindingId, FindingMethod>;
+  return { connection: key, kind: vendor.kind, address: vendor.kind === 'person' ? vendorAddress(vendor) : redactUrl(vendorAddress(vendor)), findings, combined };
 }
 
 function checkedUrl(raw: string): string {

@@ -73,6 +73,9 @@ export default async function runCommand(opts: RunCommandOptions, io: Io): Promi
   await checkOutputs(opts, io);
   const { loadPlan } = await import('../contracts/load.js');
   const loaded = await loadPlan(opts.plan, { cwd: io.cwd });
+  const { evaluate, wantedChecks } = await import('../run/runner.js');
+  // An opt-in check asked for but not listed in the plan is bad input: said before a ledger is opened.
+  wantedChecks(loaded, checks, io.cwd);
   const { checkLocalFiles } = await import('../run/preflight.js');
   await checkLocalFiles(loaded, io.cwd);
   const progress = createProgress(io, { quiet: opts.quiet });
@@ -81,7 +84,6 @@ export default async function runCommand(opts: RunCommandOptions, io: Io): Promi
   const { FileLedger, ledgerDirFor } = await import('../safety/ledger.js');
   const { newRunId } = await import('../run/run-id.js');
   const { watchInterrupts } = await import('../run/interrupt.js');
-  const { evaluate } = await import('../run/runner.js');
 
   const runId = newRunId();
   const ledgerDir = ledgerDirFor(dirname(loaded.file));

@@ -2,14 +2,14 @@
 // against the plan's own folder (never the working folder a command happened to run in).
 import { isAbsolute, resolve } from 'node:path';
 import type { InputProblem } from '../errors.js';
-import { CHECK_IDS, type CheckId } from '../../checks/catalog.js';
+import { CHECK_IDS, CHECK_SETTINGS_DEFAULTS, OPT_IN_CHECKS, type CheckId, type PlanCheckSettings } from '../../checks/catalog.js';
 import type { AuthConfig, Connection, Plan, VendorEndpoint } from '../model/plan.js';
-import { CHECK_DEFAULTS, LIMIT_DEFAULTS } from './defaults.js';
+import { LIMIT_DEFAULTS } from './defaults.js';
 import { unknownSystemProblems } from './system-rules.js';
 
 /** A plan as the schema accepts it: the checks and the gate may be left out, in whole or in part. */
 export type PlanInput = Omit<Plan, 'checks' | 'gate' | 'limits'> & {
-  checks?: { [K in CheckId]?: Partial<Plan['checks'][K]> };
+  checks?: { [K in CheckId]?: Partial<PlanCheckSettings[K]> };
   gate?: Plan['gate'];
   limits?: Partial<NonNullable<Plan['limits']>>;
 };
@@ -18,7 +18,10 @@ export function withDefaults(input: PlanInput): Plan {
   const checks = input.checks ?? {};
   return {
     ...input,
-    checks: Object.fromEntries(CHECK_IDS.map((id) => [id, { ...CHECK_DEFAULTS[id], ...checks[id] }])) as Plan['checks'],
+    // An opt-in check (volume) is filled in only where the plan lists it: listing it is what turns it on.
+    checks: Object.fromEntries(
+      CHECK_IDS.flatMap((id) => (OPT_IN_CHECKS.includes(id) && checks[id] === undefined ? [] : [[id, { ...CHECK_SETTINGS_DEFAULTS[id], ...checks[id] }]])),
+    ) as Plan['checks'],
     gate: { ...input.gate },
     limits: { ...LIMIT_DEFAULTS, ...input.limits },
   };
@@ -48,7 +51,7 @@ export function planRuleProblems(input: PlanInput, plan: Plan, file: string): In
       message: `${named('nearRealTimeSeconds')} must not exceed ${named('timeoutSeconds')}`,
     });
   }
-  if (CHECK_IDS.every((id) => plan.checks[id].weight === 0)) {
+  if (CHECK_IDS.every((id) => (plan.checks[id]?.weight ?? 0) === 0)) {
     problems.push({ file, field: '/checks', message: 'every check weighs 0: at least one weight must be above 0 for a score to exist' });
   }
   return problems;

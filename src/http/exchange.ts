@@ -180,5 +180,5 @@ function rateLimited(url: string, status: number, askedMs: number | undefined, a
       : askedMs !== undefined
         ? `Retry-After asks for ${Math.ceil(askedMs / 1000)} s, beyond the ${budget.maxWaitMs / 1000} s retry budget`
         : `no retry fits the ${budget.maxWaitMs / 1000} s retry budget`;
-  return new ProbeError('rate-limited', `${where} answered ${status}: ${why}`, { url: where, status });
+  return new ProbeError('rate-limited', `${where} answered ${status}: ${why}`, { url: where, status, ...(askedMs !== undefined && { retryAfterMs: askedMs }) });
 }

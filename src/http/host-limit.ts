@@ -14,10 +14,22 @@ interface HostState {
 
 export class HostLimiter {
   private readonly hosts = new Map<string, HostState>();
+  /** Hosts the plan lets take more than `maxInFlight` (a vendor the volume check books through at its concurrency). */
+  private readonly raised = new Map<string, number>();
   readonly maxInFlight: number;
 
   constructor(maxInFlight: number) {
     this.maxInFlight = Math.max(1, Math.floor(maxInFlight));
+  }
+
+  /** Lets this host take up to `maxInFlight` requests at once, when that is more than the run's bound. */
+  allow(host: string, maxInFlight: number): void {
+    if (maxInFlight > this.limitOf(host)) this.raised.set(host, Math.floor(maxInFlight));
+  }
+
+  /** The bound on requests in flight to this host. */
+  limitOf(host: string): number {
+    return this.raised.get(host) ?? this.maxInFlight;
   }
 
   /** Waits for a free place on this host (first come, first served); call the returned function when done. */
@@ -65,7 +77,7 @@ export class HostLimiter {
       }, Math.ceil(wait));
       return;
     }
-    while (state.active < this.maxInFlight && state.waiting.length > 0) state.waiting.shift()!();
+    while (state.active < this.limitOf(host) && state.waiting.length > 0) state.waiting.shift()!();
     // Forget idle hosts, so a run over hundreds of connections keeps no state for those it is done with.
     if (state.active === 0 && state.waiting.length === 0 && !state.timer && state.pausedUntil <= performance.now()) this.hosts.delete(host);
   }

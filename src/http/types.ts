@@ -25,7 +25,7 @@ export class ProbeError extends Error {
   constructor(
     readonly kind: ProbeErrorKind,
     message: string,
-    readonly details: { url?: string; status?: number; outcome?: string; redirectedTo?: string } = {},
+    readonly details: { url?: string; status?: number; outcome?: string; redirectedTo?: string; retryAfterMs?: number } = {},
   ) {
     super(message);
     this.name = 'ProbeError';

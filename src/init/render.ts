@@ -18,7 +18,7 @@ const COMMENTS: Record<string, string> = {
   connections: 'one per EHR the vendor is connected to',
   'connections.#.ehr': 'the record of truth: every verdict is read from here',
   'connections.#.ehr.sandbox': 'write probes run only on sandboxes, and only with --allow-writes',
-  'connections.#.vendor': "the vendor's sandbox facade (FHIR)",
+  'connections.#.vendor': 'how ehr-check reaches the vendor: kind fhir, http, person or scheduling-links',
   'connections.#.schedule': 'the schedule probed for free slots',
   checks: 'weights are relative; weight 0 runs a check without scoring it',
   'checks.freshness.timeoutSeconds': 'a change not seen by then counts as stale',

@@ -1,6 +1,7 @@
 // The init wizard's questions, in the order a buyer thinks about them: who we are and what we run, which
 // vendor, how it is connected, what matters most, and what "good enough" means. Returns a plan (docs/plan-and-manifest.md).
-import { CHECK_DEFAULTS, CHECK_IDS } from '../../checks/catalog.js';
+// The checks that run by default; an opt-in one (volume, which books dozens of slots) is listed in the plan by hand.
+import { CHECK_DEFAULTS, DEFAULT_CHECK_IDS as CHECK_IDS } from '../../checks/catalog.js';
 import { VOLUME_DEFAULTS } from '../contracts/defaults.js';
 import { isCatalogSystem } from '../contracts/system-rules.js';
 import type { CheckId } from '../model/report.js';

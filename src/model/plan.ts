@@ -1,5 +1,5 @@
 // The plan, manifest and certification registry as the program sees them after validation (docs/plan-and-manifest.md, §4).
-import type { CheckId, PlanCheckSettings } from '../../checks/catalog.js';
+import type { CheckId, PlanCheckSettings, PlanChecks } from '../../checks/catalog.js';
 
 export type AuthConfig =
   | { type: 'none' }
@@ -76,14 +76,16 @@ export interface CheckSettings {
 }
 /** `checks.freshness`: its weight and the settings the freshness check declares. */
 export type FreshnessSettings = PlanCheckSettings['freshness'];
+/** `checks.volume`: its weight, how many bookings, how many at once, and the share retried while in flight. */
+export type VolumeSettings = PlanCheckSettings['volume'];
 
 export interface Plan {
   version: 1;
   buyer: { name: string; volumes?: BuyerVolumes; sites: Site[] };
   vendor: { name: string; manifest?: string };
   connections: Connection[];
-  /** Each check's settings, as its definition declares them (checks/index.ts). */
-  checks: PlanCheckSettings;
+  /** Each check's settings, as its definition declares them (checks/index.ts); an opt-in check only when listed. */
+  checks: PlanChecks;
   gate: { minScore?: number; require?: CheckId[] };
   /** How hard the run may press any one host (filled in by the loader; the default when absent). */
   limits?: { requestsPerHost: number };

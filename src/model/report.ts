@@ -198,6 +198,11 @@ export interface RoiPanel {
   reentryCostPerWeek?: number;
   doubleBookingHoursPerWeek?: number;
   doubleBookingCostPerWeek?: number;
+  /** Since the volume check: bookings lost and duplicated at volume, per week, and their staff time and cost; absent when it did not run. */
+  volumeLostPerWeek?: number;
+  volumeDuplicatesPerWeek?: number;
+  volumeHoursPerWeek?: number;
+  volumeCostPerWeek?: number;
   /** Plain-words formulas and the measured inputs they used. */
   basis: Record<string, string | number | null>;
 }

@@ -21,8 +21,17 @@ export function costBreakdown(roi: RoiPanel): string | null {
   return (
     `${formatMoney(roi.reentryCostPerWeek)} for ${plural(roi.manualReentriesPerWeek, 'manual re-entry', 'manual re-entries')} (${formatNumber(roi.reentryHoursPerWeek ?? 0)} h) + ` +
     `${formatMoney(roi.doubleBookingCostPerWeek)} for ${plural(roi.expectedDoubleBookingsPerWeek, 'expected double-booking')} ` +
-    `(${formatNumber(roi.doubleBookingHoursPerWeek ?? 0)} h at ${formatNumber(roi.minutesPerDoubleBooking ?? 0)} min each)`
+    `(${formatNumber(roi.doubleBookingHoursPerWeek ?? 0)} h at ${formatNumber(roi.minutesPerDoubleBooking ?? 0)} min each)` +
+    volumeCost(roi)
   );
+}
+
+/** " + $45 for 12 bookings lost and 6 duplicated at volume (1.2 h)", when the volume check ran. */
+function volumeCost(roi: RoiPanel): string {
+  if (roi.volumeCostPerWeek === undefined) return '';
+  const lost = roi.volumeLostPerWeek ?? 0;
+  const duplicated = roi.volumeDuplicatesPerWeek ?? 0;
+  return ` + ${formatMoney(roi.volumeCostPerWeek)} for ${plural(lost, 'booking')} lost and ${formatNumber(duplicated)} duplicated at volume (${formatNumber(roi.volumeHoursPerWeek ?? 0)} h)`;
 }
 
 export interface WriteGroup {

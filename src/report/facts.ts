@@ -109,3 +109,7 @@ export function lagPercentile(lag: LagEvidence, key: 'p50Ms' | 'p95Ms' | 'maxMs'
 // ---- cost and writes: src/report/cost-and-cleanup.ts ----
 
 export { cleanupSentence, costBreakdown, formatMoney, formatNumber, writeGroups, type WriteGroup } from './cost-and-cleanup.js';
+
+// ---- volume: src/report/volume-facts.ts ----
+
+export { volumeLine, volumeViews, type VolumeView } from './volume-facts.js';

@@ -8,7 +8,12 @@ const METHOD_WORDS: Record<string, string> = {
   operator: 'confirmed by an operator',
   impossible: 'cannot be verified on this EHR',
 };
-const SHOWN_APART = new Set(['method', 'reason', 'requests', 'samples']);
+const VENDOR_METHOD_WORDS: Record<string, string> = {
+  api: "through the vendor's API",
+  operator: "by a person using the vendor's product",
+  impossible: 'cannot be done with this kind of vendor',
+};
+const SHOWN_APART = new Set(['method', 'reason', 'requests', 'samples', 'vendorKind', 'vendorMethod', 'vendorMethodReason']);
 const MAX_LIST = 24;
 const MAX_JSON = 4000;
 
@@ -18,6 +23,11 @@ export function evidenceHtml(evidence: Record<string, unknown> | undefined): str
   const rows: string[] = [];
   if (typeof e.method === 'string') rows.push(row('How verified', `${h(e.method)} — ${h(METHOD_WORDS[e.method] ?? 'see reason')}`));
   if (typeof e.reason === 'string') rows.push(row('Reason', h(e.reason)));
+  if (typeof e.vendorMethod === 'string') {
+    const kind = typeof e.vendorKind === 'string' ? `${e.vendorKind} vendor: ` : '';
+    const why = typeof e.vendorMethodReason === 'string' ? ` (${h(e.vendorMethodReason)})` : '';
+    rows.push(row('Vendor side', `${h(kind)}${h(e.vendorMethod)} — ${h(VENDOR_METHOD_WORDS[e.vendorMethod] ?? 'see reason')}${why}`));
+  }
   for (const [key, value] of Object.entries(e)) {
     if (SHOWN_APART.has(key) || value === undefined) continue;
     rows.push(row(words(key), valueHtml(value)));

@@ -39,6 +39,7 @@ export function costHtml(roi: RoiPanel): string {
     [formatNumber(roi.staffHoursPerWeek), 'staff hours / week'],
     [formatNumber(roi.expectedDoubleBookingsPerWeek), 'expected double bookings / week'],
     ...(roi.doubleBookingCostPerWeek === undefined ? [] : [[formatMoney(roi.doubleBookingCostPerWeek), 'of it for double-bookings / week']]),
+    ...(roi.volumeCostPerWeek === undefined ? [] : [[formatNumber((roi.volumeLostPerWeek ?? 0) + (roi.volumeDuplicatesPerWeek ?? 0)), 'bookings lost or duplicated at volume / week']]),
     [formatMoney(roi.costPerWeek * 52), 'per year'],
   ].map(([value, label]) => `<div><b>${h(value)}</b><span class="muted">${h(label)}</span></div>`);
   const parts = costBreakdown(roi);

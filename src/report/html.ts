@@ -4,11 +4,13 @@ import { CHECK_CATALOG } from '../../checks/catalog.js';
 import { FINDINGS_BY_CHECK, type CheckResult, type Finding, type Report } from '../model/report.js';
 import { escapeHtml as h } from './escape.js';
 import { checkScoreText, cleanupSentence, lagViews, topProblems, unscoredNote, writeGroups } from './facts.js';
+import { volumeTableHtml } from './html-volume.js';
 import { GATE_LABEL, headline, unjudgedText } from './headline.js';
 import { evidenceHtml } from './html-evidence.js';
 import { lagFigure } from './html-lag-chart.js';
 import { htmlPage, pill } from './html-page.js';
 import { costHtml, coverageMatrixHtml } from './html-panels.js';
+import { vendorKindWords } from './vendor-reach.js';
 
 export function formatHtml(report: Report): string {
   const anchors = findingAnchors(report);
@@ -109,9 +111,9 @@ function reasonsSection(report: Report, anchors: Map<Finding, string>): string {
 function connectionsSection(report: Report): string {
   if (report.connections.length === 0) return '';
   const rows = report.connections.map(
-    (c) => `<tr><td><b>${h(c.system)}</b></td><td class="url mono">${h(c.ehrBaseUrl)}</td><td class="url mono">${h(c.vendorBaseUrl)}</td><td>${pill(c.live ? 'pass' : 'fail', c.live ? 'live' : 'not live')}</td></tr>`,
+    (c) => `<tr><td><b>${h(c.system)}</b></td><td class="url mono">${h(c.ehrBaseUrl)}</td><td>${h(vendorKindWords(c.vendorKind))}<br><span class="url mono">${h(c.vendorBaseUrl)}</span></td><td>${pill(c.live ? 'pass' : 'fail', c.live ? 'live' : 'not live')}</td></tr>`,
   );
-  return `<section><h2>Connections</h2><table><thead><tr><th>Connection</th><th>EHR (record of truth)</th><th>Vendor sandbox</th><th>Live</th></tr></thead><tbody>${rows.join('')}</tbody></table></section>`;
+  return `<section><h2>Connections</h2><table><thead><tr><th>Connection</th><th>EHR (record of truth)</th><th>Vendor, and how it is reached</th><th>Live</th></tr></thead><tbody>${rows.join('')}</tbody></table></section>`;
 }
 
 function checkSection(report: Report, check: CheckResult, anchors: Map<Finding, string>): string {
@@ -126,6 +128,7 @@ function checkSection(report: Report, check: CheckResult, anchors: Map<Finding, 
     if (views.length) extras.push(`<h3>Lag per connection</h3><div class="charts">${views.map(lagFigure).join('')}</div>`);
   }
   if (check.id === 'coverage' && report.coverage) extras.push(coverageMatrixHtml(report));
+  if (check.id === 'volume') extras.push(volumeTableHtml(report));
   const findings = check.findings.map((f) => findingHtml(f, anchors.get(f)!));
   return (
     `<section class="check" id="check-${h(check.id)}" data-testid="check-section" data-check="${h(check.id)}">${head}${desc}` +

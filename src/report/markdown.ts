@@ -12,8 +12,11 @@ import {
   lagPercentile,
   lagViews,
   unscoredNote,
+  volumeLine,
+  volumeViews,
 } from './facts.js';
 import { GATE_LABEL, headline, unjudgedText } from './headline.js';
+import { byPerson, connectionReach, mixedReach } from './vendor-reach.js';
 
 const ICON: Record<Status, string> = { pass: '✅', warn: '⚠️', fail: '❌', error: '💥', skip: '⏭️' };
 
@@ -33,6 +36,7 @@ export function formatMarkdown(report: Report): string {
     `Buyer **${md(report.buyer.name)}** · run \`${report.runId.replace(/`/g, "'")}\` · ${report.startedAt.slice(0, 10)} · ` +
       `${report.connections.length} connection${report.connections.length === 1 ? '' : 's'}`,
   ];
+  if (mixedReach(report)) lines.push('', `Vendor reached: ${md(connectionReach(report))}.`);
   const note = unscoredNote(report);
   if (note) lines.push('', `> Note: the ${md(note)}.`);
   if (report.partial) lines.push('', '> ⚠️ **Partial report:** the run was interrupted; findings it did not reach are skipped.');
@@ -48,7 +52,8 @@ export function formatMarkdown(report: Report): string {
   else {
     lines.push(`**Failing or erroring findings (${problems.length}):**`, '');
     for (const f of problems) {
-      lines.push(`- ${ICON[f.status]} **${f.id}** ${f.connection ? `on \`${f.connection.replace(/`/g, "'")}\`` : '(whole run)'}: ${md(f.message)}`);
+      const by = byPerson(f);
+      lines.push(`- ${ICON[f.status]} **${f.id}** ${f.connection ? `on \`${f.connection.replace(/`/g, "'")}\`` : '(whole run)'}: ${md(f.message)}${by ? ` (${by})` : ''}`);
     }
   }
   const warnings = report.checks.flatMap((check) => check.findings.filter((f) => f.status === 'warn'));
@@ -63,6 +68,8 @@ export function formatMarkdown(report: Report): string {
     const parts = lags.map((v) => `${md(v.connection)} ${DIRECTION_LABEL[v.direction]} p50 ${lagPercentile(v.lag, 'p50Ms')} (${md(v.lag.class)})`);
     lines.push('', `**Lag:** ${parts.join(' · ')}`);
   }
+  const volume = volumeViews(report);
+  if (volume.length > 0) lines.push('', `**Volume:** ${volume.map((v) => `${ICON[v.status]} ${md(v.connection)} ${md(volumeLine(v))}`).join(' · ')}`);
   if (report.roi) {
     const roi = report.roi;
     lines.push(

@@ -11,15 +11,18 @@ import {
   DIRECTION_LABEL,
   findingLabel,
   formatMoney,
+  formatMs,
   formatNumber,
   lagPercentile,
   lagViews,
   STATUS_SYMBOL,
   topProblems,
   unscoredNote,
+  volumeViews,
   writeGroups,
 } from './facts.js';
 import { GATE_LABEL, headline, type GradeBand } from './headline.js';
+import { byPerson, connectionReach, mixedReach } from './vendor-reach.js';
 
 export interface TerminalOptions {
   color: boolean;
@@ -47,6 +50,8 @@ export function formatTerminal(report: Report, options: TerminalOptions): string
   if (report.coverage?.matrix.length) blocks.push(coverageBlock(report, c));
   const lags = lagBlock(report, c);
   if (lags) blocks.push(lags);
+  const volume = volumeBlock(report, c);
+  if (volume) blocks.push(volume);
   if (report.roi) blocks.push(costBlock(report, c, width));
   blocks.push(writesBlock(report, c, width));
   blocks.push(reasonsBlock(report, c, width));
@@ -81,6 +86,7 @@ function context(report: Report, c: ChalkInstance, width: number): string {
   ];
   // Broken between facts, never inside one: "· 2" on one line and "connections" on the next reads as nonsense.
   const lines = joinFacts(facts, width);
+  if (mixedReach(report)) lines.push(`Vendor reached: ${plainText(connectionReach(report))}`);
   const note = unscoredNote(report);
   if (note) lines.push(`Note: ${note}`);
   return c.dim(lines.map((l) => wrap(l, width)).join('\n'));
@@ -103,7 +109,10 @@ function checkBlock(check: CheckResult, c: ChalkInstance, width: number): string
   const fixed = [21, connWidth, 9];
   const message = Math.max(24, width - fixed.reduce((a, b) => a + b, 0) - (fixed.length + 2));
   const t = table(['Finding', 'Connection', 'Status', 'Message'], c, [...fixed, message]);
-  for (const f of check.findings) t.push([f.id, plainText(f.connection ?? '(run)'), statusCell(f.status, c), plainText(f.message)]);
+  for (const f of check.findings) {
+    const by = byPerson(f);
+    t.push([f.id, plainText(f.connection ?? '(run)'), statusCell(f.status, c), plainText(f.message) + (by ? c.dim(` (${by})`) : '')]);
+  }
   return `${heading}\n${check.findings.length ? t.toString() : c.dim('  no findings')}`;
 }
 
@@ -133,6 +142,17 @@ function lagBlock(report: Report, c: ChalkInstance): string | null {
     t.push([plainText(v.connection), DIRECTION_LABEL[v.direction], lagPercentile(v.lag, 'p50Ms'), lagPercentile(v.lag, 'p95Ms'), `${v.lag.censored}/${v.lag.trials}`, cls(plainText(v.lag.class))]);
   }
   return `${c.bold('Freshness lag')}\n${t.toString()}`;
+}
+
+function volumeBlock(report: Report, c: ChalkInstance): string | null {
+  const views = volumeViews(report);
+  if (views.length === 0) return null;
+  const t = table(['Connection', 'Status', 'Booked', 'Accepted', 'Refused', 'Landed', 'Duplicates', 'Lost', 'Throttled', 'Lag p50', 'p95'], c);
+  for (const v of views) {
+    const bad = (n: number) => (n > 0 ? c.red(String(n)) : String(n));
+    t.push([plainText(v.connection), statusCell(v.status, c), `${v.attempted}${v.concurrency === null ? '' : ` (${v.concurrency} at once)`}`, String(v.accepted), String(v.refused), String(v.landed), bad(v.duplicates), bad(v.lostKeys.length), v.throttled ? c.yellow(String(v.throttled)) : '0', formatMs(v.lagP50Ms), formatMs(v.lagP95Ms)]);
+  }
+  return `${c.bold('Writes at volume')}\n${t.toString()}`;
 }
 
 function costBlock(report: Report, c: ChalkInstance, width: number): string {

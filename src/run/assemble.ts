@@ -2,6 +2,7 @@
 // Pure: it reads what the earlier steps produced and the clock's two timestamps it is given.
 import { vendorAddress } from '../vendor/endpoint.js';
 import { coverageMatrix, type CoverageInput } from '../../checks/coverage.js';
+import { CHECK_SETTINGS_DEFAULTS } from '../../checks/catalog.js';
 import type { RunEvidence } from '../../checks/evidence.js';
 import type { LoadedPlan } from '../model/plan.js';
 import { REPORT_SCHEMA_VERSION, type Report } from '../model/report.js';
@@ -27,7 +28,7 @@ export interface AssembleInput {
 
 export function assembleReport(a: AssembleInput): Report {
   const { plan } = a.loaded;
-  const weights = Object.fromEntries(a.judged.checks.map((c) => [c.id, plan.checks[c.id].weight]));
+  const weights = Object.fromEntries(a.judged.checks.map((c) => [c.id, (plan.checks[c.id] ?? CHECK_SETTINGS_DEFAULTS[c.id]).weight]));
   const scored = scoreReport(a.judged.checks, weights, resolveGateSpec(plan.gate, { failUnder: a.options.gate.failUnder, require: a.options.gate.require }));
   const coverageInput = a.judged.inputs.get('coverage') as CoverageInput;
   const matrix = coverageMatrix(coverageInput);

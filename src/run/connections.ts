@@ -2,7 +2,7 @@
 import { dirname } from 'node:path';
 import { LIMIT_DEFAULTS } from '../contracts/defaults.js';
 import { FhirClient, createRequestLog } from '../http/fhir-client.js';
-import { HostLimiter } from '../http/host-limit.js';
+import { HostLimiter, hostOf } from '../http/host-limit.js';
 import type { ClientOptions } from '../http/types.js';
 import type { Connection, LoadedPlan } from '../model/plan.js';
 import type { Operator } from '../operator/types.js';
@@ -45,6 +45,12 @@ export function buildContexts(options: ContextOptions): ConnectionContext[] {
   const baseDir = dirname(options.loaded.file);
   // One bound for the whole run: however its probes overlap, no host gets more than this many requests at once.
   const limiter = new HostLimiter(options.loaded.plan.limits?.requestsPerHost ?? LIMIT_DEFAULTS.requestsPerHost);
+  // A plan that lists the volume check asks for its bookings (and their in-flight retries) to reach the vendor
+  // at once: its vendors may take that many; the EHR keeps the run's bound.
+  const burst = options.loaded.plan.checks.volume?.concurrency;
+  if (burst !== undefined) {
+    for (const c of options.loaded.plan.connections) if ('baseUrl' in c.vendor) limiter.allow(hostOf(c.vendor.baseUrl), 2 * burst);
+  }
   const runKeys = new RunKeys(options.runId);
   return options.loaded.plan.connections.map((connection, i) => {
     const key = keys[i]!;

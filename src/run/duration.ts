@@ -10,6 +10,8 @@ import { probeHost, type PoolOptions } from './pool.js';
 const CONNECTION_CHECK_MS = 10_000;
 /** The bidirectional probes' own requests, beside their waits for queued bookings. */
 const BIDIRECTIONAL_REQUESTS_MS = 5_000;
+/** One round of the volume check's burst (its bookings `concurrency` at a time), honoured throttling included. */
+const VOLUME_ROUND_MS = 5_000;
 /** Cleanup at the end of the run. */
 const CLEANUP_MS = 5_000;
 
@@ -21,6 +23,8 @@ export interface DurationInput {
   /** How long a 202-queued booking is waited for by the bidirectional probes (three of them at most). */
   queueWaitMs: number;
   pool: Pick<PoolOptions, 'concurrency' | 'perHost'>;
+  /** The volume check's burst, when it runs: its rounds, then a wait for what was queued to land. */
+  volume?: { bookings: number; concurrency: number };
 }
 
 export interface RunEstimate {
@@ -36,6 +40,7 @@ export function estimateRun(input: DurationInput): RunEstimate {
     if (!ctx.writesAllowed) return ms;
     if (input.bidirectional) ms += 3 * input.queueWaitMs + BIDIRECTIONAL_REQUESTS_MS;
     if (input.freshness) ms += freshnessWorstCaseMs({ trials: input.settings.trials, timeoutSeconds: input.settings.timeoutSeconds });
+    if (input.volume) ms += Math.ceil(input.volume.bookings / Math.max(1, input.volume.concurrency)) * VOLUME_ROUND_MS + input.queueWaitMs;
     return ms;
   });
   const perConnectionMs = Math.max(0, ...perConnection);

@@ -45,7 +45,7 @@ export async function gatherRun(options: RunOptions, contexts: ConnectionContext
   const fresh = settings.freshness;
 
   // The worst case, said up front: every trial waiting out its timeout, in as many rounds as the pool needs.
-  const estimate = estimateRun({ contexts, bidirectional: needs.has('bidirectional'), freshness: needs.has('freshness'), settings: fresh, queueWaitMs: settings.queueWaitMs, pool: PROBE_POOL });
+  const estimate = estimateRun({ contexts, bidirectional: needs.has('bidirectional'), freshness: needs.has('freshness'), settings: fresh, queueWaitMs: settings.queueWaitMs, pool: PROBE_POOL, ...(needs.has('volume') && { volume: settings.volume }) });
   options.progress(
     `expected to take at most ${formatDuration(estimate.worstCaseMs)} (${contexts.length} connection(s)` +
       `${needs.has('freshness') ? `, ${fresh.trials} freshness trial(s) each way at once, ${fresh.timeoutSeconds} s timeout` : ''})`,

@@ -1,7 +1,9 @@
 // One evaluation of one vendor in three steps: gather (probes, the only I/O besides cleanup), judge (pure, through
 // the check registry), assemble (score, gate, report). Nothing here decides a verdict itself.
 import type { RunEvidence } from '../../checks/evidence.js';
-import { CHECK_IDS, type CheckId } from '../../checks/index.js';
+import { CHECK_IDS, CHECK_SETTINGS_DEFAULTS, OPT_IN_CHECKS, type CheckId } from '../../checks/index.js';
+import { InputError } from '../errors.js';
+import { displayPath } from '../contracts/read.js';
 import type { LoadedPlan } from '../model/plan.js';
 import type { Report } from '../model/report.js';
 import type { ConnectionContext } from '../context.js';
@@ -40,10 +42,11 @@ export interface RunOptions {
 export async function evaluate(options: RunOptions): Promise<Report> {
   const startedAt = new Date().toISOString();
   const { loaded } = options;
-  const wanted: CheckId[] = options.checks?.length ? CHECK_IDS.filter((id) => options.checks!.includes(id)) : [...CHECK_IDS];
+  const wanted = wantedChecks(loaded, options.checks);
   const contexts = buildContexts({ ...options });
   const freshness = { ...loaded.plan.checks.freshness, trials: options.trials ?? loaded.plan.checks.freshness.trials };
-  const settings = { freshness, queueWaitMs: Math.min(freshness.timeoutSeconds, 60) * 1000 };
+  const volume = loaded.plan.checks.volume ?? CHECK_SETTINGS_DEFAULTS.volume;
+  const settings = { freshness, queueWaitMs: Math.min(freshness.timeoutSeconds, 60) * 1000, volume };
 
   const { evidence } = await gatherRun(options, contexts, await systemCatalog(), settings, wanted);
   options.onGathered?.(evidence);
@@ -56,3 +59,17 @@ export async function evaluate(options: RunOptions): Promise<Report> {
   return assembleReport({ loaded, options, contexts, evidence, judged, cleanup, startedAt, finishedAt: new Date().toISOString(), interrupted: options.signal.aborted });
 }
 
+
+/**
+ * The checks to run: those `--check` names, else every check but the opt-in ones the plan does not list. An
+ * opt-in check (volume books dozens of slots at once) runs only when the plan lists it, `--check` or not.
+ */
+export function wantedChecks(loaded: LoadedPlan, asked: readonly CheckId[] | undefined, cwd = process.cwd()): CheckId[] {
+  const listed = (id: CheckId) => !OPT_IN_CHECKS.includes(id) || loaded.plan.checks[id] !== undefined;
+  const unlisted = (asked ?? []).filter((id) => !listed(id));
+  if (unlisted.length > 0) {
+    const file = displayPath(loaded.file, cwd);
+    throw new InputError(unlisted.map((id) => ({ file, field: `/checks/${id}`, message: `--check ${id} asks for a check that runs only when the plan lists it: add \`${id}: {}\` under \`checks\` (its defaults apply)` })));
+  }
+  return asked?.length ? CHECK_IDS.filter((id) => asked.includes(id)) : CHECK_IDS.filter(listed);
+}

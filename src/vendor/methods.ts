@@ -44,6 +44,11 @@ const RULES: Partial<Record<FindingId, VendorRule>> = {
     asks: 'to book at the moment the EHR takes the slot',
     notByPerson: 'a person cannot book at the same moment as the EHR-side change',
   },
+  'writes-at-volume': {
+    needs: 'book',
+    asks: 'to book dozens of slots at once, some twice while the first request is in flight',
+    notByPerson: 'a person cannot book dozens of slots at once, nor repeat one while the first is still in flight',
+  },
 };
 
 /** The vendor-side method of every finding that asks something of the vendor. */

@@ -97,7 +97,7 @@ describe('ehr-check inspect --json on every real CapabilityStatement', () => {
     expect(stdout).toContain('Interoperability Services: US Core STU6 FHIR R4 2.0.0');
     for (const id of ALL_FINDING_IDS) expect(stdout).toMatch(new RegExp(`│ ${id}\\s+│`));
     expect(stdout).toMatch(/│ double-booking-race\s+│ freshness\s+│ impossible/);
-    expect(stdout).toContain('12 findings: 8 by API, 3 with an operator, 1 impossible');
+    expect(stdout).toContain('13 findings: 8 by API, 3 with an operator, 2 impossible');
     expect(stdout).not.toContain('\u001b['); // NO_COLOR from runCli
   }, 30_000);
 
@@ -133,7 +133,7 @@ describe('ehr-check inspect: auth and failures', () => {
         {
           system: 'epic',
           ehr: { fhirBaseUrl: baseOf('epic-jefferson-health-r4.json'), auth: { type: 'none' } },
-          vendor: { kind: 'fhir', baseUrl: 'http://127.0.0.1:9/fhir', auth: { type: 'none' } },
+          vendor: { kind: 'person', channel: { type: 'phone', address: '+1 555 0100' } },
         },
         {
           system: 'oracle-health',
@@ -155,6 +155,23 @@ describe('ehr-check inspect: auth and failures', () => {
     const byUrl = await runCli(['inspect', baseOf('epic-jefferson-health-r4.json'), '--plan', 'plan.json', '--json'], { cwd: dir });
     expect(byUrl.code).toBe(0);
     expect(JSON.parse(byUrl.stdout).software.name).toBe('Epic');
+
+    // Per connection, both sides: the FHIR facade changes nothing; a person at a voice line can book (operator)
+    // but cannot race the EHR or be polled for a change's arrival.
+    const fhirSide = JSON.parse(oracle.stdout);
+    expect(fhirSide.vendor.kind).toBe('fhir');
+    expect(methodsOf(fhirSide.combined)).toEqual(methodsOf(fhirSide.findings));
+    const person = JSON.parse((await runCli(['inspect', '--plan', 'plan.json', '--connection', 'epic', '--json'], { cwd: dir })).stdout);
+    expect(person).toMatchObject({ connection: 'epic', vendor: { kind: 'person', address: '+1 555 0100' } });
+    expect(person.combined['double-booking-race'].method).toBe('impossible');
+    expect(person.combined['ehr-to-vendor-lag'].method).toBe('impossible');
+    expect(person.combined['ehr-to-vendor-lag'].reason).toMatch(/through a person/);
+    expect(person.vendor.findings['write-lands'].method).toBe('operator');
+    expect(person.combined['write-lands'].method).not.toBe('api');
+    expect(person.combined['capability-statement']).toEqual(person.findings['capability-statement']);
+    const text = await runCli(['inspect', '--plan', 'plan.json', '--connection', 'epic'], { cwd: dir, env: { COLUMNS: '120' } });
+    expect(text.stdout).toContain('Vendor on epic: person at +1 555 0100');
+    expect(text.stdout).toMatch(/double-booking-race[\s\S]*impossible[\s\S]*vendor impossible/);
   }, 60_000);
 
   it.each([

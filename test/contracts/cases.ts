@@ -59,7 +59,7 @@ export const PLAN_CASES: InvalidCase[] = [
   { name: 'negative weight', arrange: plan((d) => (d.checks.coverage = { weight: -5 })), file: 'plan.yaml', field: '/checks/coverage/weight', message: 'expected a number >= 0, got -5' },
   { name: 'minScore 150', arrange: plan((d) => (d.gate.minScore = 150)), file: 'plan.yaml', field: '/gate/minScore', message: 'expected a number 0..100, got 150' },
   { name: 'minScore in words', arrange: plan((d) => (d.gate.minScore = 'high')), file: 'plan.yaml', field: '/gate/minScore', message: 'expected a number 0..100, got "high"' },
-  { name: 'require of an unknown check', arrange: plan((d) => (d.gate.require = ['bidirectional', 'speed'])), file: 'plan.yaml', field: '/gate/require/1', message: 'must be one of: bidirectional, coverage, freshness, got "speed"' },
+  { name: 'require of an unknown check', arrange: plan((d) => (d.gate.require = ['bidirectional', 'speed'])), file: 'plan.yaml', field: '/gate/require/1', message: 'must be one of: bidirectional, coverage, freshness, volume, got "speed"' },
   { name: 'require the same check twice', arrange: plan((d) => (d.gate.require = ['coverage', 'coverage'])), file: 'plan.yaml', field: '/gate/require', message: 'lists "coverage" twice' },
   { name: 'missing sites', arrange: plan((d) => delete d.buyer.sites), file: 'plan.yaml', field: '/buyer', message: 'buyer needs sites' },
   { name: 'no sites', arrange: plan((d) => (d.buyer.sites = [])), file: 'plan.yaml', field: '/buyer/sites', message: 'must list at least 1 entry' },

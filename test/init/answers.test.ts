@@ -5,6 +5,7 @@ import type { Plan } from '../../src/model/plan.js';
 import { namedFiles, nextSteps, renderPlanYaml } from '../../src/init/render.js';
 import { envName, envPrefix, httpUrl, keyFilePath, numberRule, optionalHttpUrl, optionalSchedule, required } from '../../src/init/rules.js';
 import { systemChoices } from '../../src/init/systems.js';
+import { channelAddress } from '../../src/init/vendor.js';
 
 describe('answer rules', () => {
   it.each<[string, (v: string) => true | string, string, boolean]>([
@@ -28,6 +29,11 @@ describe('answer rules', () => {
     ['schedule', optionalSchedule, 'dr-lee', false],
     ['required', required('a name'), '  ', false],
     ['required', required('a name'), 'Riverside', true],
+    ['phone line', channelAddress('phone'), '+1 555 0100', true],
+    ['phone line', channelAddress('sms'), '(555) 010-0100', true],
+    ['phone line', channelAddress('phone'), 'call the front desk', false],
+    ['chat page', channelAddress('chat'), 'https://vendor.example/chat', true],
+    ['chat page', channelAddress('web'), '+1 555 0100', false],
   ])('%s: %j → %s', (_rule, rule, value, ok) => {
     const verdict = rule(value);
     if (ok) expect(verdict).toBe(true);

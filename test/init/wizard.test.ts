@@ -70,6 +70,7 @@ describe('ehr-check init, typed into the real prompts', () => {
     await term.answer('Path of the private key file', KEY.enter); // default ./keys/epic-ehr.pem
     await term.answer('JWT signing algorithm', `${KEY.down}${KEY.enter}`); // ES384
     await term.answer('Key id (kid)', `riverside-2026${KEY.enter}`);
+    await term.answer('How is the vendor reached for Epic?', KEY.enter); // default: its FHIR facade
     await term.answer("Vendor's FHIR sandbox facade for Epic", `http://127.0.0.1:9101/fhir${KEY.enter}`);
     await term.answer('How does ehr-check authenticate to the vendor sandbox?', KEY.enter); // default bearer
     // Pasting the token itself is refused: only the variable's name goes in the plan.
@@ -79,7 +80,7 @@ describe('ehr-check init, typed into the real prompts', () => {
     await term.answer('Schedule to probe', `Schedule/dr-lee${KEY.enter}`);
     await term.answer('Add another connection?', KEY.enter); // default yes: athenahealth is not connected yet
 
-    // Connection 2: athenahealth, not a sandbox, client credentials to the EHR, an open vendor sandbox.
+    // Connection 2: athenahealth, not a sandbox, client credentials to the EHR, the vendor reached by phone.
     await term.answer('Connection 2: EHR system', KEY.enter); // athenahealth
     await term.answer('athenahealth (athenaOne) EHR: FHIR R4 base URL', `http://127.0.0.1:8103/fhir/R4${KEY.enter}`);
     await term.answer('Is that athenahealth (athenaOne) EHR a sandbox', `n${KEY.enter}`);
@@ -87,8 +88,12 @@ describe('ehr-check init, typed into the real prompts', () => {
     await term.answer('OAuth client id', `riverside-athena${KEY.enter}`);
     await term.answer('Environment variable holding the client secret', KEY.enter); // ATHENAHEALTH_EHR_CLIENT_SECRET
     await term.answer('Token endpoint URL', KEY.enter); // discovered
-    await term.answer("Vendor's FHIR sandbox facade for athenahealth", `http://127.0.0.1:9103/fhir${KEY.enter}`);
-    await term.answer('How does ehr-check authenticate to the vendor sandbox?', `${KEY.up}${KEY.enter}`); // none
+    // The vendor's voice line reaches athenahealth: a person calls it, so the plan names the number, no credentials.
+    await term.answer('How is the vendor reached for athenahealth', `${KEY.down}${KEY.down}${KEY.enter}`); // person
+    await term.answer('How does a person reach the product?', KEY.enter); // phone
+    await term.answer('Its phone number', `call me${KEY.enter}`);
+    await term.type('Enter a phone number', `${erase('call me')}+1 555 0100${KEY.enter}`);
+    await term.answer('How to name the schedule to it', `Dr. Lee${KEY.enter}`);
     await term.answer('Schedule to probe', KEY.enter);
     await term.answer('Add another connection?', `n${KEY.enter}`);
 
@@ -136,7 +141,7 @@ describe('ehr-check init, typed into the real prompts', () => {
             sandbox: false,
             auth: { type: 'client-credentials', clientId: 'riverside-athena', secretEnv: 'ATHENAHEALTH_EHR_CLIENT_SECRET' },
           },
-          vendor: { kind: 'fhir', baseUrl: 'http://127.0.0.1:9103/fhir', auth: { type: 'none' } },
+          vendor: { kind: 'person', channel: { type: 'phone', address: '+1 555 0100' }, practitioner: 'Dr. Lee' },
         },
       ],
       checks: {
@@ -191,6 +196,7 @@ describe('ehr-check init, typed into the real prompts', () => {
     await term.answer('Epic EHR: FHIR R4 base URL', `http://127.0.0.1:8101/fhir/R4${KEY.enter}`);
     await term.answer('Is that Epic EHR a sandbox', KEY.enter);
     await term.answer('How does ehr-check authenticate to the Epic EHR?', `${KEY.up}${KEY.up}${KEY.up}${KEY.enter}`); // none
+    await term.answer('How is the vendor reached for Epic?', KEY.enter); // default: its FHIR facade
     await term.answer("Vendor's FHIR sandbox facade for Epic", `http://127.0.0.1:9101/fhir${KEY.enter}`);
     await term.answer('How does ehr-check authenticate to the vendor sandbox?', `${KEY.up}${KEY.enter}`); // none
     await term.answer('Schedule to probe', KEY.enter);

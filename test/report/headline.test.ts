@@ -47,7 +47,7 @@ describe('the headline in four situations, each a real evaluation on loopback', 
   it('every report is valid, and carries its verdict and confidence', () => {
     for (const c of HEADLINE_CASES) {
       expect(() => validateReport(reports[c]), c).not.toThrow();
-      expect(reports[c].schemaVersion).toBe('1.1');
+      expect(reports[c].schemaVersion).toBe('1.2');
       expect(reports[c].confidence!.total, c).toBe(findings(reports[c]).length);
     }
   });

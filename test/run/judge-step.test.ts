@@ -5,7 +5,8 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { RunEvidence } from '../../checks/evidence.js';
-import { CHECK_IDS } from '../../checks/index.js';
+// The golden run predates the opt-in volume check and does not list it: the checks a plan runs by default.
+import { DEFAULT_CHECK_IDS as CHECK_IDS } from '../../checks/index.js';
 import type { Report } from '../../src/model/report.js';
 import { judgeRun } from '../../src/run/judge.js';
 import { resolveGateSpec, scoreReport } from '../../src/scoring.js';
@@ -50,7 +51,7 @@ describe('the judge step on recorded evidence', () => {
     const judged = judgeRun(evidence, recorded.checks, ['coverage']);
     expect(judged.checks.map((c) => c.id)).toEqual(['coverage']);
     expect(normalisedChecks(evidence, ['coverage'])).toEqual(renumberIds(golden.checks.filter((c) => (c as { id: string }).id === 'coverage')));
-    expect([...judged.inputs.keys()]).toEqual(['bidirectional', 'coverage', 'freshness']);
+    expect([...judged.inputs.keys()]).toEqual(['bidirectional', 'coverage', 'freshness', 'volume']);
   });
 
   it('is decided by the evidence: a booking the EHR does not hold fails write-lands, and the site is no longer covered', () => {

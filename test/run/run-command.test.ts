@@ -78,7 +78,7 @@ describe('ehr-check run exit codes', () => {
     const result = await runCli(['run', '--plan', join(PLAN_FIXTURES, 'invalid.plan.yaml'), '--json', out], { cwd: dir });
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/invalid\.plan\.yaml: \/connections\/0\/ehr\/auth\/type: must be one of/);
-    expect(result.stderr).toMatch(/invalid\.plan\.yaml: \/connections\/0\/vendor: vendor endpoint needs baseUrl/);
+    expect(result.stderr).toMatch(/invalid\.plan\.yaml: \/connections\/0\/vendor: fhir vendor needs baseUrl/);
     expect(result.stderr).toMatch(/invalid\.plan\.yaml: \/checks\/freshness\/trials: expected a whole number 1\.\.100, got 0/);
     expect(existsSync(out)).toBe(false);
   });
