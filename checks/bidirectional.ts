@@ -50,27 +50,39 @@ export function judgeReadThrough(d: ReadThroughData): [Finding['status'], string
  * One booking through the vendor, judged by what the EHR holds. `manualReentry` says whether it falls under the
  * rule of src/reentry.ts (the cost panel counts exactly these), and the message says so in the same words.
  */
+/**
+ * The vendor's answer as a message quotes it: its HTTP status, or, for a vendor reached through a person (steps in
+ * evidence), what the person was told — a person hears yes or no, not a status.
+ */
+function quoted(status: number, byPerson: boolean): string {
+  if (!byPerson) return `HTTP ${status}`;
+  return accepted(vendorOutcome(status)) ? 'the person was told yes' : 'the person was told no';
+}
+
 export function judgeWriteLands(d: WriteData): [Finding['status'], string, { manualReentry: boolean }] {
   const n = d.ehrBookings.length;
   const right = d.ehrBookings.filter((b) => b.slot === `Slot/${d.slotId}` && b.patient === `Patient/${d.patientId}`);
   const reentry = (message: string): [Finding['status'], string, { manualReentry: boolean }] => ['fail', `${message}: ${COUNTED_AS_REENTRY}`, { manualReentry: true }];
   const not = (status: Finding['status'], message: string): [Finding['status'], string, { manualReentry: boolean }] => [status, message, { manualReentry: false }];
   const outcome = d.vendorOutcome ?? vendorOutcome(d.vendorStatus);
-  if (!accepted(outcome)) return reentry(`the vendor refused to book a slot the EHR holds as free (HTTP ${d.vendorStatus})`);
-  if (n === 0) return reentry(outcome === 'confirmed' ? `the vendor confirmed the booking (HTTP ${d.vendorStatus}) but the EHR holds no such Appointment` : `the booking was queued (HTTP ${d.vendorStatus}) and never reached the EHR within the timeout`);
+  const said = quoted(d.vendorStatus, Boolean(d.vendorSteps?.length));
+  if (!accepted(outcome)) return reentry(`the vendor refused to book a slot the EHR holds as free (${said})`);
+  if (n === 0) return reentry(outcome === 'confirmed' ? `the vendor confirmed the booking (${said}) but the EHR holds no such Appointment` : `the booking was queued (HTTP ${d.vendorStatus}) and never reached the EHR within the timeout`);
   if (n > 1) return not('fail', `one booking became ${n} Appointments in the EHR`);
   if (right.length !== 1) return reentry('the Appointment in the EHR is not for the booked slot and patient');
   if (d.slotBookings > 1) return not('fail', `the slot now holds ${d.slotBookings} active bookings in the EHR`);
   if (outcome === 'queued') return not('warn', `the booking was only queued (HTTP ${d.vendorStatus}); after ${((d.queuedLandedAfterMs ?? 0) / 1000).toFixed(1)} s it ${QUEUED_LANDED}: ${NOT_REENTRY}`);
-  return not('pass', `one Appointment in the EHR for the right slot and patient (vendor answered ${d.vendorStatus})`);
+  return not('pass', `one Appointment in the EHR for the right slot and patient (${d.vendorSteps?.length ? said : `vendor answered ${d.vendorStatus}`})`);
 }
 
 export function judgeIdempotent(d: IdempotencyData): [Finding['status'], string] {
+  const replay = d.vendorSteps?.length ? `asked again, ${quoted(d.replayStatus, true)}` : `replay answered ${d.replayStatus}`;
   const n = d.ehrBookings.filter((b) => b.status !== 'cancelled' && b.status !== 'entered-in-error').length;
-  if (n === 1 && d.slotBookings <= 1) return ['pass', `the repeated booking left exactly one Appointment in the EHR (replay answered ${d.replayStatus})`];
+  if (n === 1 && d.slotBookings <= 1) return ['pass', `the repeated booking left exactly one Appointment in the EHR (${replay})`];
   if (n === 0) return ['fail', 'after two bookings with the same key the EHR holds no Appointment for it'];
-  if (n === 1) return ['fail', `the key left one Appointment, but its slot now holds ${d.slotBookings} active bookings in the EHR (replay answered ${d.replayStatus})`];
-  return ['fail', `repeating the same booking key left ${n} Appointments in the EHR (replay answered ${d.replayStatus})`];
+  if (n === 1) return ['fail', `the key left one Appointment, but its slot now holds ${d.slotBookings} active bookings in the EHR (${replay})`];
+  const repeated = d.vendorSteps?.length ? 'the same request, made twice,' : 'repeating the same booking key';
+  return ['fail', `${repeated} left ${n} Appointments in the EHR (${replay})`];
 }
 
 export function judgeConflict(d: ConflictData): [Finding['status'], string] {
@@ -78,7 +90,8 @@ export function judgeConflict(d: ConflictData): [Finding['status'], string] {
   if (written > 0) return ['fail', `the vendor wrote a booking onto a slot that was busy in the EHR (the slot now holds ${d.slotBookings} active booking(s))`];
   if (d.slotBookings > 1) return ['fail', `the slot busy in the EHR now holds ${d.slotBookings} active bookings`];
   const outcome = d.vendorOutcome ?? vendorOutcome(d.vendorStatus);
-  if (outcome === 'confirmed') return ['fail', `the vendor confirmed (HTTP ${d.vendorStatus}) a booking on a busy slot that the EHR does not hold: the patient believes they are booked`];
+  if (d.vendorSteps?.length && outcome === 'refused') return ['pass', `refused (${quoted(d.vendorStatus, true)}); nothing written`];
+  if (outcome === 'confirmed') return ['fail', `the vendor confirmed (${quoted(d.vendorStatus, Boolean(d.vendorSteps?.length))}) a booking on a busy slot that the EHR does not hold: the patient believes they are booked`];
   if (outcome === 'queued') return ['fail', `the vendor accepted (HTTP ${d.vendorStatus}) a booking on a busy slot instead of refusing it`];
   if (REFUSALS.has(d.vendorStatus)) return ['pass', `refused with HTTP ${d.vendorStatus}${d.vendorMessage ? ` (${d.vendorMessage})` : ''}; nothing written`];
   if (outcome === 'refused') return ['warn', `refused, but with HTTP ${d.vendorStatus} rather than 409/412/422; nothing written`];
@@ -87,6 +100,7 @@ export function judgeConflict(d: ConflictData): [Finding['status'], string] {
 
 export function judgePatient(d: PatientMatchData): [Finding['status'], string] {
   if (d.ehrPatients === 1 && !accepted(vendorOutcome(d.vendorStatus))) return ['warn', `the vendor refused to register the patient (HTTP ${d.vendorStatus}): no duplicate in the EHR, but no match either`];
+  if (d.ehrPatients === 1 && d.vendorSteps?.length) return ['pass', `the patient was matched (${quoted(d.vendorStatus, true)}); the EHR holds one record under its identifier, name and birth date`];
   if (d.ehrPatients === 1) return ['pass', `the patient was matched by identifier (vendor answered ${d.vendorStatus}); the EHR holds one record`];
   if (d.ehrPatients > 1) return ['fail', `registering a patient the EHR already had created ${d.ehrPatients - 1} duplicate record(s)`];
   return ['error', 'the EHR no longer holds the patient the probe created'];

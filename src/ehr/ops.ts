@@ -8,6 +8,7 @@ import type { ConnectionContext } from '../context.js';
 import { bookingRoute } from './capability.js';
 import { ACTIVE_APPOINTMENT, removeRecord } from './removal.js';
 import { keepMatching } from './search-match.js';
+import { searchable } from '../capability/reader.js';
 
 export { bookingRoute, canReadSlots, canRemoveAppointments, type BookingRoute } from './capability.js';
 
@@ -59,16 +60,34 @@ export async function ehrAppointmentsByKey(ctx: ConnectionContext, key: string, 
   const route = bookingRoute(ctx);
   if (route === 'identifier') {
     const byKey = { identifier: `${BOOKING_IDENTIFIER_SYSTEM}|${key}` };
-    return keepMatching('Appointment', await ctx.ehr.searchAll<Appointment>('Appointment', byKey, { maxPages: 5 }), byKey);
+    const found = keepMatching('Appointment', await ctx.ehr.searchAll<Appointment>('Appointment', byKey, { maxPages: 5 }), byKey);
+    // A vendor that takes no booking key (a person at its product) writes bookings without it: those are found
+    // by the test patient on the slot too.
+    const keyless = hint && ctx.vendor?.can.bookingKey === false ? hintRoute(ctx) : undefined;
+    if (!keyless) return found;
+    const more = await byHint(ctx, key, hint!, keyless);
+    return [...found, ...more.filter((a) => !found.some((f) => f.id === a.id))];
   }
   if (!route) throw new Error("the EHR's API cannot search Appointments: a booking cannot be found");
   if (!hint) throw new Error(`the EHR cannot search Appointments by identifier, and booking ${key} has no slot and patient to search by`);
+  return byHint(ctx, key, hint, route);
+}
+
+/** The way to find a booking by what is known besides its KEY, where the EHR offers one. */
+function hintRoute(ctx: ConnectionContext): 'patient-date' | 'slot' | undefined {
+  const cap = ctx.capability;
+  if (!cap?.ok || (searchable(cap, 'Appointment', 'patient') && searchable(cap, 'Appointment', 'date'))) return 'patient-date';
+  return searchable(cap, 'Appointment', 'slot') ? 'slot' : undefined;
+}
+
+/** Appointments on the hinted slot for the hinted patient that carry the KEY, or no run key at all. */
+async function byHint(ctx: ConnectionContext, key: string, hint: BookingHint, route: 'patient-date' | 'slot'): Promise<Appointment[]> {
   const query = route === 'slot' ? { slot: `Slot/${hint.slot.id}` } : { patient: `Patient/${hint.patientId}`, date: hint.slot.start.slice(0, 10) };
   const found = await ctx.ehr.searchAll<Appointment>('Appointment', query, { maxPages: 5 });
   const keyOf = (a: Appointment) => a.identifier?.find((i) => i.system === BOOKING_IDENTIFIER_SYSTEM)?.value;
   const forPatient = (a: Appointment) => a.participant?.some((p) => p.actor?.reference === `Patient/${hint.patientId}`);
   const onSlot = (a: Appointment) => a.slot?.some((r) => r.reference === `Slot/${hint.slot.id}` || r.reference?.endsWith(`/Slot/${hint.slot.id}`));
-  return found.filter((a) => keyOf(a) === key || (keyOf(a) === undefined && onSlot(a) && forPatient(a)));
+  return found.filter((a) => a.resourceType === 'Appointment' && (keyOf(a) === key || (keyOf(a) === undefined && onSlot(a) && forPatient(a))));
 }
 
 /** Active Appointments the EHR holds on one slot. */

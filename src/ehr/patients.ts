@@ -3,7 +3,7 @@
 import { searchable, supports } from '../capability/reader.js';
 import { PATIENT_IDENTIFIER_SYSTEM } from '../safety/types.js';
 import type { ConnectionContext } from '../context.js';
-import { runKey, runMeta } from '../safety/run-records.js';
+import { runKey, runMeta, testPatientName, type TestPatientName } from '../safety/run-records.js';
 import { PremiseError, readPremise, type Premise, type PremiseTry } from './premise.js';
 import { keepMatching } from './search-match.js';
 
@@ -18,13 +18,16 @@ export interface TestPatient {
 export async function createTestPatient(ctx: ConnectionContext, label: string): Promise<TestPatient> {
   const value = runKey(ctx, label);
   const identifier = `${PATIENT_IDENTIFIER_SYSTEM}|${value}`;
+  // A name of its own ("Ehrcheck Test 4F2A"): a person at the vendor's product can be told it, and what a vendor
+  // registers under it (without any identifier) is still found as this run's.
+  const name = testPatientName(value);
   const patient = {
     resourceType: 'Patient',
     meta: runMeta(ctx.runId),
     identifier: [{ system: PATIENT_IDENTIFIER_SYSTEM, value }],
-    name: [{ family: 'Testpatient', given: ['Ehrcheck'], text: 'Ehrcheck Testpatient (synthetic)' }],
+    name: [{ family: name.family, given: name.given, text: name.text }],
     gender: 'unknown',
-    birthDate: '1970-01-01',
+    birthDate: name.birthDate,
   };
   const seq = await ctx.ledger.intend({ connection: ctx.key, target: 'ehr', action: 'create-patient', resourceType: 'Patient', identifier });
   // Conditional create where the EHR offers it (a retried create cannot duplicate); a plain create elsewhere.
@@ -32,6 +35,7 @@ export async function createTestPatient(ctx: ConnectionContext, label: string): 
   const res = await ctx.ehr.create<{ id?: string }>(patient as { id?: string }, conditional ? { ifNoneExist: `identifier=${identifier}` } : {});
   await ctx.ledger.done(seq, { status: res.status, id: res.body?.id });
   if (res.status >= 300 || !res.body?.id) throw new Error(`the EHR refused to create a test patient (HTTP ${res.status})`);
+  ctx.keys.testPatients.set(`Patient/${res.body.id}`, name);
   return { id: res.body.id, identifier };
 }
 
@@ -44,9 +48,19 @@ export async function ehrPatientsByIdentifier(ctx: ConnectionContext, identifier
   if (!cap?.ok || searchable(cap, 'Patient', 'identifier')) {
     return keepMatching('Patient', await ctx.ehr.searchAll<{ id: string }>('Patient', { identifier }, { maxPages: 5 }), { identifier });
   }
-  const name = searchable(cap, 'Patient', 'family') ? 'family' : 'name';
-  const found = await ctx.ehr.searchAll<{ id: string; identifier?: Array<{ system?: string; value?: string }> }>('Patient', { [name]: 'Testpatient', birthdate: '1970-01-01' }, { maxPages: 5 });
+  const found = await ehrPatientsNamed(ctx, testPatientName(identifier.split('|').slice(1).join('|')));
   return found.filter((p) => p.identifier?.some((i) => `${i.system}|${i.value}` === identifier));
+}
+
+type FoundPatient = { id: string; identifier?: Array<{ system?: string; value?: string }> };
+
+/** Patients the EHR holds under a synthetic patient's name and birth date (a vendor may register one without any identifier). */
+export async function ehrPatientsNamed(ctx: ConnectionContext, name: TestPatientName): Promise<FoundPatient[]> {
+  const cap = ctx.capability;
+  const param = !cap?.ok || searchable(cap, 'Patient', 'family') ? 'family' : 'name';
+  const found = await ctx.ehr.searchAll<FoundPatient & { resourceType?: string; birthDate?: string; name?: Array<{ family?: string }> }>('Patient', { [param]: name.family, birthdate: name.birthDate }, { maxPages: 5 });
+  // String search matches prefixes: keep the exact family and birth date only.
+  return found.filter((p) => p.resourceType === 'Patient' && p.birthDate === name.birthDate && p.name?.some((n) => n.family?.toUpperCase() === name.family));
 }
 
 /**

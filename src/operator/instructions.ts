@@ -1,6 +1,7 @@
 // The plain words of each step, as a person at the EHR's screens needs them: which slot (day, time, schedule)
 // and what to do with it. Times are shown in UTC, the clock the slot's start is given in. Pure.
-import type { OperatorStep, StepKind } from './types.js';
+import { isVendorStep, type EHR_STEP_KINDS, type OperatorStep } from './types.js';
+import { vendorInstruction, vendorRequest } from './vendor-instructions.js';
 
 const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
@@ -24,7 +25,7 @@ function slotText(step: Pick<OperatorStep, 'slot' | 'schedule'>): string {
   return `the ${whenText(slot.start)} slot of ${scheduleName(step.schedule)} (Slot ${slot.id})`;
 }
 
-const WORDS: Record<StepKind, (step: Omit<OperatorStep, 'instruction'>) => string> = {
+const WORDS: Record<(typeof EHR_STEP_KINDS)[number], (step: Omit<OperatorStep, 'instruction'>) => string> = {
   'block-slot': (s) => `Block ${slotText(s)} so that it cannot be booked, then confirm.`,
   'free-slot': (s) => `Unblock ${slotText(s)} so that it can be booked again, then confirm.`,
   'book-slot': (s) =>
@@ -40,10 +41,13 @@ const WORDS: Record<StepKind, (step: Omit<OperatorStep, 'instruction'>) => strin
 };
 
 export function instructionFor(step: Omit<OperatorStep, 'instruction'>): string {
-  return WORDS[step.kind](step);
+  const kind = step.kind;
+  return isVendorStep(kind) ? vendorInstruction({ ...step, kind }) : WORDS[kind](step);
 }
 
-/** Builds a step with its instruction written from its own facts. */
+/** Builds a step with its instruction written from its own facts (and, at a vendor's product, the request to make). */
 export function makeStep(step: Omit<OperatorStep, 'instruction'>): OperatorStep {
-  return { ...step, instruction: instructionFor(step) };
+  const kind = step.kind;
+  const request = isVendorStep(kind) ? { request: vendorRequest({ ...step, kind }) } : {};
+  return { ...step, ...request, instruction: instructionFor(step) };
 }

@@ -7,7 +7,7 @@ import { InputError, type InputProblem } from '../errors.js';
 import { toProblems } from '../contracts/messages.js';
 import { displayPath, readDocument } from '../contracts/read.js';
 import { fill, placeholderProblem, placeholders, stringsIn } from './template.js';
-import { STEP_KINDS, type StepKind } from './types.js';
+import { isVendorStep, STEP_KINDS, type StepKind } from './types.js';
 
 export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 
@@ -25,6 +25,10 @@ export interface ScriptStep {
   command?: string;
   http?: HttpAnswer;
   timeoutSeconds?: number;
+  /** Vendor steps: a JSONata expression picking what the product said out of the answer (the reading). */
+  reply?: string;
+  /** vendor-book, vendor-register-patient: a JSONata expression, true when the product said yes. */
+  confirmed?: string;
 }
 
 export interface OperatorScript {
@@ -68,6 +72,8 @@ const SCHEMA = {
             additionalProperties: false,
           },
           timeoutSeconds: TIMEOUT,
+          reply: { type: 'string', minLength: 1, description: 'a JSONata expression over the answer: what the product said' },
+          confirmed: { type: 'string', minLength: 1, description: 'a JSONata expression over the answer: true when the product said yes' },
         },
         required: ['kind'],
         additionalProperties: false,
@@ -91,7 +97,29 @@ export async function loadOperatorScript(path: string, options: ScriptLoadOption
   const absolute = resolve(options.cwd, path);
   const file = displayPath(absolute, options.cwd);
   const doc = await readDocument(absolute, file);
-  return checkOperatorScript(doc, file, options);
+  const script = checkOperatorScript(doc, file, options);
+  await checkExpressions(script);
+  return script;
+}
+
+/** Every `reply` and `confirmed` expression must compile as JSONata (an InputError naming the step otherwise). */
+export async function checkExpressions(script: OperatorScript): Promise<void> {
+  if (!script.steps.some((s) => s.reply !== undefined || s.confirmed !== undefined)) return;
+  const { default: jsonata } = await import('jsonata');
+  const problems: InputProblem[] = [];
+  script.steps.forEach((step, i) => {
+    for (const field of ['reply', 'confirmed'] as const) {
+      const expression = step[field];
+      if (expression === undefined) continue;
+      try {
+        jsonata(expression);
+      } catch (error) {
+        const message = (error as { message?: string }).message ?? String(error);
+        problems.push({ file: script.file, field: `/steps/${i}/${field}`, message: `not a JSONata expression (${message}); e.g. "reply" or "$contains(reply, /booked/i)"` });
+      }
+    }
+  });
+  if (problems.length > 0) throw new InputError(problems);
 }
 
 /** Validates a parsed script; throws an InputError listing every problem. */
@@ -105,6 +133,10 @@ export function checkOperatorScript(doc: unknown, file: string, options: Omit<Sc
     const at = `/steps/${i}`;
     const problem = (field: string, message: string) => problems.push({ file, field: `${at}${field}`, message });
     if ((step.command === undefined) === (step.http === undefined)) problem('', 'give exactly one answer: `command` (a shell command) or `http` ({method, url, body?})');
+    if (step.reply !== undefined && !isVendorStep(step.kind)) problem('/reply', `only steps at the vendor's product (vendor-*) take a reply expression, not ${step.kind}`);
+    if (step.confirmed !== undefined && step.kind !== 'vendor-book' && step.kind !== 'vendor-register-patient') {
+      problem('/confirmed', `only vendor-book and vendor-register-patient steps ask the product for a yes or no, not ${step.kind}`);
+    }
     const scope = `${step.kind}@${step.connection ?? '*'}`;
     if (seen.has(scope)) problem('/kind', `a second ${step.kind} step${step.connection ? ` for ${step.connection}` : ''}: steps ${seen.get(scope)} and ${i} would both answer it`);
     else seen.set(scope, i);
@@ -121,7 +153,7 @@ export function checkOperatorScript(doc: unknown, file: string, options: Omit<Sc
       }
     }
     if (step.http && problems.length === 0) {
-      const wrong = urlProblem(step.http.url, options.env, options.ehrHosts);
+      const wrong = urlProblem(step.http.url, options.env, options.ehrHosts, isVendorStep(step.kind));
       if (wrong) problem('/http/url', wrong);
     }
   });
@@ -129,14 +161,20 @@ export function checkOperatorScript(doc: unknown, file: string, options: Omit<Sc
   return { file, timeoutSeconds: script.timeoutSeconds ?? DEFAULT_STEP_TIMEOUT_SECONDS, steps: script.steps };
 }
 
-/** The URL's host must be loopback or one of the plan's EHRs, whatever the step's values turn out to be. */
-function urlProblem(template: string, env: NodeJS.ProcessEnv, ehrHosts: readonly string[]): string | undefined {
+/**
+ * The URL's host must be loopback or one of the plan's EHRs, whatever the step's values turn out to be; a step at
+ * the vendor's product may also call the plan's own chat or web address (`{{vendor.address}}`, checked when called).
+ */
+function urlProblem(template: string, env: NodeJS.ProcessEnv, ehrHosts: readonly string[], atVendor: boolean): string | undefined {
   const probeStep = { kind: 'read-free-slots' as const, connection: 'x', ehrBaseUrl: 'http://127.0.0.1/', runId: 'x', instruction: '' };
   let url: URL;
   try {
+    // The plan's vendor address stands in as loopback: where it points is the plan's to say.
+    const vendorAddress = atVendor && /^\s*\{\{\s*vendor\.address\s*\}\}/.test(template);
     // Step values stand in as "x": they are percent-encoded at run time and cannot change the host.
-    const text = template.replace(/\{\{\s*(?!env\.)[A-Za-z0-9_.-]+\s*\}\}/g, 'x');
+    const text = template.replace(/^\s*\{\{\s*vendor\.address\s*\}\}/, atVendor ? 'http://127.0.0.1/vendor' : 'x').replace(/\{\{\s*(?!env\.)[A-Za-z0-9_.-]+\s*\}\}/g, 'x');
     url = new URL(fill(text, probeStep, env, { encode: true }));
+    if (vendorAddress) return undefined;
   } catch {
     return `not an absolute http(s) URL: ${template}`;
   }

@@ -6,7 +6,7 @@ import { request } from 'undici';
 import { monotonicNow } from '../timing.js';
 import { hostAllowed, type HttpAnswer, type OperatorScript, type ScriptStep } from './script-file.js';
 import { fill, fillJson, stepEnv, TemplateError } from './template.js';
-import { READING_KINDS, type Operator, type OperatorResult, type OperatorStep } from './types.js';
+import { isVendorStep, READING_KINDS, type Operator, type OperatorResult, type OperatorStep } from './types.js';
 
 const MAX_ANSWER_BYTES = 1024 * 1024;
 
@@ -35,8 +35,9 @@ export class ScriptOperator implements Operator {
     if (signal?.aborted) return finish('skipped', { message: 'the run was interrupted' });
     const timeoutMs = (answer.timeoutSeconds ?? this.script.timeoutSeconds) * 1000;
     try {
-      const reading = answer.command !== undefined ? await this.runCommand(answer, step, timeoutMs, signal) : await this.callHttp(answer.http!, step, timeoutMs, signal);
-      return finish('done', READING_KINDS.has(step.kind) ? { reading } : {});
+      const raw = answer.command !== undefined ? await this.runCommand(answer, step, timeoutMs, signal) : await this.callHttp(answer.http!, step, timeoutMs, signal);
+      if (isVendorStep(step.kind)) return finish('done', await vendorAnswer(answer, raw, READING_KINDS.has(step.kind)));
+      return finish('done', READING_KINDS.has(step.kind) ? { reading: raw } : {});
     } catch (error) {
       return finish('failed', { message: `${step.kind} step of ${this.script.file}: ${error instanceof Error ? error.message : String(error)}` });
     }
@@ -65,8 +66,9 @@ export class ScriptOperator implements Operator {
     } catch (error) {
       throw error instanceof TemplateError ? error : new Error(`not a URL after templating: ${answer.url}`);
     }
-    const ehrHost = safeHost(step.ehrBaseUrl);
-    if (!hostAllowed(url.hostname, ehrHost ? [ehrHost] : [])) throw new Error(`refusing to call ${url.host}: neither loopback nor this connection's EHR`);
+    // A step at the vendor's product may also call the plan's own address for it (its chat or web page).
+    const allowed = [safeHost(step.ehrBaseUrl), isVendorStep(step.kind) ? safeHost(step.vendor?.address ?? '') : undefined].filter((h): h is string => h !== undefined);
+    if (!hostAllowed(url.hostname, allowed)) throw new Error(`refusing to call ${url.host}: neither loopback, this connection's EHR, nor the vendor's address in the plan`);
     const headers: Record<string, string> = { accept: 'application/json', ...(body !== undefined && { 'content-type': 'application/json' }) };
     for (const [name, value] of Object.entries(answer.headers ?? {})) headers[name.toLowerCase()] = fill(value, step, this.env);
     const timer = AbortSignal.timeout(timeoutMs);
@@ -85,6 +87,24 @@ export class ScriptOperator implements Operator {
     if (res.statusCode >= 300) throw new Error(`${answer.method} ${url.pathname} answered HTTP ${res.statusCode}${reasonOf(text)}`);
     return parseAnswer(text);
   }
+}
+
+/**
+ * What a step at the vendor's product came back with: the product's words (the `reply` expression over the answer,
+ * else the answer itself) and, for a request, whether it said yes (the `confirmed` expression; yes without one).
+ */
+async function vendorAnswer(answer: ScriptStep, raw: unknown, reading: boolean): Promise<Partial<OperatorResult>> {
+  const pick = async (expression: string) => {
+    const { default: jsonata } = await import('jsonata');
+    try {
+      return await jsonata(expression).evaluate(raw);
+    } catch (error) {
+      throw new Error(`the expression ${JSON.stringify(expression)} failed on the answer: ${(error as { message?: string }).message ?? String(error)}`);
+    }
+  };
+  if (!reading) return { vendorSaidYes: answer.confirmed !== undefined ? (await pick(answer.confirmed)) === true : true };
+  const said = answer.reply !== undefined ? await pick(answer.reply) : raw;
+  return { reading: said ?? '' };
 }
 
 async function readCapped(body: AsyncIterable<Buffer | Uint8Array>): Promise<string> {

@@ -1,9 +1,10 @@
 // `{{slot.id}}`-style templating for operator scripts, and the same facts as `EHRC_*` environment variables for
 // a step's shell command. Pure: the caller hands in the step and the environment.
-import type { OperatorStep, StepKind } from './types.js';
+import { VENDOR_STEP_KINDS, type OperatorStep, type StepKind } from './types.js';
 
 const PLACEHOLDER = /\{\{\s*([A-Za-z0-9_.-]+)\s*\}\}/g;
 
+const VENDOR: readonly StepKind[] = VENDOR_STEP_KINDS;
 /** Every step variable, and the step kinds that carry it (`env.NAME` is separate). */
 const FIELDS: Record<string, readonly StepKind[] | 'all'> = {
   step: 'all',
@@ -11,16 +12,27 @@ const FIELDS: Record<string, readonly StepKind[] | 'all'> = {
   'run.id': 'all',
   schedule: 'all',
   'schedule.id': 'all',
-  'slot.id': ['block-slot', 'free-slot', 'book-slot', 'cancel', 'count-bookings'],
-  'slot.start': ['block-slot', 'free-slot', 'book-slot', 'cancel', 'count-bookings'],
-  'slot.end': ['block-slot', 'free-slot', 'book-slot', 'cancel', 'count-bookings'],
+  'slot.id': ['block-slot', 'free-slot', 'book-slot', 'cancel', 'count-bookings', 'vendor-book'],
+  'slot.start': ['block-slot', 'free-slot', 'book-slot', 'cancel', 'count-bookings', 'vendor-book'],
+  'slot.end': ['block-slot', 'free-slot', 'book-slot', 'cancel', 'count-bookings', 'vendor-book'],
   patient: ['book-slot', 'cancel', 'count-bookings'],
   'patient.id': ['book-slot', 'cancel', 'count-bookings'],
   key: ['book-slot'],
   'appointment.id': ['cancel'],
-  'window.start': ['read-free-slots'],
-  'window.end': ['read-free-slots'],
+  'window.start': ['read-free-slots', 'vendor-read-free-slots'],
+  'window.end': ['read-free-slots', 'vendor-read-free-slots'],
+  // At the vendor's product: where, whom, for which test patient, and the request in words.
+  'vendor.type': VENDOR,
+  'vendor.address': VENDOR,
+  practitioner: VENDOR,
+  'person.name': ['vendor-book', 'vendor-register-patient'],
+  'person.birthDate': ['vendor-book', 'vendor-register-patient'],
+  utcOffset: VENDOR,
+  request: VENDOR,
 };
+
+/** Facts that are whole URLs or plan text, filled into a URL as they are (like `env.NAME`), not percent-encoded. */
+const VERBATIM_IN_URL = new Set(['vendor.address']);
 
 export const TEMPLATE_FIELDS = Object.keys(FIELDS);
 
@@ -65,12 +77,19 @@ export function stepValues(step: OperatorStep): Record<string, string | undefine
     'appointment.id': step.appointment,
     'window.start': step.window?.start,
     'window.end': step.window?.end,
+    'vendor.type': step.vendor?.type,
+    'vendor.address': step.vendor?.address,
+    practitioner: step.practitioner,
+    'person.name': step.person?.name,
+    'person.birthDate': step.person?.birthDate,
+    utcOffset: step.utcOffset,
+    request: step.request,
   };
 }
 
 /**
  * Fills the placeholders of `text`. In a URL (`encode`), the step's values are percent-encoded and `env.NAME`
- * values go in as they are (they are typically the base URL itself).
+ * and `vendor.address` values go in as they are (they are typically the base URL itself).
  */
 export function fill(text: string, step: OperatorStep, env: NodeJS.ProcessEnv, options: { encode?: boolean } = {}): string {
   const values = stepValues(step);
@@ -82,7 +101,7 @@ export function fill(text: string, step: OperatorStep, env: NodeJS.ProcessEnv, o
     }
     const value = values[name];
     if (value === undefined) throw new TemplateError(`{{${name}}}: this ${step.kind} step carries no ${name}`);
-    return options.encode ? encodeURIComponent(value) : value;
+    return options.encode && !VERBATIM_IN_URL.has(name) ? encodeURIComponent(value) : value;
   });
 }
 

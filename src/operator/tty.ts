@@ -3,7 +3,7 @@
 // time, whatever the number of connections probed at once. The confirm time is kept: a person's change
 // happened somewhere between asking and confirming, and the lag maths take that whole span.
 import { monotonicNow } from '../timing.js';
-import type { Operator, OperatorResult, OperatorStep } from './types.js';
+import { isVendorStep, type Operator, type OperatorResult, type OperatorStep } from './types.js';
 
 export interface TerminalStreams {
   input?: NodeJS.ReadableStream;
@@ -43,8 +43,36 @@ export class TtyOperator implements Operator {
     const output = this.streams.output ?? process.stderr;
     const context = { input: this.streams.input, output, signal, clearPromptOnDone: false };
     const release = this.streams.progress?.hold();
-    output.write(`\nA person at the EHR is needed (${step.connection}):\n  ${step.instruction}\n`);
+    const where = isVendorStep(step.kind) ? "A person is needed at the vendor's product" : 'A person at the EHR is needed';
+    output.write(`\n${where} (${step.connection}):\n  ${step.instruction}\n`);
     try {
+      if (step.kind === 'vendor-read-free-slots') {
+        const typed = await prompts.input(
+          {
+            message: 'Times the product said are free (e.g. "10:30, 11:00"; "none" if none; "skip" to skip this step):',
+            validate: (value: string) => value.trim() !== '' || 'type the times, "none", or "skip"',
+          },
+          context,
+        );
+        const answer = typed.trim();
+        if (SKIP_WORDS.has(answer.toLowerCase())) return result('skipped', { message: 'the person skipped the reading' });
+        return result('done', { reading: answer });
+      }
+      if (step.kind === 'vendor-book' || step.kind === 'vendor-register-patient') {
+        const said = await prompts.select(
+          {
+            message: 'What did the product say?',
+            choices: [
+              { name: step.kind === 'vendor-book' ? 'It confirmed the booking' : 'It confirmed the registration', value: 'yes' as const },
+              { name: 'It said it could not', value: 'no' as const },
+              { name: 'Skip this step', value: 'skip' as const },
+            ],
+          },
+          context,
+        );
+        if (said === 'skip') return result('skipped', { message: 'the person skipped this step' });
+        return result('done', { vendorSaidYes: said === 'yes' });
+      }
       if (step.kind === 'read-free-slots') {
         const typed = await prompts.input(
           {

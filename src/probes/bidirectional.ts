@@ -5,19 +5,20 @@
 import type { ConnectionContext } from '../context.js';
 import { ehrAppointmentsByKey, ehrBookingsOnSlot, probeWindow } from '../ehr/ops.js';
 import type { Appointment, Slot } from '../model/fhir.js';
-import { bookViaVendor, registerViaVendor, vendorFreeSlots } from '../vendor/requests.js';
-import { runKey, runMeta } from '../safety/run-records.js';
+import { bookViaVendor, vendorFreeSlots, withVendorSteps } from '../vendor/requests.js';
+import { runKey } from '../safety/run-records.js';
 import type { FindingId } from '../model/report.js';
-import { PATIENT_IDENTIFIER_SYSTEM } from '../safety/types.js';
 import { bookableSlots, ehrFreeSlotView, plannedSkip, probeWithOperator, readingWindow, slotReadingSkip, slotsNeedAPerson } from '../ehr/person-steps.js';
 import type { OperatorStepRecord } from '../operator/types.js';
 import { FreeSlotSupply } from '../ehr/free-slots.js';
 import { bookAndCount } from '../ehr/person-count.js';
 import { outcomeBeyondStatus, type VendorAnswer, type VendorOutcome } from '../vendor/outcome.js';
 import { bookingsNeedAPerson } from '../ehr/capability.js';
-import { probe, type ProbeOutcome } from '../evidence.js';
+import type { ProbeOutcome } from '../evidence.js';
 import { pollUntil } from '../timing.js';
-import { confirmedTestPatient, ehrPatientsByIdentifier, testPatient } from '../ehr/patients.js';
+import { askableWindow } from './askable-window.js';
+import { registerAgain, type PatientMatchData } from './patient-matched.js';
+import { confirmedTestPatient } from '../ehr/patients.js';
 import { readPremise, type Premise } from '../ehr/premise.js';
 import { blockSlot, CLOSED, freeSlot, notFreed } from '../ehr/slot-changes.js';
 
@@ -35,6 +36,8 @@ export interface ReadThroughData {
   /** `operator`: a person read the EHR's free slots off its screen (the EHR offers no Slot search). */
   readBy?: 'operator';
   operatorSteps?: OperatorStepRecord[];
+  /** The steps a person took at the vendor's product (a vendor reached through a person). */
+  vendorSteps?: OperatorStepRecord[];
   /** How the EHR's side of the comparison was read. */
   premises: Premise[];
 }
@@ -56,6 +59,8 @@ export interface WriteData {
   /** `operator`: a person counted the bookings on the slot (the EHR's API cannot find a booking). */
   readBy?: 'operator';
   operatorSteps?: OperatorStepRecord[];
+  /** The steps a person took at the vendor's product (a vendor reached through a person). */
+  vendorSteps?: OperatorStepRecord[];
 }
 
 export interface IdempotencyData extends WriteData {
@@ -77,13 +82,12 @@ export interface ConflictData {
   premises: Premise[];
   /** `operator`: a person counted the bookings on the slot (the EHR's API cannot find a booking). */
   readBy?: 'operator';
+  /** The steps a person took at the vendor's product (a vendor reached through a person). */
+  vendorSteps?: OperatorStepRecord[];
 }
 
-export interface PatientMatchData {
-  identifier: string;
-  vendorStatus: number;
-  ehrPatients: number;
-}
+
+export type { PatientMatchData } from './patient-matched.js';
 
 export interface BidirectionalEvidence {
   connection: string;
@@ -144,13 +148,15 @@ async function bookAndRead(ctx: ConnectionContext, slot: Slot, patientId: string
 
 const byPerson = (read: ReadBack) => (read.readBy ? { readBy: read.readBy, operatorSteps: read.operatorSteps } : {});
 
+
 export async function gatherBidirectional(ctx: ConnectionContext, settings: BidirectionalSettings): Promise<BidirectionalEvidence> {
   const supply = new FreeSlotSupply();
   const readThrough: ProbeOutcome<ReadThroughData> =
     plannedSkip(ctx, 'read-through', 'checked') ??
-    (await probeWithOperator(ctx, async (): Promise<ReadThroughData> => {
-      // Where a person reads the EHR's schedule, the vendor is asked right after, for the same few days.
-      const view = await ehrFreeSlotView(ctx, readingWindow(ctx, probeWindow()));
+    (await probeWithOperator(ctx, () => withVendorSteps(ctx, async (): Promise<ReadThroughData> => {
+      // Where a person reads the EHR's schedule, the vendor is asked right after, for the same few days; where a
+      // person asks the vendor, both sides are compared over the one half-day they ask about.
+      const view = await ehrFreeSlotView(ctx, readingWindow(ctx, await askableWindow(ctx, probeWindow())));
       // The EHR was read: the writes can book from it even if the vendor's side fails next.
       supply.readFrom(view.resources ?? bookableSlots(view.slots, [], ctx.schedule));
       const vendor = await vendorFreeSlots(ctx, view.window, view.resources ?? bookableSlots(view.slots, [], ctx.schedule));
@@ -158,7 +164,7 @@ export async function gatherBidirectional(ctx: ConnectionContext, settings: Bidi
       const byPerson = view.by === 'operator' ? { readBy: 'operator' as const, operatorSteps: view.steps } : {};
       const premises = [readPremise('free-slots', view.by === 'api' ? 'slot-search' : 'person')];
       return { window: view.window, ehrFree: view.slots.map((s) => s.id), vendorFree: vendor.slotIds, ...byPerson, premises };
-    }));
+    })));
   if (readThrough.kind === 'skipped') supply.notReadBecause(`read-through was skipped: ${readThrough.reason}`);
   if (readThrough.kind === 'error') supply.notReadBecause(`reading them failed: ${readThrough.error.message}`);
 
@@ -181,7 +187,7 @@ export async function gatherBidirectional(ctx: ConnectionContext, settings: Bidi
   let booked: { slot: Slot; premises: Premise[] } | undefined;
   /** The first booking as a person counted it (the EHR's API cannot find it). */
   let countedFirst: number | undefined;
-  const writeLands = skipOf('write-lands', true) ?? (await probe(ctx, async (): Promise<WriteData> => {
+  const writeLands = skipOf('write-lands', true) ?? (await probeWithOperator(ctx, () => withVendorSteps(ctx, async (): Promise<WriteData> => {
     const { id: patientId, premise } = await thePatient();
     const { slot, premise: slotFree } = await takeSlot();
     booked = { slot, premises: [premise, slotFree] };
@@ -189,18 +195,18 @@ export async function gatherBidirectional(ctx: ConnectionContext, settings: Bidi
     const read = await bookAndRead(ctx, slot, patientId, bookingKey, settings);
     countedFirst = read.readBy ? read.bookings.length : undefined;
     return { slotId: slot.id, patientId, vendorStatus: read.answer.status, ...outcomeBeyondStatus(read.answer), ehrBookings: read.bookings, slotBookings: read.slotBookings, queuedLandedAfterMs: read.queuedLandedAfterMs, premises: booked.premises, ...byPerson(read) };
-  }));
+  })));
 
-  const writeIdempotent = skipOf('write-idempotent', true) ?? (await probe(ctx, async (): Promise<IdempotencyData> => {
+  const writeIdempotent = skipOf('write-idempotent', true) ?? (await probeWithOperator(ctx, () => withVendorSteps(ctx, async (): Promise<IdempotencyData> => {
     if (!booked || !patient) throw new Error('the first booking could not be made, so there is nothing to repeat');
     const { slot, premises } = booked;
     const held = countedFirst ?? (bookingsNeedAPerson(ctx) ? 0 : (await ehrAppointmentsByKey(ctx, bookingKey, { slot, patientId: patient.id })).length);
     const read = await bookAndRead(ctx, slot, patient.id, bookingKey, settings, held);
     const vendorStatus = writeLands.kind === 'ok' ? writeLands.data.vendorStatus : 0;
     return { slotId: slot.id, patientId: patient.id, vendorStatus, replayStatus: read.answer.status, ehrBookings: read.bookings, slotBookings: read.slotBookings, queuedLandedAfterMs: read.queuedLandedAfterMs, premises, ...byPerson(read) };
-  }));
+  })));
 
-  const conflictRefused = skipOf('conflict-refused', true) ?? (await probeWithOperator(ctx, async (): Promise<ConflictData> => {
+  const conflictRefused = skipOf('conflict-refused', true) ?? (await probeWithOperator(ctx, () => withVendorSteps(ctx, async (): Promise<ConflictData> => {
     const { id: patientId, premise } = await thePatient();
     const { slot, premise: slotFree } = await takeSlot();
     // Where the EHR's API cannot close a slot, the plan says so up front: a person does it.
@@ -226,20 +232,9 @@ export async function gatherBidirectional(ctx: ConnectionContext, settings: Bidi
       ...(read.readBy && { readBy: read.readBy }),
       premises: [premise, slotFree, blocked.premise, freed.premise],
     };
-  }));
+  })));
 
-  const patientMatched = skipOf('patient-matched', false) ?? (await probe(ctx, async (): Promise<PatientMatchData> => {
-    const existing = await testPatient(ctx, 'existing-patient');
-    const [system, value] = existing.identifier.split('|');
-    // The EHR's own patient also gets a run identifier: a duplicate the vendor makes carries it and is cleaned
-    // up by it, while the original, which lacks it, is never touched.
-    const runIdentifier = existing.found ? { system: PATIENT_IDENTIFIER_SYSTEM, value: runKey(ctx, 'registration') } : undefined;
-    const ledgered = runIdentifier ? `${runIdentifier.system}|${runIdentifier.value}` : existing.identifier;
-    const patient = { resourceType: 'Patient' as const, meta: runMeta(ctx.runId), identifier: [{ system, value }, ...(runIdentifier ? [runIdentifier] : [])], name: [{ family: 'Testpatient', given: ['Ehrcheck'] }], gender: 'unknown' as const, birthDate: '1970-01-01' };
-    const answer = await registerViaVendor(ctx, patient, existing.identifier, ledgered);
-    const found = await ehrPatientsByIdentifier(ctx, existing.identifier);
-    return { identifier: existing.identifier, vendorStatus: answer.status, ehrPatients: found.length };
-  }));
+  const patientMatched = skipOf('patient-matched', false) ?? (await probeWithOperator(ctx, () => withVendorSteps(ctx, () => registerAgain(ctx))));
 
   return { connection: ctx.key, writesAllowed: ctx.writesAllowed, readThrough, writeLands, writeIdempotent, conflictRefused, patientMatched };
 }

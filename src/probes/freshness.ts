@@ -9,7 +9,8 @@ import type { FindingId } from '../model/report.js';
 import { bookableSlots, ehrFreeSlotView, plannedSkip, probeWithOperator, readingWindow, slotReadingSkip } from '../ehr/person-steps.js';
 import type { ConnectionContext } from '../context.js';
 import { probeWindow } from '../ehr/ops.js';
-import { vendorFreeSlots } from '../vendor/requests.js';
+import { askableWindow } from './askable-window.js';
+import { vendorFreeSlots, withVendorSteps } from '../vendor/requests.js';
 import { matchToEhr } from '../vendor/slot-match.js';
 import { measureEhrToVendor, measureVendorToEhr, type TrialRun } from './freshness/lag-trials.js';
 import { measureEhrToVendorByPerson } from './freshness/operator-trials.js';
@@ -74,7 +75,7 @@ export async function gatherFreshness(ctx: ConnectionContext, settings: Freshnes
   const settle = <T>(slots: Reservation[]) => (outcome: ProbeOutcome<T>) => (releaseUnused(pool, slots), trimmed(outcome));
   const [ehrToVendor, vendorToEhr, race] = await Promise.all([
     planned.ehrToVendor ?? probeWithOperator(ctx, () => (byPerson ? measureEhrToVendorByPerson(ctx, run) : measureEhrToVendor(ctx, run, e2vSlots))).then(settle(e2vSlots)),
-    planned.vendorToEhr ?? probe(ctx, () => measureVendorToEhr(ctx, run, v2eSlots)).then(settle(v2eSlots)),
+    planned.vendorToEhr ?? probeWithOperator(ctx, () => withVendorSteps(ctx, () => measureVendorToEhr(ctx, run, v2eSlots))).then(settle(v2eSlots)),
     planned.race ??
       probe(ctx, () =>
         raceForSlots(ctx, {
@@ -100,7 +101,8 @@ export async function gatherFreshness(ctx: ConnectionContext, settings: Freshnes
  * no Slot search, its free slots are the ones a person read off its screen (each is re-checked when taken).
  */
 async function prepare(ctx: ConnectionContext, seed: number): Promise<{ pool: SlotPool; patientId: string; patientPremise: Premise }> {
-  const window = readingWindow(ctx, probeWindow());
+  // A person asking the vendor asks about one half-day with free times: both sides are read over it.
+  const window = readingWindow(ctx, await askableWindow(ctx, probeWindow()));
   const [view, vendor] = await Promise.all([ehrFreeSlotView(ctx, window, { reuse: true }), vendorFreeSlots(ctx, window)]);
   const ehrFree = view.resources ?? bookableSlots(view.slots, vendor.slots, ctx.schedule);
   // Read at once, so the vendor's slots are matched to the EHR's (by start and end, where its ids differ) after.

@@ -6,6 +6,7 @@ import type { CleanupSummary, WriteRecord } from '../model/report.js';
 import type { VendorChannel } from '../vendor/channel.js';
 import { removeRecord } from '../ehr/removal.js';
 import { attributeRecords, type FoundRecord, type RecordLine } from './attribution.js';
+import { findKeylessRecords } from './keyless.js';
 import { answeredQueued, makesRecord, RUN_TAG_SYSTEM, type LedgerEntry } from './types.js';
 
 export interface CleanupResult {
@@ -81,6 +82,15 @@ export async function cleanupConnection(ehr: FhirClient, runId: string, entries:
       if (found) byIdentifier.set(e.identifier, found);
     }
     if (answeredQueued(e)) answered202.set(e.identifier, (answered202.get(e.identifier) ?? 0) + 1);
+  }
+  // 1b. What a vendor without booking keys (a person at its product) wrote with no run identifier at all: bookings
+  // for the run's own test patient on the slots the ledger names, and charts under that patient's name.
+  if (!vendor || vendor.can.bookingKey === false) {
+    const keyless = await check('search records the vendor wrote without a run identifier', () => findKeylessRecords(ehr, entries));
+    for (const [identifier, records] of keyless ?? []) {
+      const known = byIdentifier.get(identifier) ?? [];
+      byIdentifier.set(identifier, [...known, ...records.filter((r) => !known.some((k) => k.resourceType === r.resourceType && k.id === r.id))]);
+    }
   }
   // 2. Anything else carrying the run tag (a vendor may copy our tag onto records the ledger never saw).
   // An EHR that cannot search a type by tag (405, 404, 400) holds nothing of ours findable that way: not a leftover.

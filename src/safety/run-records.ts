@@ -2,7 +2,25 @@
 // label, and a key unique to the run that ledger and cleanup find it by.
 import type { ConnectionContext } from '../context.js';
 import type { Appointment, Slot } from '../model/fhir.js';
+import { createHash } from 'node:crypto';
 import { BOOKING_IDENTIFIER_SYSTEM, HTEST, RUN_TAG_SYSTEM } from './types.js';
+
+/** A synthetic patient's name, plain enough to say on the phone: "Ehrcheck Test 4F2A", born 1990-01-01. */
+export interface TestPatientName {
+  given: string[];
+  /** Four hex digits from the patient's run key: the part that tells this patient from every other. */
+  family: string;
+  text: string;
+  birthDate: string;
+}
+
+export const TEST_PATIENT_BIRTH_DATE = '1990-01-01';
+
+/** The name of the synthetic patient whose run key (identifier value) is `key`: the same key, the same name. */
+export function testPatientName(key: string): TestPatientName {
+  const code = createHash('sha256').update(key).digest('hex').slice(0, 4).toUpperCase();
+  return { given: ['Ehrcheck', 'Test'], family: code, text: `Ehrcheck Test ${code}`, birthDate: TEST_PATIENT_BIRTH_DATE };
+}
 
 export function runMeta(runId: string) {
   return { tag: [{ system: RUN_TAG_SYSTEM, code: runId }], security: [{ ...HTEST }] };
@@ -14,6 +32,11 @@ export function runMeta(runId: string) {
  */
 export class RunKeys {
   private issued = 0;
+  /**
+   * The synthetic patients the run created in the EHR, by `Patient/{id}`, with the name they were given: the only
+   * patients a person may be told to act for (docs/safety.md), and so the only ones a person's step may name.
+   */
+  readonly testPatients = new Map<string, TestPatientName>();
   constructor(readonly runId: string) {}
   next(label: string): string {
     this.issued += 1;

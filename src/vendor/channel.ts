@@ -58,6 +58,11 @@ export interface VendorChannel {
    * vendor knows it (its foreign id); otherwise its own, and src/vendor/slot-match.ts matches it by start and end.
    */
   freeSlots(schedule: string, window: SlotWindow): Promise<Slot[]>;
+  /**
+   * The stretch of `window` the vendor can be asked about in one go (a person asks about one half-day: "Tue
+   * morning"); the probes compare the EHR over the same stretch. Absent: all of it.
+   */
+  askableWindow?(window: SlotWindow): SlotWindow;
   /** Books; `bookingIdentifier` (`system|value`) makes a repeat of the same booking a no-op where `can.bookingKey`. */
   book(appointment: Appointment, bookingIdentifier: string): Promise<VendorAnswer>;
   /** The vendor's own records of a booking, by its identifier (`system|value`). */

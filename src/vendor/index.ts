@@ -8,6 +8,8 @@ import type { Operator } from '../operator/types.js';
 import type { VendorAbilities, VendorChannel } from './channel.js';
 import { FHIR_ABILITIES, FhirVendorChannel } from './fhir.js';
 import { httpVendorAbilities, openHttpVendor } from './http/adapter.js';
+import { PERSON_ABILITIES, PersonVendorChannel } from './person.js';
+import type { TestPatientName } from '../safety/run-records.js';
 
 export type VendorKind = VendorEndpoint['kind'];
 /** What every adapter may use: the HTTP client's settings, and who can be asked to use the product. */
@@ -17,6 +19,12 @@ export interface ChannelOptions extends Omit<ClientOptions, 'baseUrl' | 'auth' |
   runId?: string;
   /** The connection's key (`epic`), for steps put to a person. */
   connection?: string;
+  /** The connection's EHR base URL, for steps put to a person (a script's HTTP answer may call its host). */
+  ehrBaseUrl?: string;
+  /** The run's synthetic test patients, by `Patient/{id}`: the only patients a person may be told the name of. */
+  testPatients?: ReadonlyMap<string, TestPatientName>;
+  /** Aborted when the run is interrupted: a question put to a person is withdrawn. */
+  signal?: AbortSignal;
 }
 
 type Endpoint<K extends VendorKind> = Extract<VendorEndpoint, { kind: K }>;
@@ -40,14 +48,22 @@ export const VENDOR_ADAPTERS: { [K in VendorKind]: VendorAdapter<K> } = {
     abilities: () => FHIR_ABILITIES,
     open: (vendor, common) => new FhirVendorChannel(new FhirClient({ ...common, name: 'vendor', baseUrl: vendor.baseUrl, auth: vendor.auth })),
   },
-  http: { abilities: httpVendorAbilities, open: (vendor, { operator: _o, runId: _r, connection: _c, ...common }) => openHttpVendor(vendor, common) },
-  person: notYet('person', {
-    freeSlots: { by: 'person' },
-    book: { by: 'person' },
-    bookingKey: false,
-    findBooking: NONE("a person's product keeps no record the tool can read"),
-    registerPatient: { by: 'person' },
-  }),
+  http: {
+    abilities: httpVendorAbilities,
+    open: (vendor, { operator: _o, runId: _r, connection: _c, ehrBaseUrl: _e, testPatients: _t, ...common }) => openHttpVendor(vendor, common),
+  },
+  person: {
+    abilities: () => PERSON_ABILITIES,
+    open: (vendor, common) =>
+      new PersonVendorChannel(vendor, {
+        operator: common.operator,
+        runId: common.runId ?? 'run',
+        connection: common.connection ?? vendor.channel.type,
+        ehrBaseUrl: common.ehrBaseUrl ?? '',
+        testPatients: common.testPatients ?? new Map(),
+        ...(common.signal && { signal: common.signal }),
+      }),
+  },
   'scheduling-links': notYet('scheduling-links', {
     freeSlots: { by: 'api' },
     book: { by: 'person' },

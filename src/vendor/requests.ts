@@ -5,6 +5,8 @@ import type { ConnectionContext } from '../context.js';
 import type { Slot, Window } from '../model/fhir.js';
 import { bookingRequest } from '../safety/run-records.js';
 import { BOOKING_IDENTIFIER_SYSTEM } from '../safety/types.js';
+import type { OperatorStepRecord } from '../operator/types.js';
+import { monotonicNow } from '../timing.js';
 import type { VendorAnswer } from './outcome.js';
 import { matchToEhr } from './slot-match.js';
 
@@ -44,4 +46,12 @@ export async function registerViaVendor(ctx: ConnectionContext, patient: Patient
   const answer = await ctx.vendor.registerPatient(patient, matchIdentifier);
   await ctx.ledger.done(seq, { status: answer.status, id: answer.id });
   return answer;
+}
+
+/** Runs a probe and keeps the steps a person took at the vendor's product meanwhile (if any), for its evidence. */
+export async function withVendorSteps<T extends object>(ctx: ConnectionContext, body: () => Promise<T>): Promise<T & { vendorSteps?: OperatorStepRecord[] }> {
+  const mark = monotonicNow();
+  const data = await body();
+  const steps = ctx.vendor.personSteps?.(mark) ?? [];
+  return steps.length > 0 ? { ...data, vendorSteps: steps } : data;
 }

@@ -105,6 +105,8 @@ describe('a run against an EHR and a vendor that both require tokens', () => {
       ['a PEM header', 'PRIVATE KEY'],
       ['the probe patient', 'Ehrcheck Testpatient'],
       ['the probe patient (family name)', 'Testpatient'],
+      // The run's own synthetic patients are named "Ehrcheck Test 4F2A" (src/safety/run-records.ts).
+      ['a synthetic test patient of the run', 'Ehrcheck Test'],
     ];
     for (const token of proxy.bearerTokens) list.push(['an EHR access token ehr-check used', token]);
     for (const name of patientNames) list.push(['a seeded patient name', name]);
@@ -152,7 +154,7 @@ describe('a run against an EHR and a vendor that both require tokens', () => {
     expect(await readFile(files[1]!, 'utf8')).toMatch(/Slot\?/);
 
     // The synthetic patients the run created were plainly test records, and are gone.
-    const left = await fetch(`${sandbox.fhirBaseUrl}/Patient?name=Testpatient&_count=100`, { headers: { authorization: `Bearer ${vendorEhrToken}` } }).then((r) => r.json() as Promise<any>);
+    const left = await fetch(`${sandbox.fhirBaseUrl}/Patient?given=Ehrcheck&_count=100`, { headers: { authorization: `Bearer ${vendorEhrToken}` } }).then((r) => r.json() as Promise<any>);
     expect((left.entry ?? []).every((e: any) => !(e.resource.identifier ?? []).some((i: any) => i.system === 'urn:ehr-check:patient'))).toBe(true);
   }, 120_000);
 

@@ -113,6 +113,9 @@ export class SlotPool implements SlotSource {
 
 /** Whether the vendor currently offers this slot as free (its answer for a narrow window around the slot). */
 export async function vendorSees(ctx: ConnectionContext, slot: Slot): Promise<'free' | 'not-free'> {
+  // A person asking the product slot by slot would be asked again for every trial: the reading they made when the
+  // pool was filled (moments ago) stands, and the EHR side is still re-checked above.
+  if (ctx.vendor.can.freeSlots.by === 'person') return 'free';
   const answer = await vendorFreeSlots(ctx, slotWindow(slot), [slot]);
   return answer.slotIds.includes(slot.id) ? 'free' : 'not-free';
 }

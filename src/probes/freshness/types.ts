@@ -39,6 +39,11 @@ export interface LagData {
   interrupted: boolean;
   /** ehr-to-vendor by a person: each change they were asked for, with when they were asked and confirmed. */
   operatorSteps?: OperatorStepRecord[];
+  /**
+   * vendor-to-ehr through a person at the vendor's product: each booking they were asked to make. The lag runs
+   * from asking; the time they took to confirm is inside each trial's error bound.
+   */
+  vendorSteps?: OperatorStepRecord[];
 }
 
 export type RaceOrder = 'simultaneous' | 'vendor-first' | 'ehr-first';
