@@ -205,7 +205,7 @@ export async function validateFile(file: string, options: LoadOptions = {}): Pro
         field: '',
         message:
           'cannot tell what this file is: a plan has buyer and connections, a manifest has vendor and systems, ' +
-          'a registry has listings, a report has schemaVersion and checks',
+          'a registry has listings, a report has schemaVersion and checks, a vendor mapping has operations',
       }]);
   }
 }
