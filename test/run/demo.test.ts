@@ -68,7 +68,7 @@ describe('ehr-check demo --json -', () => {
     expect(cert.evidence).toMatchObject({ claims: [{ listingId: 'BW-3003', state: 'lapsed', listingStatus: 'suspended' }] });
   });
 
-  it('judges the REST API and the chat agent by what their EHRs hold, saying how each verdict was reached', () => {
+  it('judges the REST API, the chat agent and the feed by what their EHRs hold, saying how each verdict was reached', () => {
     const status = (r: Report, id: string) => r.checks.flatMap((c) => c.findings).filter((f) => f.id === id);
     const rest = byVendor('rest');
     for (const id of ['write-lands', 'write-idempotent', 'conflict-refused', 'patient-matched', 'read-through']) {
@@ -88,6 +88,12 @@ describe('ehr-check demo --json -', () => {
       expect(f!.status).toBe('skip');
       expect(f!.message).toMatch(/person/);
     }
+    // The feed is read by API, polled no faster than it allows; its bookings are a person following its links.
+    const feed = byVendor('feed');
+    expect(status(feed, 'read-through')[0]).toMatchObject({ status: 'pass', evidence: { vendorKind: 'scheduling-links', vendorMethod: 'api' } });
+    expect(status(feed, 'ehr-to-vendor-lag')[0]!.evidence).toMatchObject({ readIntervalMs: 2_000 });
+    expect(status(feed, 'write-lands')[0]).toMatchObject({ status: 'pass', evidence: { vendorMethod: 'operator' } });
+    expect(status(feed, 'patient-matched')[0]!.status).toBe('skip');
   });
 
   it('names each non-deep vendor’s failing findings in its terminal view and in the comparison', () => {
