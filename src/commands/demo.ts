@@ -42,7 +42,8 @@ export default async function demoCommand(opts: DemoOptions, io: Io): Promise<nu
   const { writeOutputs, failedOutputLines } = await import('../report/write.js');
   const { chooseOperator } = await import('../operator/choose.js');
 
-  const world = await startDemoWorld();
+  // The demo lists the volume check, which plans leave out by default: the gap between vendors shows at scale.
+  const world = await startDemoWorld({ volume: true });
   const watch = watchInterrupts(() => progress('interrupted: stopping probes and cleaning up…'));
   let reports: Report[];
   try {

@@ -40,7 +40,7 @@ describe('ehr-check demo --json -', () => {
       expect(() => validateReport(report), report.vendor.name).not.toThrow();
       expect(report.partial, report.vendor.name).toBeUndefined();
       expect(report.cleanup.leftover, report.vendor.name).toEqual([]);
-      expect(report.checks.map((c) => c.id)).toEqual(['bidirectional', 'coverage', 'freshness']);
+      expect(report.checks.map((c) => c.id)).toEqual(['bidirectional', 'coverage', 'freshness', 'volume']);
       expect(new Set(reports.map((r) => r.runId)).size).toBe(DEMO_VENDORS.length);
     }
   });
@@ -58,9 +58,12 @@ describe('ehr-check demo --json -', () => {
 
   it('fails the shallow and batch vendors on what their design gets wrong, read from their EHRs', () => {
     const shallow = failing(byVendor('shallow')).map((f) => f.id);
-    expect(shallow).toEqual(expect.arrayContaining(['write-idempotent', 'conflict-refused', 'patient-matched', 'double-booking-race', 'required-systems']));
+    expect(shallow).toEqual(expect.arrayContaining(['write-idempotent', 'conflict-refused', 'patient-matched', 'double-booking-race', 'required-systems', 'writes-at-volume']));
     const batch = failing(byVendor('batch')).map((f) => f.id);
-    expect(batch).toEqual(expect.arrayContaining(['write-idempotent', 'conflict-refused', 'certification', 'double-booking-race', 'required-systems']));
+    expect(batch).toEqual(expect.arrayContaining(['write-idempotent', 'conflict-refused', 'certification', 'double-booking-race', 'required-systems', 'writes-at-volume']));
+    // At volume, retries without deduplication become duplicates, counted in the EHR by booking key.
+    const burst = byVendor('batch').checks.find((c) => c.id === 'volume')!.findings[0]!;
+    expect(burst.evidence.duplicates).toBeGreaterThan(0);
     // the evidence says why, in EHR terms
     const dup = byVendor('shallow').checks[0]!.findings.find((f) => f.id === 'patient-matched')!;
     expect(dup.evidence).toMatchObject({ ehrPatients: 2 });
