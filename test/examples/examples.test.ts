@@ -18,6 +18,7 @@ describe('examples/ validate against the schemas', () => {
     ['vendor-manifest.json', 'manifest'],
     ['certifications.json', 'registry'],
     ['vendor-api.yaml', 'vendor-mapping'],
+    ['vendor-kinds.plan.yaml', 'plan'],
   ])('%s is a valid %s', async (file, kind) => {
     const r = await runCli(['validate', join(EXAMPLES, file)]);
     expect(r.stderr).toBe('');
