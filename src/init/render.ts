@@ -65,8 +65,11 @@ function visit(node: unknown, path: string[]): void {
 export function namedFiles(plan: Plan): string[] {
   const auths: AuthConfig[] = plan.connections.flatMap((c) => [c.ehr.auth, ...(vendorAuth(c.vendor) ? [vendorAuth(c.vendor)!] : [])]);
   const keys = auths.flatMap((a) => (a.type === 'backend-services' ? [a.privateKeyFile] : []));
-  return [...new Set([plan.vendor.manifest, plan.certifications, ...keys].filter((f): f is string => Boolean(f)))];
+  return [...new Set([plan.vendor.manifest, plan.certifications, ...keys, ...mappings(plan)].filter((f): f is string => Boolean(f)))];
 }
+
+/** The mapping files of the plan's `http` vendors. */
+const mappings = (plan: Plan): string[] => [...new Set(plan.connections.flatMap((c) => (c.vendor.kind === 'http' ? [c.vendor.mapping] : [])))];
 
 /**
  * What to do after the file is written: the files to fetch, the variables to set, the commands to run.
@@ -83,6 +86,12 @@ export function nextSteps(plan: Plan, planPath: string, exists: (file: string) =
   const manifest = plan.vendor.manifest;
   if (manifest && !exists(manifest)) steps.push(`Put the vendor's manifest at ${manifest} (see examples/vendor-manifest.json).`);
   if (plan.certifications && !exists(plan.certifications)) steps.push(`Put the certification registry at ${plan.certifications} (see examples/certifications.json).`);
+  for (const mapping of mappings(plan).filter((m) => !exists(m))) {
+    steps.push(`Describe the vendor's API in ${mapping} (see examples/vendor-api.yaml and \`npx ehr-check schema vendor-mapping\`); give its {{params.*}} under the connection's vendor.params.`);
+  }
+  if (plan.connections.some((c) => c.vendor.kind === 'person' || c.vendor.kind === 'scheduling-links')) {
+    steps.push('A person uses the vendor\'s product for some findings: run in a terminal, or give --operator-script (docs/vendor-kinds/person.md).');
+  }
   if (envs.length > 0) steps.push(`Set the environment variables the plan names: ${envs.join(', ')}.`);
   if (keys.length > 0) steps.push(`Keep the private key file${keys.length > 1 ? 's' : ''} at ${keys.join(', ')}.`);
   steps.push(`Check the plan: npx ehr-check validate ${planPath}`);

@@ -106,6 +106,22 @@ describe('rendering the plan', () => {
     expect(steps.at(-1)).toBe('Run it: npx ehr-check run --plan plan.yaml --html report.html --json report.json');
   });
 
+  it('next steps ask for an http vendor\'s mapping file and say when a person is needed', () => {
+    const [first] = plan.connections;
+    const mixed: Plan = {
+      ...plan,
+      connections: [
+        { ...first!, vendor: { kind: 'http', baseUrl: 'http://127.0.0.1:9101/api', auth: { type: 'none' }, mapping: './vendor-api.yaml' } },
+        { ...first!, system: 'athenahealth', vendor: { kind: 'person', channel: { type: 'phone', address: '+1 555 0100' } } },
+      ],
+    };
+    expect(namedFiles(mixed)).toContain('./vendor-api.yaml');
+    const steps = nextSteps(mixed, 'plan.yaml', () => false).join('\n');
+    expect(steps).toContain("Describe the vendor's API in ./vendor-api.yaml (see examples/vendor-api.yaml");
+    expect(steps).toContain('run in a terminal, or give --operator-script');
+    expect(nextSteps(mixed, 'plan.yaml', (f) => f === './vendor-api.yaml').join('\n')).not.toContain('Describe the vendor');
+  });
+
   it('next steps ask only for the files that are not in place yet', () => {
     const named = { ...plan, vendor: { ...plan.vendor, manifest: './vendor-manifest.json' }, certifications: './certs.json' };
     expect(namedFiles(named)).toEqual(['./vendor-manifest.json', './certs.json']);
