@@ -6,14 +6,13 @@
 import { STATUS_CODES } from 'node:http';
 import type { Bundle } from '@medplum/fhirtypes';
 import { ProbeError, type ClientOptions, type FhirResponse, type RequestLog, type RequestOptions } from './types.js';
-import { Transport } from './transport.js';
+import type { Transport } from './transport.js';
 import { exchange, type ExchangeDeps, type Outgoing } from './exchange.js';
 import { parseBody, requireResource } from './body.js';
 import { outcomeText } from './outcome.js';
-import { createRequestLog } from './request-log.js';
 import { redactUrl, SecretScrubber } from './redact.js';
-import { createCredentials, type Credentials } from './auth/index.js';
-import { createAuthHttp } from './auth-http.js';
+import type { Credentials } from './auth/index.js';
+import { clientParts } from './client-parts.js';
 import { nextPageUrl } from './paging.js';
 import { requireSearchset } from './searchset.js';
 import { crossOriginError } from './cross-origin.js';
@@ -46,26 +45,7 @@ export class FhirClient {
     this.origin = new URL(this.baseUrl).origin;
     this.name = options.name ?? 'FHIR server';
     this.hasCredentials = (options.auth?.type ?? 'none') !== 'none';
-    this.log = options.log ?? createRequestLog();
-    this.transport = new Transport({
-      connectTimeoutMs: options.connectTimeoutMs ?? 5_000,
-      totalTimeoutMs: options.totalTimeoutMs ?? 20_000,
-      maxResponseBytes: options.maxResponseBytes ?? 10 * 1024 * 1024,
-    });
-    this.deps = {
-      transport: this.transport,
-      log: this.log,
-      scrubber: this.scrubber,
-      retry: { maxRetries: options.retry?.maxRetries ?? 2, maxWaitMs: options.retry?.maxWaitMs ?? 10_000 },
-      ...(options.limiter ? { limiter: options.limiter } : {}),
-    };
-    this.credentials = createCredentials(options.auth, {
-      baseUrl: this.baseUrl,
-      env: options.env ?? process.env,
-      baseDir: options.baseDir ?? process.cwd(),
-      scrubber: this.scrubber,
-      http: createAuthHttp(this.deps),
-    });
+    ({ log: this.log, transport: this.transport, deps: this.deps, credentials: this.credentials } = clientParts(options, this.baseUrl, this.scrubber));
   }
 
   /** Resolves for any HTTP status; rejects only with a ProbeError (transport, format, auth, rate limit). */

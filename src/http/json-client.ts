@@ -2,15 +2,14 @@
 // the FHIR client: bounded transport, redirects and retries by hand, the plan's auth schemes, and every exchange
 // logged redacted. It speaks JSON, not FHIR: a 2xx answer must be JSON (an HTML page or garbage is a ProbeError),
 // an error answer's body is kept when it is JSON.
-import { createAuthHttp } from './auth-http.js';
-import { createCredentials, type Credentials } from './auth/index.js';
+import type { Credentials } from './auth/index.js';
+import { clientParts } from './client-parts.js';
 import { mediaType, parseBody } from './body.js';
 import { crossOriginError } from './cross-origin.js';
 import { exchange, type ExchangeDeps } from './exchange.js';
 import { normalizeBase, resolveUrl, type Query } from './fhir-url.js';
-import { createRequestLog } from './request-log.js';
 import { redactUrl, SecretScrubber } from './redact.js';
-import { Transport, type WireResponse } from './transport.js';
+import type { Transport, WireResponse } from './transport.js';
 import { ProbeError, type ClientOptions, type RequestLog } from './types.js';
 
 export interface JsonRequest {
@@ -45,26 +44,7 @@ export class JsonClient {
     this.baseUrl = normalizeBase(options.baseUrl);
     this.origin = new URL(this.baseUrl).origin;
     this.name = options.name ?? 'API';
-    this.log = options.log ?? createRequestLog();
-    this.transport = new Transport({
-      connectTimeoutMs: options.connectTimeoutMs ?? 5_000,
-      totalTimeoutMs: options.totalTimeoutMs ?? 20_000,
-      maxResponseBytes: options.maxResponseBytes ?? 10 * 1024 * 1024,
-    });
-    this.deps = {
-      transport: this.transport,
-      log: this.log,
-      scrubber: this.scrubber,
-      retry: { maxRetries: options.retry?.maxRetries ?? 2, maxWaitMs: options.retry?.maxWaitMs ?? 10_000 },
-      ...(options.limiter ? { limiter: options.limiter } : {}),
-    };
-    this.credentials = createCredentials(options.auth, {
-      baseUrl: this.baseUrl,
-      env: options.env ?? process.env,
-      baseDir: options.baseDir ?? process.cwd(),
-      scrubber: this.scrubber,
-      http: createAuthHttp(this.deps),
-    });
+    ({ log: this.log, transport: this.transport, deps: this.deps, credentials: this.credentials } = clientParts(options, this.baseUrl, this.scrubber));
   }
 
   /** A value that must never reach a log or a message (a key the mapping put in a header or the path). */
