@@ -9,10 +9,12 @@ import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../../src/model/report.js';
 import { browserOrSkip, findBrowser } from '../helpers/browser.js';
+import { DEMO_VENDORS } from '../../fixtures/demo/scenario.js';
 import { runCli } from '../helpers/cli.js';
 import { parseXml } from './xml.js';
 
-const VENDORS = ['deep', 'shallow', 'batch'] as const;
+/** Every vendor of the demo, each kind of vendor among them. */
+const VENDORS = DEMO_VENDORS.map((v) => v.id);
 const BROWSER = findBrowser();
 
 describe('outputs of one demo run', () => {
@@ -66,7 +68,7 @@ describe('outputs of one demo run', () => {
   it('compare ranks the three vendors as their scores do', async () => {
     const res = await runCli(['compare', file('shallow', 'json'), file('deep', 'json'), file('batch', 'json'), '--html', join(dir, 'compare.html')]);
     expect(res.code, res.stderr).toBe(0);
-    const byScore = VENDORS.map(report).sort((a, b) => (b.score ?? -1) - (a.score ?? -1)).map((r) => r.vendor.name);
+    const byScore = (['shallow', 'deep', 'batch'] as const).map(report).sort((a, b) => (b.score ?? -1) - (a.score ?? -1)).map((r) => r.vendor.name);
     const order = byScore.map((name) => res.stdout.indexOf(name));
     expect(order.every((at) => at >= 0)).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
