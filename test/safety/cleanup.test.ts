@@ -98,7 +98,9 @@ describe('a booking the vendor still holds in its queue when the run ends', () =
   let world: World;
   let dir: string;
   beforeAll(async () => {
-    world = await startWorld({ behavior: 'shallow', syncIntervalMs: 300, bookingQueueMs: 2_500 });
+    // The queue outlasts the run even on a loaded machine: a booking that landed before the run's own cleanup
+    // would be removed there, and nothing would be left over to test.
+    world = await startWorld({ behavior: 'shallow', syncIntervalMs: 300, bookingQueueMs: 10_000 });
     dir = await tempDir('queued');
   });
   afterAll(() => world?.close());
@@ -120,7 +122,7 @@ describe('a booking the vendor still holds in its queue when the run ends', () =
     expect((await ledgers(dir)).open).toEqual([report.runId]);
 
     // The vendor enters the queued bookings after its delay: the EHR now holds what the run caused.
-    const landed = await waitUntil(() => runBookings(world.sandbox.fhirBaseUrl, report.runId), (found) => found.length >= report.cleanup.leftover.length, 10_000);
+    const landed = await waitUntil(() => runBookings(world.sandbox.fhirBaseUrl, report.runId), (found) => found.length >= report.cleanup.leftover.length, 25_000);
     expect(landed.ok).toBe(true);
 
     const cleanup = await runCli(['cleanup', '--plan', plan], { cwd: dir });
@@ -129,7 +131,7 @@ describe('a booking the vendor still holds in its queue when the run ends', () =
     expect(cleanup.stdout).toMatch(new RegExp(`^${report.runId}: \\d+ ledger entries, [1-9]\\d* resource\\(s\\) removed\\n$`));
     await expectClean(world, report.runId, before);
     expect(await ledgers(dir)).toEqual({ open: [], cleaned: [report.runId] });
-  }, 60_000);
+  }, 90_000);
 });
 
 describe('interrupted and killed runs of the built CLI', () => {
