@@ -25,6 +25,7 @@ export function coverageInput(run: RunEvidence, judged: ReadonlyMap<string, read
         readThrough: statusOf(c.key, 'read-through'),
         writeLands: statusOf(c.key, 'write-lands'),
         ehrCertification: run.ehrCertification[canonical(c.system)],
+        ...(c.vendorKind && { vendorKind: c.vendorKind }),
       }),
     ),
     claimedSystems: claimed.systems,

@@ -4,6 +4,7 @@ import type { EndpointCheck, LiveEvidence } from '../src/probes/connection-live.
 import { coverageInput } from './coverage-input.js';
 import { CHECK_CATALOG } from './catalog.js';
 import { finding, titlesOf, type CheckDefinition } from './types.js';
+import { vendorWords } from './vendor-words.js';
 
 export interface CoverageConnection {
   key: string;
@@ -14,6 +15,8 @@ export interface CoverageConnection {
   writeLands?: Status;
   /** ONC (g)(10) certification of the EHR's developer, from CHPL, when the plan asks for the lookup. */
   ehrCertification?: EhrCertificationEvidence;
+  /** The plan's `vendor.kind`, which names the vendor's side in messages. */
+  vendorKind?: string;
 }
 
 /** What CHPL said about the EHR's developer: product numbers only, and where the answer came from (no secrets). */
@@ -105,12 +108,12 @@ const CAUSE_WORDS: Record<string, string> = {
   feed: 'Scheduling Links feed unusable',
 };
 
-function failedParts(l: LiveEvidence): Array<[string, EndpointCheck]> {
+function failedParts(l: LiveEvidence, vendorKind?: string): Array<[string, EndpointCheck]> {
   const parts: Array<[string, EndpointCheck | undefined]> = [
     ['EHR metadata', l.ehrMetadata],
     ['EHR SMART configuration', l.smartConfiguration],
     ['EHR authentication', l.ehrAuth],
-    ['vendor Slot search', l.vendorSearch],
+    [vendorWords(vendorKind).read, l.vendorSearch],
   ];
   return parts.filter((p): p is [string, EndpointCheck] => p[1] !== undefined && !p[1].ok && !p[1].skipped);
 }
@@ -134,15 +137,14 @@ function judgeLive(c: CoverageConnection): Finding {
   evidence.requests = l.requests;
   const certNote = c.ehrCertification?.status === 'not-certified' ? "; CHPL lists no active (g)(10) certification for the EHR's developer" : '';
   if (l.live) {
-    const vendor = l.vendorSearch.detail?.manifestUrl ? "the vendor's Scheduling Links feed" : 'the vendor facade';
-    const what = `EHR ${l.ehrMetadata.software ?? 'server'} (FHIR ${l.ehrMetadata.fhirVersion}) and ${vendor} answer`;
+    const what = vendorWords(c.vendorKind).answered(`EHR ${l.ehrMetadata.software ?? 'server'} (FHIR ${l.ehrMetadata.fhirVersion})`);
     const message = l.ehrWritable ? what : `${what}; the EHR's API is read-only for scheduling`;
     // A feed a client can still use, with flaws it must work around (lines to skip, slots it cannot place).
     const flaws = l.vendorSearch.warnings ?? [];
     if (flaws.length > 0) return finding('connection-live', c.key, 'warn', TITLES['connection-live'], `${message}, with flaws: ${flaws.join('; ')}${certNote}`, evidence);
     return finding('connection-live', c.key, 'pass', TITLES['connection-live'], `${message}${certNote}`, evidence);
   }
-  const failed = failedParts(l);
+  const failed = failedParts(l, c.vendorKind);
   const decisive = decisivePart(failed);
   const status = liveStatus(l);
   const message = failed.map(([what, e]) => `${what}: ${CAUSE_WORDS[e.cause ?? ''] ?? e.cause ?? 'failed'} (${e.message ?? e.cause})`).join('; ');

@@ -91,6 +91,9 @@ describe('ehr-check demo --json -', () => {
       expect(f!.status).toBe('skip');
       expect(f!.message).toMatch(/person/);
     }
+    // connection-live names the vendor's side as its kind has it.
+    expect(status(rest, 'connection-live')[0]!.message).toMatch(/and the vendor's API answer$/);
+    expect(status(chat, 'connection-live')[0]!.message).toMatch(/the vendor is reached through a person/);
     // The feed is read by API, polled no faster than it allows; its bookings are a person following its links.
     const feed = byVendor('feed');
     expect(status(feed, 'read-through')[0]).toMatchObject({ status: 'pass', evidence: { vendorKind: 'scheduling-links', vendorMethod: 'api' } });
