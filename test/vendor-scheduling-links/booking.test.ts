@@ -18,9 +18,9 @@ interface BookableFeed {
   close(): Promise<void>;
 }
 
-function startBookableFeed(faults: ChatFault[] = []): Promise<BookableFeed> {
+function startBookableFeed(faults: ChatFault[] = [], allowOverbooking = false): Promise<BookableFeed> {
   return assemble(async (own) => {
-    const sandbox = own(await startSandbox({ flavor: 'generic' }));
+    const sandbox = own(await startSandbox({ flavor: 'generic', allowOverbooking }));
     const chat = own(await startChatVendor({ ehrBaseUrl: sandbox.fhirBaseUrl, faults }));
     const publisher = own(await startPublisher({ ehrBaseUrl: sandbox.fhirBaseUrl, view: 'live', maxAgeSeconds: 1, bookingUrl: chat.chatUrl }));
     return { sandbox, chat, publisher };
@@ -80,6 +80,22 @@ describe('a feed whose booking page says booked but writes nothing', () => {
       expect(lands.status).toBe('fail');
       expect(lands.message).toMatch(/the person was told yes.*EHR holds no such Appointment/);
       expect(await activeOnSlot(world.sandbox.fhirBaseUrl, String(lands.evidence.slotId))).toBe(0);
+    } finally {
+      await world.close();
+    }
+  }, 90_000);
+});
+
+describe('a feed whose booking page books a repeated request again', () => {
+  it('fails write-idempotent on an EHR that lets the second booking in, counted in the EHR', async () => {
+    const world = await startBookableFeed(['repeat-books-again'], true);
+    try {
+      const run = await evaluateFeed(world);
+      expect(run.finding('write-lands').status).toBe('pass');
+      const twice = run.finding('write-idempotent');
+      expect(twice.status, twice.message).toBe('fail');
+      expect(twice.message).toMatch(/the same request, made twice/);
+      expect(run.report.cleanup.leftover).toEqual([]);
     } finally {
       await world.close();
     }
