@@ -118,7 +118,9 @@ export function judgeRace(key: string, data: RaceData, requests: unknown[] = [])
   }
   const outcomes = judged.map((a) => `${a.order}: ${a.vendorBookingHeld ? 'vendor won' : a.ehrBlockHeld ? `EHR won, vendor ${CONFIRMED(a.vendorStatus) ? 'answered' : 'refused with'} ${a.vendorStatus}` : `neither held (vendor ${a.vendorStatus})`}`);
   const note = ehrOverbooked ? `; in ${ehrOverbooked} the EHR itself accepted an overbooking after the vendor's booking` : '';
-  return finding(id, key, 'pass', TITLES[id], `the vendor never double-booked a slot in ${judged.length} race(s) (${outcomes.join('; ')})${note}`, evidence);
+  // Judged on the races that finished, as the lag is on its finished trials, and said so.
+  const cut = data.interrupted ? `; interrupted after ${judged.length} race(s)` : '';
+  return finding(id, key, 'pass', TITLES[id], `the vendor never double-booked a slot in ${judged.length} race(s) (${outcomes.join('; ')})${note}${cut}`, evidence);
 }
 
 function claimFor(system: string, given: FreshnessClaim | undefined, claims: Manifest | undefined): FreshnessClaim | undefined {

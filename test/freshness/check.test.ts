@@ -128,6 +128,7 @@ describe('double-booking race', () => {
     ['queued, never landed', race(attempt({ vendorStatus: 202, queuedWaitMs: 3000 })), 'warn', /queued \(HTTP 202\) never reached the EHR/],
     ['EHR side never answered', race(attempt({ ehrStatus: null, ehrError: { kind: 'timeout', message: 'the EHR did not answer' }, vendorStatus: 201, vendorBookingHeld: true })), 'error', /could not be raced: the EHR did not answer/],
     ['vendor unreachable every time', race(attempt({ vendorStatus: null, vendorError: { kind: 'connect', message: 'connection refused' } })), 'error', /connection refused/],
+    ['interrupted after one race', { attempts: [attempt({})], interrupted: true }, 'pass', /never double-booked a slot in 1 race\(s\) .*; interrupted after 1 race\(s\)$/],
   ] as const)('%s', (_name, data, status, message) => {
     const f = judgeRace('epic', data);
     expect(f.status).toBe(status);
