@@ -2,20 +2,20 @@
 // `inspect --plan`). One adapter per kind of the plan schema's enum: the record below must name every kind the plan
 // type allows (a compile error otherwise), and a test holds it to the schema.
 import { FhirClient } from '../http/fhir-client.js';
-import type { ClientOptions } from '../http/types.js';
+import type { ClientOptionsWithoutEndpoint } from '../http/client-parts.js';
 import type { VendorEndpoint } from '../model/plan.js';
 import type { Operator } from '../operator/types.js';
 import type { VendorAbilities, VendorChannel } from './channel.js';
 import { FHIR_ABILITIES, FhirVendorChannel } from './fhir.js';
 import { httpVendorAbilities, openHttpVendor } from './http/adapter.js';
-import { PERSON_ABILITIES, PersonVendorChannel } from './person.js';
+import { PERSON_ABILITIES, PersonVendorChannel, type PersonChannelOptions } from './person.js';
 import type { TestPatientName } from '../safety/run-records.js';
 import { SchedulingLinksChannel, schedulingLinksAbilities } from './scheduling-links/channel.js';
 import { FEED_BOOKING_ABILITIES, feedBookingByPerson } from './scheduling-links/by-person.js';
 
 export type VendorKind = VendorEndpoint['kind'];
 /** What every adapter may use: the HTTP client's settings, and who can be asked to use the product. */
-export interface ChannelOptions extends Omit<ClientOptions, 'baseUrl' | 'auth' | 'name'> {
+export interface ChannelOptions extends ClientOptionsWithoutEndpoint {
   operator?: Operator;
   /** The run's id, for steps put to a person. */
   runId?: string;
@@ -37,50 +37,38 @@ export interface VendorAdapter<K extends VendorKind> {
   open(vendor: Endpoint<K>, common: ChannelOptions): VendorChannel;
 }
 
-const NONE = (reason: string) => ({ by: 'none', reason }) as const;
-const notYet = <K extends VendorKind>(kind: K, can: VendorAbilities): VendorAdapter<K> => ({
-  abilities: () => can,
-  open: () => {
-    throw new Error(`vendor.kind "${kind}" has no adapter in this build`);
-  },
-});
+/** The HTTP client's settings alone: what only steps put to a person use is left out. */
+function clientOptions({ operator: _o, runId: _r, connection: _c, ehrBaseUrl: _e, testPatients: _t, signal: _s, ...client }: ChannelOptions): ClientOptionsWithoutEndpoint {
+  return client;
+}
+
+/** What steps put to a person at the vendor's product carry; `fallback` names the connection when none is given. */
+function personOptions(common: ChannelOptions, fallback: string): PersonChannelOptions {
+  return {
+    operator: common.operator,
+    runId: common.runId ?? 'run',
+    connection: common.connection ?? fallback,
+    ehrBaseUrl: common.ehrBaseUrl ?? '',
+    testPatients: common.testPatients ?? new Map(),
+    ...(common.signal && { signal: common.signal }),
+  };
+}
 
 export const VENDOR_ADAPTERS: { [K in VendorKind]: VendorAdapter<K> } = {
   fhir: {
     abilities: () => FHIR_ABILITIES,
-    open: (vendor, common) => new FhirVendorChannel(new FhirClient({ ...common, name: 'vendor', baseUrl: vendor.baseUrl, auth: vendor.auth })),
+    open: (vendor, common) => new FhirVendorChannel(new FhirClient({ ...clientOptions(common), name: 'vendor', baseUrl: vendor.baseUrl, auth: vendor.auth })),
   },
-  http: {
-    abilities: httpVendorAbilities,
-    open: (vendor, { operator: _o, runId: _r, connection: _c, ehrBaseUrl: _e, testPatients: _t, ...common }) => openHttpVendor(vendor, common),
-  },
+  http: { abilities: httpVendorAbilities, open: (vendor, common) => openHttpVendor(vendor, clientOptions(common)) },
   person: {
     abilities: () => PERSON_ABILITIES,
-    open: (vendor, common) =>
-      new PersonVendorChannel(vendor, {
-        operator: common.operator,
-        runId: common.runId ?? 'run',
-        connection: common.connection ?? vendor.channel.type,
-        ehrBaseUrl: common.ehrBaseUrl ?? '',
-        testPatients: common.testPatients ?? new Map(),
-        ...(common.signal && { signal: common.signal }),
-      }),
+    open: (vendor, common) => new PersonVendorChannel(vendor, personOptions(common, vendor.channel.type)),
   },
   // A feed cannot book: a person follows the slot's deep link or phone (its booking delegate).
   'scheduling-links': {
     abilities: (vendor) => schedulingLinksAbilities(vendor, { can: FEED_BOOKING_ABILITIES }),
-    open: (vendor, { operator, runId, connection, ehrBaseUrl, testPatients, ...common }) =>
-      new SchedulingLinksChannel(vendor, {
-        ...common,
-        booking: feedBookingByPerson(vendor, {
-          operator,
-          runId: runId ?? 'run',
-          connection: connection ?? 'feed',
-          ehrBaseUrl: ehrBaseUrl ?? '',
-          testPatients: testPatients ?? new Map(),
-          ...(common.signal && { signal: common.signal }),
-        }),
-      }),
+    open: (vendor, common) =>
+      new SchedulingLinksChannel(vendor, { ...clientOptions(common), booking: feedBookingByPerson(vendor, personOptions(common, 'feed')) }),
   },
 };
 

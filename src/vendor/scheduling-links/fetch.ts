@@ -2,11 +2,11 @@
 // a size cap per file) and its exchange (redirects by hand, 429/503 within the retry budget), each one logged in
 // the connection's RequestLog. A feed is public: no credentials are ever sent, so its files may sit on another
 // origin than the manifest (a CDN), as publishers often put them.
-import type { ClientOptions, RequestLog } from '../../http/types.js';
-import { createRequestLog } from '../../http/request-log.js';
+import { exchangeParts, type ClientOptionsWithoutEndpoint } from '../../http/client-parts.js';
+import type { RequestLog } from '../../http/types.js';
 import { exchange, type ExchangeDeps } from '../../http/exchange.js';
 import { SecretScrubber } from '../../http/redact.js';
-import { Transport } from '../../http/transport.js';
+import type { Transport } from '../../http/transport.js';
 
 /** One file of the feed as it came back: its status, headers (lower-case names) and text. */
 export interface FeedFileAnswer {
@@ -17,7 +17,7 @@ export interface FeedFileAnswer {
   url: string;
 }
 
-export type FeedClientOptions = Omit<ClientOptions, 'baseUrl' | 'auth' | 'name'>;
+export type FeedClientOptions = ClientOptionsWithoutEndpoint;
 
 export class FeedClient {
   readonly log: RequestLog;
@@ -25,19 +25,7 @@ export class FeedClient {
   private readonly deps: ExchangeDeps;
 
   constructor(options: FeedClientOptions = {}) {
-    this.log = options.log ?? createRequestLog();
-    this.transport = new Transport({
-      connectTimeoutMs: options.connectTimeoutMs ?? 5_000,
-      totalTimeoutMs: options.totalTimeoutMs ?? 20_000,
-      maxResponseBytes: options.maxResponseBytes ?? 10 * 1024 * 1024,
-    });
-    this.deps = {
-      transport: this.transport,
-      log: this.log,
-      scrubber: new SecretScrubber(),
-      retry: { maxRetries: options.retry?.maxRetries ?? 2, maxWaitMs: options.retry?.maxWaitMs ?? 10_000 },
-      ...(options.limiter && { limiter: options.limiter }),
-    };
+    ({ log: this.log, transport: this.transport, deps: this.deps } = exchangeParts(options, new SecretScrubber()));
   }
 
   /** GETs one file; rejects only with a ProbeError (unreachable, timeout, too large, rate-limited, bad redirect). */
