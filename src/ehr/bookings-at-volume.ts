@@ -3,6 +3,7 @@
 import type { ConnectionContext } from '../context.js';
 import type { Appointment } from '../model/fhir.js';
 import { BOOKING_IDENTIFIER_SYSTEM } from '../safety/types.js';
+import { bookingKeyOf } from '../safety/run-records.js';
 import { bookingRoute } from './capability.js';
 import { ACTIVE_APPOINTMENT } from './removal.js';
 import { keepMatching, sameReference } from './search-match.js';
@@ -27,8 +28,6 @@ async function searchEach(ctx: ConnectionContext, param: string, values: readonl
   return found.flat();
 }
 
-const keyOf = (a: Appointment): string | undefined => a.identifier?.find((i) => i.system === BOOKING_IDENTIFIER_SYSTEM)?.value;
-
 /** A booking of the burst: its key, the slot it was made on (and when it starts), and for whom. */
 export interface KeyedBooking {
   key: string;
@@ -47,7 +46,7 @@ export async function ehrAppointmentsForBookings(ctx: ConnectionContext, booking
   const route = bookingRoute(ctx);
   if (route === 'identifier') return searchEach(ctx, 'identifier', bookings.map((b) => `${BOOKING_IDENTIFIER_SYSTEM}|${b.key}`));
   const keys = new Set(bookings.map((b) => b.key));
-  const ours = (found: Appointment[]) => found.filter((a) => keys.has(keyOf(a) ?? ''));
+  const ours = (found: Appointment[]) => found.filter((a) => keys.has(bookingKeyOf(a) ?? ''));
   if (route === 'slot') return ours(await searchEach(ctx, 'slot', [...new Set(bookings.map((b) => `Slot/${b.slot}`))]));
   // By patient and date: the burst books for one test patient, so its days hold every booking of the burst.
   const byPatient = await Promise.all(

@@ -4,6 +4,7 @@
 import type { FhirResponse } from '../http/types.js';
 import type { Appointment, Slot, Window } from '../model/fhir.js';
 import { BOOKING_IDENTIFIER_SYSTEM } from '../safety/types.js';
+import { bookingKeyOf } from '../safety/run-records.js';
 import type { ConnectionContext } from '../context.js';
 import { bookingRoute } from './capability.js';
 import { ACTIVE_APPOINTMENT, removeRecord } from './removal.js';
@@ -84,10 +85,9 @@ function hintRoute(ctx: ConnectionContext): 'patient-date' | 'slot' | undefined 
 async function byHint(ctx: ConnectionContext, key: string, hint: BookingHint, route: 'patient-date' | 'slot'): Promise<Appointment[]> {
   const query = route === 'slot' ? { slot: `Slot/${hint.slot.id}` } : { patient: `Patient/${hint.patientId}`, date: hint.slot.start.slice(0, 10) };
   const found = await ctx.ehr.searchAll<Appointment>('Appointment', query, { maxPages: 5 });
-  const keyOf = (a: Appointment) => a.identifier?.find((i) => i.system === BOOKING_IDENTIFIER_SYSTEM)?.value;
   const forPatient = (a: Appointment) => a.participant?.some((p) => p.actor?.reference === `Patient/${hint.patientId}`);
   const onSlot = (a: Appointment) => a.slot?.some((r) => r.reference === `Slot/${hint.slot.id}` || r.reference?.endsWith(`/Slot/${hint.slot.id}`));
-  return found.filter((a) => a.resourceType === 'Appointment' && (keyOf(a) === key || (keyOf(a) === undefined && onSlot(a) && forPatient(a))));
+  return found.filter((a) => a.resourceType === 'Appointment' && (bookingKeyOf(a) === key || (bookingKeyOf(a) === undefined && onSlot(a) && forPatient(a))));
 }
 
 /** Active Appointments the EHR holds on one slot. */

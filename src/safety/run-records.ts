@@ -16,6 +16,9 @@ export interface TestPatientName {
 
 export const TEST_PATIENT_BIRTH_DATE = '1990-01-01';
 
+/** The run's booking KEY an Appointment carries (its identifier under the booking system), if any. */
+export const bookingKeyOf = (a: Pick<Appointment, 'identifier'>): string | undefined => a.identifier?.find((i) => i.system === BOOKING_IDENTIFIER_SYSTEM)?.value;
+
 /** The name of the synthetic patient whose run key (identifier value) is `key`: the same key, the same name. */
 export function testPatientName(key: string): TestPatientName {
   const code = createHash('sha256').update(key).digest('hex').slice(0, 4).toUpperCase();

@@ -4,7 +4,7 @@ import type { ConnectionContext } from '../../context.js';
 import { ehrAppointmentsForBookings, ehrBookingsOnSlots, type KeyedBooking } from '../../ehr/bookings-at-volume.js';
 import { ACTIVE_APPOINTMENT } from '../../ehr/removal.js';
 import type { Appointment } from '../../model/fhir.js';
-import { BOOKING_IDENTIFIER_SYSTEM } from '../../safety/types.js';
+import { bookingKeyOf } from '../../safety/run-records.js';
 import { monotonicNow, sleep } from '../../timing.js';
 import type { UnkeyedBookings } from './types.js';
 
@@ -13,8 +13,6 @@ interface Look {
   sentMs: number;
   answeredMs: number;
 }
-
-const keyOf = (a: Appointment): string | undefined => a.identifier?.find((i) => i.system === BOOKING_IDENTIFIER_SYSTEM)?.value;
 
 /**
  * Looks for the keys it is given, again and again, and notes for each the last look that missed it and the first
@@ -65,7 +63,7 @@ export class LandingWatch {
       return;
     }
     const look = { sentMs, answeredMs: monotonicNow() - this.clock };
-    const active = new Set(found.filter((a) => ACTIVE_APPOINTMENT.has(a.status)).map(keyOf));
+    const active = new Set(found.filter((a) => ACTIVE_APPOINTMENT.has(a.status)).map(bookingKeyOf));
     for (const key of keys) {
       if (this.firstSight.has(key)) continue;
       if (active.has(key)) this.firstSight.set(key, look);
@@ -120,12 +118,12 @@ export async function countInEhr(ctx: ConnectionContext, bookings: readonly Keye
   const slots = bookings.map((b) => b.slot);
   const found = await ehrAppointmentsForBookings(ctx, bookings);
   const byKey = new Map<string, Appointment[]>(keys.map((k) => [k, []]));
-  for (const a of found) byKey.get(keyOf(a) ?? '')?.push(a);
+  for (const a of found) byKey.get(bookingKeyOf(a) ?? '')?.push(a);
   if (!searchSlots) return { byKey, unkeyed: [] };
   const ours = new Set(keys);
   const onSlots = await ehrBookingsOnSlots(ctx, slots);
   const unkeyed = slots.flatMap((slot) => {
-    const strays = (onSlots.get(slot) ?? []).filter((a) => !ours.has(keyOf(a) ?? ''));
+    const strays = (onSlots.get(slot) ?? []).filter((a) => !ours.has(bookingKeyOf(a) ?? ''));
     return strays.length ? [{ slot, appointmentIds: strays.map((a) => a.id ?? '?') }] : [];
   });
   return { byKey, unkeyed };
